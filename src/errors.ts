@@ -1,0 +1,220 @@
+/**
+ * Typed errors. Every error the library surfaces is a {@link WirestateError} with a stable
+ * `code`, so callers can branch with `instanceof` or on `error.code`, and a message that says what
+ * went wrong and what to do about it.
+ *
+ * This file is the lowest layer: every other layer may import it, it imports nothing.
+ */
+
+/** Stable, machine-readable identifiers of every error kind. */
+export type WirestateErrorCode =
+  | 'options'
+  | 'decode'
+  | 'negotiation'
+  | 'balancer'
+  | 'timeout'
+  | 'connection'
+  | 'closed'
+  | 'server'
+  | 'request-timeout'
+  | 'aborted'
+  | 'oversize'
+  | 'queue-full'
+  | 'subscribe'
+  | 'unauthorized'
+  | 'protocol';
+
+/**
+ * Base class of every error wirestate creates.
+ *
+ * @example
+ * ```ts
+ * try { await session.request('ECHO', 1); }
+ * catch (error) { if (error instanceof WirestateError && error.code === 'request-timeout') retry(); }
+ * ```
+ */
+export class WirestateError extends Error {
+  /** Stable identifier of the error kind. */
+  readonly code: WirestateErrorCode;
+
+  constructor(code: WirestateErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An option passed to `createSession` (or another factory) is missing, of the wrong type or inconsistent. */
+export class OptionsError extends WirestateError {
+  constructor(message: string) {
+    super('options', message);
+  }
+}
+
+/** A frame could not be decoded by the negotiated codec, or had the wrong frame type for it. */
+export class DecodeError extends WirestateError {
+  /** The codec that failed. */
+  readonly codec: string;
+  /** Whether the frame arrived as text or binary. */
+  readonly frameType: 'text' | 'binary';
+
+  constructor(codec: string, frameType: 'text' | 'binary', message: string, options?: { cause?: unknown }) {
+    super('decode', message, options);
+    this.codec = codec;
+    this.frameType = frameType;
+  }
+}
+
+/** The server selected a subprotocol the client did not offer. */
+export class NegotiationError extends WirestateError {
+  /** The subprotocol the server selected. */
+  readonly selected: string;
+  /** What the client offered (bearer entries redacted). */
+  readonly offered: readonly string[];
+
+  constructor(selected: string, offered: readonly string[]) {
+    super(
+      'negotiation',
+      `The server selected subprotocol "${selected}", which was not offered (offered: ${offered.join(', ') || 'none'}). ` +
+        'Check that the client and server agree on codec names (option `subprotocols`).',
+    );
+    this.selected = selected;
+    this.offered = offered;
+  }
+}
+
+/** The balancer could not be reached or gave an unusable answer. `retryable` says whether backing off and retrying makes sense. */
+export class BalancerError extends WirestateError {
+  /** HTTP status, when the balancer answered at all. */
+  readonly status: number | undefined;
+  /** True for network errors, timeouts, 5xx and 429; false for other 4xx and malformed answers. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
+    super('balancer', message, { cause: options.cause });
+    this.status = options.status;
+    this.retryable = options.retryable;
+  }
+}
+
+/** A lifecycle phase (balancer, connect, initialize, authorize) did not finish within its timeout. */
+export class PhaseTimeoutError extends WirestateError {
+  /** The phase that timed out. */
+  readonly phase: 'balancer' | 'connect' | 'initialize' | 'authorize';
+  /** The timeout that fired, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(phase: PhaseTimeoutError['phase'], timeoutMs: number) {
+    super('timeout', `The ${phase} phase did not complete within ${timeoutMs} ms. Raise \`timeouts.${phase}Ms\` if the server is slow, or check that it is reachable.`);
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The connection failed or was closed, and the close-code policy made that fatal. */
+export class ConnectionClosedError extends WirestateError {
+  /** WebSocket close code. */
+  readonly closeCode: number;
+  /** Close reason text sent by the server (may be empty). */
+  readonly reason: string;
+
+  constructor(closeCode: number, reason: string, message?: string) {
+    super('connection', message ?? `The connection closed with code ${closeCode}${reason ? ` (${reason})` : ''}, which the close-code policy treats as fatal.`);
+    this.closeCode = closeCode;
+    this.reason = reason;
+  }
+}
+
+/** The server rejected the credentials (AUTHORIZE error 401 or close 4001). */
+export class UnauthorizedError extends WirestateError {
+  constructor(message = 'The server rejected the credentials. Check `auth` (license, username/password or token provider).') {
+    super('unauthorized', message);
+  }
+}
+
+/** The operation could not finish because the session is closed (or closed while it was pending). */
+export class SessionClosedError extends WirestateError {
+  constructor(message = 'The session is closed. Create a new session to continue.', options?: { cause?: unknown }) {
+    super('closed', message, options);
+  }
+}
+
+/** The server answered a request with an error object. */
+export class ServerError extends WirestateError {
+  /** Error code from the server (for example 401, 404, -32601). */
+  readonly serverCode: number;
+  /** Optional extra data from the server. */
+  readonly data: unknown;
+  /** The method of the failed request. */
+  readonly method: string;
+
+  constructor(method: string, serverCode: number, serverMessage: string, data?: unknown) {
+    super('server', `${method} failed with server error ${serverCode}: ${serverMessage}`);
+    this.serverCode = serverCode;
+    this.data = data;
+    this.method = method;
+  }
+}
+
+/** A request got no answer within its timeout. */
+export class RequestTimeoutError extends WirestateError {
+  /** The method of the request. */
+  readonly method: string;
+  /** The timeout that fired, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(method: string, timeoutMs: number) {
+    super('request-timeout', `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`);
+    this.method = method;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A request was aborted through its AbortSignal. */
+export class RequestAbortedError extends WirestateError {
+  constructor(method: string, options?: { cause?: unknown }) {
+    super('aborted', `${method} was aborted by its AbortSignal.`, options);
+  }
+}
+
+/** An outgoing message was larger than the limit; it was not sent and the session stays up. */
+export class OversizeMessageError extends WirestateError {
+  /** Encoded size in bytes. */
+  readonly size: number;
+  /** The configured limit in bytes. */
+  readonly limit: number;
+
+  constructor(size: number, limit: number) {
+    super('oversize', `Refused to send a ${size}-byte message: the limit is ${limit} bytes (option \`maxMessageBytes\`). Split the payload; the session stays up.`);
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/** Too many requests were queued while the session was not yet authorized. */
+export class QueueFullError extends WirestateError {
+  constructor(limit: number) {
+    super('queue-full', `The request queue is full (${limit} requests waiting for the session to be authorized). Raise \`maxQueuedRequests\` or wait for the session to be ready.`);
+  }
+}
+
+/** A SUBSCRIBE failed for the named stream(s). Only the observers of those streams receive it. */
+export class SubscribeError extends WirestateError {
+  /** The stream this error is delivered for. */
+  readonly stream: string;
+  /** Error code from the server. */
+  readonly serverCode: number;
+
+  constructor(stream: string, serverCode: number, serverMessage: string) {
+    super('subscribe', `Subscribing to stream "${stream}" failed with server error ${serverCode}: ${serverMessage}`);
+    this.stream = stream;
+    this.serverCode = serverCode;
+  }
+}
+
+/** The server sent something the protocol does not allow (for example an INITIALIZE result of the wrong shape). */
+export class ProtocolViolationError extends WirestateError {
+  constructor(message: string) {
+    super('protocol', message);
+  }
+}

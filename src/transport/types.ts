@@ -1,0 +1,71 @@
+import type { Frame } from '../codecs/codec.js';
+
+/**
+ * The part of the WebSocket API wirestate relies on: the browser's `WebSocket`, Node's `ws`, and
+ * most polyfills satisfy it. A third constructor argument carries request headers where the
+ * implementation supports them (`ws`); browsers ignore it.
+ */
+export interface WebSocketLike {
+  readonly protocol: string;
+  readonly readyState: number;
+  binaryType: string;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string | ArrayBufferLike | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A constructor of {@link WebSocketLike} sockets. */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { headers?: Record<string, string> },
+) => WebSocketLike;
+
+/** What the transport reports when the socket opens. */
+export interface SocketOpenInfo {
+  /** The subprotocol the server selected ('' when none). */
+  readonly protocol: string;
+  /** `Resume-Id` response header, where the platform can read response headers (Node). */
+  readonly resumeId?: string;
+  /** `Connection-Id` response header, where the platform can read response headers (Node). */
+  readonly connectionId?: string;
+}
+
+/** What the transport reports when the socket closes. */
+export interface SocketCloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** Callbacks a {@link SocketConnection} reports to. Each fires on the socket's own event. */
+export interface SocketHandlers {
+  onOpen(info: SocketOpenInfo): void;
+  onFrame(frame: Frame): void;
+  onClose(info: SocketCloseInfo): void;
+  onError(error: Error): void;
+}
+
+/** Options to open one socket. */
+export interface OpenSocketOptions {
+  readonly url: string;
+  readonly protocols: readonly string[];
+  /** Request headers; sent where the platform allows (Node `ws`), ignored in browsers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly WebSocket: WebSocketConstructor;
+}
+
+/** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */
+export interface SocketConnection {
+  /** Sends one encoded frame. */
+  send(frame: Frame): void;
+  /** Number of bytes queued by the socket but not yet sent. */
+  bufferedAmount(): number;
+  /** Closes with a status code (a bare close sends 1005, which servers read as abnormal). */
+  close(code: number, reason?: string): void;
+  /** Drops the socket at once without waiting for the close handshake; detaches every handler. */
+  terminate(): void;
+}

@@ -218,3 +218,18 @@ export class ProtocolViolationError extends WirestateError {
     super('protocol', message);
   }
 }
+
+/**
+ * The connection dropped while a request was in flight, and the request was not marked
+ * idempotent, so it was not sent again: the server may or may not have acted on it. Retry it
+ * yourself when that is safe, or pass `idempotent: true` to `request()` to have it re-sent after
+ * the session is ready again. Its `code` is `'connection'`, like {@link ConnectionClosedError}.
+ *
+ * A transport may also report it from a send attempt on a socket that is not open: the request
+ * is then treated as if the connection had dropped under it.
+ */
+export class ConnectionLostError extends WirestateError {
+  constructor(message = 'The connection dropped before the answer arrived. Retry the request once the session is ready again.', options?: { cause?: unknown }) {
+    super('connection', message, options);
+  }
+}

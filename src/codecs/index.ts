@@ -1,0 +1,52 @@
+/**
+ * The codecs layer: one {@link Codec} per wire format, a factory by name, and subprotocol
+ * negotiation.
+ */
+import { BsonCodec } from './bson.js';
+import type { Codec, CodecName } from './codec.js';
+import { CODEC_NAMES } from './codec-names.js';
+import { JsonCodec } from './json.js';
+import { MsgpackCodec } from './msgpack.js';
+import { OptionsError } from '../errors.js';
+
+export type { Codec, CodecName, DecodeResult, Frame, FrameType } from './codec.js';
+export { CODEC_NAMES, isCodecName } from './codec-names.js';
+export { BsonCodec } from './bson.js';
+export { JsonCodec } from './json.js';
+export { MsgpackCodec } from './msgpack.js';
+export {
+  BEARER_SUBPROTOCOL_PREFIX,
+  DEFAULT_SUBPROTOCOL_NAMES,
+  isSubprotocolToken,
+  offerSubprotocols,
+  redactSubprotocols,
+  selectCodec,
+  subprotocolNameOf,
+} from './negotiation.js';
+export type { CodecSelection, SubprotocolNames } from './negotiation.js';
+
+/**
+ * Creates a codec by name. Each call returns a new instance: codecs keep encoder and decoder
+ * state, so give every connection its own.
+ *
+ * @example
+ * ```ts
+ * const codec = createCodec('msgpack');
+ * socket.send(codec.encode({ id: 1, method: 'PING' }));
+ * ```
+ */
+export function createCodec(name: CodecName): Codec {
+  switch (name) {
+    case 'json':
+      return new JsonCodec();
+    case 'msgpack':
+      return new MsgpackCodec();
+    case 'bson':
+      return new BsonCodec();
+    default: {
+      // Reached only from untyped (JavaScript) callers; for typed ones the switch is complete.
+      const unknownName: never = name;
+      throw new OptionsError(`Unknown codec "${String(unknownName)}": use one of ${CODEC_NAMES.join(', ')}.`);
+    }
+  }
+}

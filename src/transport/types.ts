@@ -1,20 +1,33 @@
 import type { Frame } from '../codecs/codec.js';
 
 /**
+ * An `on…` event-handler slot. Written as a method type on purpose: method parameters are checked
+ * bivariantly, so the browser's `(this: WebSocket, ev: Event) => any` and `ws`'s
+ * `(event: WebSocket.MessageEvent) => void` both fit without casts.
+ */
+export type WebSocketEventSlot<E> = { handle(event: E): void }['handle'] | null;
+
+/**
  * The part of the WebSocket API wirestate relies on: the browser's `WebSocket`, Node's `ws`, and
- * most polyfills satisfy it. A third constructor argument carries request headers where the
- * implementation supports them (`ws`); browsers ignore it.
+ * most polyfills satisfy it (both `globalThis.WebSocket` and `ws`'s class are assignable to
+ * {@link WebSocketConstructor} without a cast). A third constructor argument carries request
+ * headers where the implementation supports them (`ws`); browsers ignore it.
  */
 export interface WebSocketLike {
   readonly protocol: string;
   readonly readyState: number;
+  /** Bytes queued by `send` but not yet handed to the network. */
+  readonly bufferedAmount: number;
   binaryType: string;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  send(data: string | ArrayBufferLike | ArrayBufferView): void;
+  onopen: WebSocketEventSlot<unknown>;
+  onmessage: WebSocketEventSlot<{ data: unknown }>;
+  onclose: WebSocketEventSlot<{ code: number; reason: string; wasClean: boolean }>;
+  onerror: WebSocketEventSlot<unknown>;
+  /** Narrowed to what wirestate sends, so that the DOM's `send(string | Blob | BufferSource)` fits. */
+  send(data: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
+  /** Drops the connection without a close handshake (`ws` has it; browsers do not). */
+  terminate?(): void;
 }
 
 /** A constructor of {@link WebSocketLike} sockets. */

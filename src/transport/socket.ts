@@ -1,0 +1,257 @@
+import type { Frame } from '../codecs/codec.js';
+import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
+import { describeData, toFrame } from './incoming-frame.js';
+import { redactUrl, redactUrlIn } from './redact-url.js';
+import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
+
+/** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
+const ABNORMAL_CLOSURE = 1006;
+
+/**
+ * Where a connection is in its life, as the caller sees it.
+ * - `connecting`: created, not open yet.
+ * - `open`: `onOpen` reported.
+ * - `closing`: the caller called `close()`; events are still reported until `onClose`.
+ * - `finished`: `onClose` reported or `terminate()` called; no handler fires again.
+ */
+type Phase = 'connecting' | 'open' | 'closing' | 'finished';
+
+/**
+ * Opens a WebSocket through any {@link WebSocketConstructor} (the browser's `WebSocket`, Node's
+ * `ws`, or one of your own) and reports its life to `handlers`.
+ *
+ * What the handlers see, always in this order:
+ * 1. at most one `onOpen`, with the selected subprotocol and, where the implementation exposes
+ *    the handshake response (`ws`, detected by its `on('upgrade')` event, never by importing it),
+ *    the `Resume-Id` and `Connection-Id` response headers;
+ * 2. after `onOpen`, any number of `onFrame` (a string for a text frame, a `Uint8Array` for a
+ *    binary one) and `onError`;
+ * 3. exactly one `onClose`, after which nothing fires. A connection that fails before it opens
+ *    reports `onError` then `onClose` with 1006, like a lost one.
+ *
+ * No handler ever runs inside `openSocket` itself: even when the constructor throws at once (an
+ * invalid URL, a refused subprotocol token), the failure is reported from a microtask as
+ * `onError` then `onClose({ code: 1006, wasClean: false })`, exactly as an asynchronous failure
+ * would be, so the caller has its {@link SocketConnection} in hand before any handler runs and
+ * handles one sequence for every failure.
+ *
+ * Request headers (`options.headers`) go to the constructor as its third argument `{ headers }`;
+ * `ws` sends them, browsers ignore the argument. `binaryType` is set to `'arraybuffer'`.
+ *
+ * Error messages never contain the URL's query or credentials (where tokens travel). Handlers
+ * must not throw: an exception would surface inside the WebSocket implementation's event dispatch.
+ *
+ * @example
+ * ```ts
+ * const connection = openSocket(
+ *   { url: 'wss://example.com/ws?version=1', protocols: ['json.v1'], WebSocket: globalThis.WebSocket },
+ *   {
+ *     onOpen: ({ protocol }) => connection.send(JSON.stringify({ id: 1, method: 'INITIALIZE', params: { protocol } })),
+ *     onFrame: (frame) => console.log(frame),
+ *     onClose: ({ code, reason }) => console.log('closed', code, reason),
+ *     onError: (error) => console.warn(error.message),
+ *   },
+ * );
+ * ```
+ */
+export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers): SocketConnection {
+  let socket: WebSocketLike;
+  try {
+    const protocols = [...options.protocols];
+    socket = options.headers === undefined
+      ? new options.WebSocket(options.url, protocols)
+      : new options.WebSocket(options.url, protocols, { headers: { ...options.headers } });
+  } catch (thrown) {
+    return failedConnection(constructorError(thrown, options.url), handlers);
+  }
+  return watchSocket(socket, options.url, handlers);
+}
+
+/** Wraps a socket that was created: reports its events in the documented order. */
+function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandlers): SocketConnection {
+  const shownUrl = redactUrl(url);
+  let phase: Phase = 'connecting';
+  // Closing a socket that is still connecting makes the implementation report a failed handshake;
+  // that error is the caller's own doing, so it is not reported.
+  let suppressErrors = false;
+  let handshakeHeaders: Omit<SocketOpenInfo, 'protocol'> = {};
+  let stopListeningForUpgrade: (() => void) | undefined;
+
+  function reportError(error: Error): void {
+    if (phase === 'finished' || suppressErrors) return;
+    handlers.onError(error);
+  }
+
+  function reportClose(info: SocketCloseInfo): void {
+    if (phase === 'finished') return;
+    phase = 'finished';
+    detach();
+    handlers.onClose(info);
+  }
+
+  function detach(): void {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onclose = null;
+    // Keep a listener: `ws` is an EventEmitter, and an 'error' emitted with no listener (as its
+    // terminate() does on a socket still connecting) would be thrown as an uncaught exception.
+    socket.onerror = ignoreEvent;
+    stopListeningForUpgrade?.();
+    stopListeningForUpgrade = undefined;
+  }
+
+  socket.binaryType = 'arraybuffer';
+  stopListeningForUpgrade = listenForHandshakeResponse(socket, (headers) => {
+    handshakeHeaders = headers;
+  });
+
+  socket.onopen = () => {
+    if (phase !== 'connecting') return;
+    phase = 'open';
+    handlers.onOpen({ protocol: socket.protocol ?? '', ...handshakeHeaders });
+  };
+  socket.onmessage = (event) => {
+    if (phase !== 'open' && phase !== 'closing') return;
+    const frame = toFrame(event.data);
+    if (frame === undefined) {
+      reportError(
+        new Error(
+          `Dropped a binary message from ${shownUrl} that arrived as ${describeData(event.data)}: the WebSocket implementation ` +
+            "ignored binaryType 'arraybuffer'. Pass a WebSocket constructor that supports it (option `WebSocket`).",
+        ),
+      );
+      return;
+    }
+    handlers.onFrame(frame);
+  };
+  socket.onerror = (event) => reportError(errorFromEvent(event, url, shownUrl));
+  socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+
+  return {
+    send(frame: Frame) {
+      if (phase !== 'open') return sendOutsideOpen(phase);
+      // Codecs produce ArrayBuffer-backed bytes; the DOM's send() types refuse the wider
+      // ArrayBufferLike (a SharedArrayBuffer view would be refused at run time anyway).
+      socket.send(frame as string | Uint8Array<ArrayBuffer>);
+    },
+    bufferedAmount: () => socket.bufferedAmount ?? 0,
+    close(code: number, reason = '') {
+      assertSendableCloseCode(code);
+      if (phase !== 'connecting' && phase !== 'open') return;
+      if (phase === 'connecting') suppressErrors = true;
+      phase = 'closing';
+      try {
+        socket.close(code, truncateCloseReason(reason));
+      } catch {
+        // Browsers refuse codes other than 1000 and 3000-4999 from a client (1002, 1003, 1007...).
+        // A bare close still ends the connection; the peer reads it as 1005 "no status", not
+        // as a normal close that would end its session.
+        socket.close();
+      }
+    },
+    terminate() {
+      if (phase === 'finished') return;
+      phase = 'finished';
+      detach();
+      try {
+        if (typeof socket.terminate === 'function') socket.terminate();
+        // Browsers cannot drop a socket; a bare close (1005 at the peer) is the closest, and
+        // unlike 1000 it does not tell the server the client is done with its session.
+        else socket.close();
+      } catch {
+        // Already closed: nothing left to drop.
+      }
+    },
+  };
+}
+
+function ignoreEvent(): void {}
+
+function sendOutsideOpen(phase: Phase): void {
+  // After close() or the close report, frames are dropped: the close report (already given or
+  // still to come) is how the caller learns the connection ended. Before open it is a bug.
+  if (phase === 'connecting') throw new Error('wirestate transport: send() was called before the socket opened; wait for onOpen.');
+}
+
+/**
+ * The connection of a constructor that threw: reports `error` then a 1006 close from a microtask,
+ * the same sequence an asynchronous failure gives, unless the caller closes or terminates first.
+ */
+function failedConnection(error: Error, handlers: SocketHandlers): SocketConnection {
+  let phase: Exclude<Phase, 'open'> = 'connecting';
+  queueMicrotask(() => {
+    if (phase === 'finished') return;
+    // After close() the failure is the expected end of a connection the caller gave up on.
+    if (phase === 'connecting') handlers.onError(error);
+    phase = 'finished';
+    handlers.onClose({ code: ABNORMAL_CLOSURE, reason: '', wasClean: false });
+  });
+  return {
+    send: () => sendOutsideOpen(phase),
+    bufferedAmount: () => 0,
+    close(code: number) {
+      assertSendableCloseCode(code);
+      if (phase === 'connecting') phase = 'closing';
+    },
+    terminate() {
+      phase = 'finished';
+    },
+  };
+}
+
+/**
+ * Subscribes to `ws`'s 'upgrade' event, which carries the HTTP response of the handshake, when the
+ * socket has an EventEmitter-style `on`. Returns how to unsubscribe, or undefined when the
+ * implementation cannot show response headers (browsers).
+ */
+function listenForHandshakeResponse(socket: WebSocketLike, onHeaders: (headers: Omit<SocketOpenInfo, 'protocol'>) => void): (() => void) | undefined {
+  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
+  if (typeof emitter.on !== 'function') return undefined;
+  const onUpgrade = (response: unknown) => onHeaders(readHandshakeHeaders(response));
+  try {
+    emitter.on.call(socket, 'upgrade', onUpgrade);
+  } catch {
+    // An `on` that is not an EventEmitter's: the headers are simply not available.
+    return undefined;
+  }
+  return () => {
+    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
+    if (typeof off === 'function') off.call(socket, 'upgrade', onUpgrade);
+  };
+}
+
+function readHandshakeHeaders(response: unknown): Omit<SocketOpenInfo, 'protocol'> {
+  const headers = (response as { headers?: Record<string, unknown> } | null)?.headers;
+  if (typeof headers !== 'object' || headers === null) return {};
+  const resumeId = firstHeaderValue(headers['resume-id']);
+  const connectionId = firstHeaderValue(headers['connection-id']);
+  return { ...(resumeId === undefined ? {} : { resumeId }), ...(connectionId === undefined ? {} : { connectionId }) };
+}
+
+function firstHeaderValue(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : undefined;
+}
+
+function constructorError(thrown: unknown, url: string): Error {
+  const detail = thrown instanceof Error ? `${thrown.name}: ${redactUrlIn(thrown.message, url)}` : redactUrlIn(String(thrown), url);
+  // The thrown error is not attached as `cause`: implementations quote the full URL (token and
+  // all) in it, and loggers print causes.
+  return new Error(
+    `Could not open a WebSocket to ${redactUrl(url)}: the WebSocket constructor threw (${detail}). ` +
+      'Check that the endpoint is an absolute ws:// or wss:// URL and that the subprotocols are valid tokens.',
+  );
+}
+
+function errorFromEvent(event: unknown, url: string, shownUrl: string): Error {
+  const carried = event instanceof Error ? event : (event as { error?: unknown } | null)?.error;
+  if (carried instanceof Error) {
+    return new Error(`WebSocket error on ${shownUrl}: ${redactUrlIn(carried.message, url)}`, { cause: carried });
+  }
+  const message = (event as { message?: unknown } | null)?.message;
+  if (typeof message === 'string' && message !== '') return new Error(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
+  return new Error(
+    `WebSocket error on ${shownUrl}. Browsers give no detail about WebSocket errors (on purpose); the close report ` +
+      'that follows carries the code (1006 when the connection could not be made or was lost). Check that the endpoint is reachable.',
+  );
+}

@@ -1,0 +1,481 @@
+import { Observable, Subject } from 'rxjs';
+import {
+  ConnectionLostError,
+  OptionsError,
+  OversizeMessageError,
+  RequestTimeoutError,
+  ServerError,
+  SessionClosedError,
+  SubscribeError,
+} from '../errors.js';
+import type { ProtocolRequest, ResponseError } from '../protocol/types.js';
+import { responseErrorOf } from './server-message.js';
+import { chunk, type LingerGroup, type StreamEntry, type StreamState } from './stream-entry.js';
+import { platformTimers, type Timers } from './timers.js';
+
+/** Options of {@link StreamRegistry}. */
+export interface StreamRegistryOptions {
+  /**
+   * Sends a subscribe or unsubscribe request and resolves when the server confirms it; in a session
+   * this is the request correlator with `idempotent: true` (both requests are safe to repeat).
+   */
+  readonly call: (request: ProtocolRequest) => Promise<unknown>;
+  /** Which of the requested names a refused subscribe concerns (the protocol's `failedStreams`). */
+  readonly failedStreams: (error: ResponseError, requested: readonly string[]) => readonly string[];
+  /**
+   * Most stream names in one subscribe or unsubscribe request; more are split into several. 1000
+   * names of up to about 100 characters stay under the reference protocol's 128 KiB message limit.
+   * Should a packet still be refused as oversize, the registry halves the batch size and retries.
+   * @default 1000
+   */
+  readonly maxStreamsPerPacket?: number;
+  /**
+   * How long a stream stays subscribed on the server after its last observer left, in milliseconds.
+   * With 0, the decision is taken at the end of the current tick: leaving and coming back in the same
+   * tick (a UI re-mount) sends nothing. A positive value also absorbs slower churn (route changes)
+   * at the cost of receiving unobserved messages for that long.
+   * @default 0
+   */
+  readonly lingerMs?: number;
+  /**
+   * Runs a function at the end of the current tick; every change requested before it runs goes out
+   * together, one packet per kind (split by `maxStreamsPerPacket`).
+   * @default queueMicrotask
+   */
+  readonly schedule?: (fn: () => void) => void;
+  /**
+   * Whether messages carry a session-wide `seq` that rises with every message: then the registry
+   * keeps `lastSeq` (for resuming) and drops messages at or below it (duplicates after a replay).
+   * Turn it off for protocols without `seq`.
+   * @default true
+   */
+  readonly trackSeq?: boolean;
+  /** Timer functions for `lingerMs` (tests inject their own). @default the platform's timers */
+  readonly timers?: Timers;
+  /**
+   * Receives non-fatal errors of the registry's own requests: a subscribe or unsubscribe that got no
+   * answer (it is retried), or an unsubscribe the server refused. A session forwards them to `errors$`.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** How a session became ready; see {@link StreamRegistry.sessionReady}. */
+export interface SessionReadyInfo {
+  /** The server kept the previous session: subscriptions and `seq` carry on, missed messages are replayed. */
+  readonly resumed: boolean;
+  /** The server started a new session: it holds no subscriptions and `seq` starts over. */
+  readonly fresh: boolean;
+}
+
+/** Counters for diagnostics, from {@link StreamRegistry.stats}. */
+export interface StreamRegistryStats {
+  /** Stream names that have at least one observer. */
+  readonly streams: number;
+  /** Stream names the server has confirmed as subscribed. */
+  readonly serverStreams: number;
+  /** Messages delivered to a stream's observers. */
+  readonly messagesRouted: number;
+  /** Messages dropped because their `seq` was not above `lastSeq` (replayed duplicates). */
+  readonly droppedDuplicates: number;
+  /** Messages dropped because nobody observed their stream (for example while an unsubscribe is on its way). */
+  readonly droppedUnrouted: number;
+}
+
+/** How many refused stream names `streamState` remembers as `failed`, so unbounded bad names cannot grow memory. */
+const REMEMBERED_FAILURES = 1000;
+
+/**
+ * The stream registry: one hot, shared observable per stream name over one connection.
+ *
+ * - Ref counting: the first observer of a name causes one subscribe, the last one leaving causes
+ *   one unsubscribe; leaving and coming back within the same tick causes neither.
+ * - Batching: every change of a tick goes out as one subscribe and one unsubscribe request (split
+ *   by `maxStreamsPerPacket`).
+ * - Reconciliation, not an operation queue: the registry compares the names that have observers with
+ *   what it believes the server holds, and sends the difference. Whatever the interleaving of
+ *   observers, answers, failures and reconnects, once the session is ready and quiet the server
+ *   holds exactly the names that have observers.
+ * - Routing: one Map lookup per message, then `Subject.next`; an observer that throws does not stop
+ *   the others (RxJS reports the error asynchronously through `config.onUnhandledError`).
+ * - Resume and gaps: after a resume nothing is re-subscribed; on a fresh session every observed
+ *   stream is re-subscribed in one batch and `gaps$` names the streams that may have missed messages.
+ *
+ * It never opens a socket: the session wires `call` to the request correlator, feeds stream messages
+ * to {@link StreamRegistry.route} and reports the lifecycle through `sessionReady`, `connectionLost`
+ * and `close`.
+ *
+ * @example
+ * ```ts
+ * const registry = new StreamRegistry({
+ *   call: (request) => correlator.request(request, { idempotent: true }),
+ *   failedStreams: (error, names) => protocol.failedStreams(error, names),
+ * });
+ * registry.observe<Trade>('btcusdt@trade').subscribe(render);
+ * registry.sessionReady({ resumed: false, fresh: true }); // sends SUBSCRIBE ["btcusdt@trade"]
+ * ```
+ */
+export class StreamRegistry {
+  /**
+   * Names of streams that may have missed messages, emitted once per fresh session that replaced an
+   * earlier one: every stream that has observers now and was subscribed (or being subscribed) on the
+   * previous session. Observers should re-fetch a snapshot of those. Completes when the registry closes.
+   */
+  readonly gaps$: Observable<readonly string[]>;
+
+  private readonly call: StreamRegistryOptions['call'];
+  private readonly failedStreams: StreamRegistryOptions['failedStreams'];
+  private readonly lingerMs: number;
+  private readonly schedule: (fn: () => void) => void;
+  private readonly trackSeq: boolean;
+  private readonly timers: Timers;
+  private readonly onError: (error: Error) => void;
+  private readonly gaps = new Subject<readonly string[]>();
+  private readonly streams = new Map<string, StreamEntry>();
+  /** Entries whose wanted or server state changed since the last flush. */
+  private readonly dirty = new Set<StreamEntry>();
+  private readonly failures = new Map<string, Error>();
+  private readonly lingerTimers = new Set<unknown>();
+  private currentLinger: LingerGroup | undefined;
+  /** Lowered when the server refuses a packet as oversize; never above `maxStreamsPerPacket`. */
+  private packetLimit: number;
+  private ready = false;
+  private everReady = false;
+  private flushScheduled = false;
+  private closed: { readonly error: Error | undefined } | undefined;
+  private lastSeqSeen: number | undefined;
+  private observedStreams = 0;
+  private messagesRouted = 0;
+  private droppedDuplicates = 0;
+  private droppedUnrouted = 0;
+
+  constructor(options: StreamRegistryOptions) {
+    const maxStreamsPerPacket = options.maxStreamsPerPacket ?? 1000;
+    if (!Number.isSafeInteger(maxStreamsPerPacket) || maxStreamsPerPacket < 1) {
+      throw new OptionsError(`maxStreamsPerPacket must be a positive integer, got ${String(maxStreamsPerPacket)}.`);
+    }
+    const lingerMs = options.lingerMs ?? 0;
+    if (!Number.isFinite(lingerMs) || lingerMs < 0) {
+      throw new OptionsError(`lingerMs must be a finite number of milliseconds, 0 or more, got ${String(lingerMs)}.`);
+    }
+    this.call = options.call;
+    this.failedStreams = options.failedStreams;
+    this.packetLimit = maxStreamsPerPacket;
+    this.lingerMs = lingerMs;
+    this.schedule = options.schedule ?? ((fn) => queueMicrotask(fn));
+    this.trackSeq = options.trackSeq ?? true;
+    this.timers = options.timers ?? platformTimers;
+    this.onError = options.onError ?? (() => {});
+    this.gaps$ = this.gaps.asObservable();
+  }
+
+  /**
+   * The messages of one stream, as a hot observable shared by every observer of the same name.
+   * Subscribing to it makes the stream wanted on the server; the subscription ends with an error
+   * of {@link SubscribeError} if the server refuses the name, and completes (or errors with the
+   * session's error) when the registry closes.
+   *
+   * The returned observable errors at subscription time, and sends nothing, when `name` is not a
+   * non-empty string ({@link OptionsError}) or when the registry is already closed
+   * ({@link SessionClosedError}, whether the close was clean or not: observing a closed session is
+   * a mistake worth hearing about, not an empty stream).
+   */
+  observe<T>(name: string): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      if (typeof name !== 'string' || name.length === 0) {
+        subscriber.error(new OptionsError(`A stream name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}.`));
+        return undefined;
+      }
+      if (this.closed !== undefined) {
+        subscriber.error(new SessionClosedError(`Cannot observe "${name}": the session is closed.`, { cause: this.closed.error }));
+        return undefined;
+      }
+      const entry = this.acquire(name);
+      const inner = (entry.subject as Subject<T>).subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        this.release(entry);
+      };
+    });
+  }
+
+  /**
+   * Delivers one stream message to the stream's observers. The hot path: one Map lookup, then
+   * `Subject.next`. With seq tracking, a message whose `seq` is not above {@link StreamRegistry.lastSeq}
+   * is a duplicate and is dropped; any other seq becomes the new `lastSeq`, whether or not the
+   * stream has observers. A message for a stream nobody observes is dropped and counted.
+   */
+  route(stream: string, data: unknown, seq: number | undefined): void {
+    if (seq !== undefined && this.trackSeq) {
+      if (this.lastSeqSeen !== undefined && seq <= this.lastSeqSeen) {
+        this.droppedDuplicates++;
+        return;
+      }
+      this.lastSeqSeen = seq;
+    }
+    const entry = this.streams.get(stream);
+    if (entry === undefined || entry.observers === 0) {
+      this.droppedUnrouted++;
+      return;
+    }
+    this.messagesRouted++;
+    entry.subject.next(data);
+  }
+
+  /** The `seq` of the last stream message received in this session (undefined before the first, and after a fresh session replaced it). */
+  get lastSeq(): number | undefined {
+    return this.lastSeqSeen;
+  }
+
+  /**
+   * The session is ready for requests (connected and authorized). Then:
+   * - `resumed: true`: the server kept everything; only changes made meanwhile are sent, `lastSeq` is kept.
+   * - `fresh: true` after an earlier ready: the server holds nothing; `lastSeq` is forgotten, every
+   *   observed stream is subscribed again in one batch, and `gaps$` names the ones that were
+   *   subscribed before. Call this before routing any message of the new session.
+   * - otherwise (the first ready, or ready again on the same server session): what was requested
+   *   meanwhile is sent.
+   */
+  sessionReady(info: SessionReadyInfo): void {
+    if (this.closed !== undefined) return;
+    const replaced = !info.resumed && info.fresh && this.everReady;
+    this.everReady = true;
+    this.ready = true;
+    if (replaced) {
+      this.lastSeqSeen = undefined;
+      const missed: string[] = [];
+      for (const entry of this.streams.values()) {
+        const wasOnServer = entry.presence !== 'no' || entry.inFlight === 'subscribe';
+        // A request still in flight is re-sent on the new session by the correlator: its answer tells the truth.
+        if (entry.inFlight === undefined) entry.presence = 'no';
+        if (entry.observers > 0 && wasOnServer) {
+          missed.push(entry.name);
+          entry.resubscribing = true;
+        }
+        this.dirty.add(entry);
+      }
+      if (missed.length > 0) this.gaps.next(missed);
+    }
+    this.flush();
+  }
+
+  /**
+   * The connection dropped: nothing is sent until the next {@link StreamRegistry.sessionReady}.
+   * Requests in flight are the correlator's business: it re-sends them or fails them, and the
+   * registry reconciles with either outcome.
+   */
+  connectionLost(): void {
+    this.ready = false;
+  }
+
+  /**
+   * Ends the registry: every stream's observers complete, or get `error` when one is given;
+   * `gaps$` completes; timers are cleared; later `observe()` calls error with {@link SessionClosedError}.
+   * Nothing is sent to the server.
+   */
+  close(error?: Error): void {
+    if (this.closed !== undefined) return;
+    this.closed = { error };
+    this.ready = false;
+    for (const handle of this.lingerTimers) this.timers.clearTimeout(handle);
+    this.lingerTimers.clear();
+    const entries = Array.from(this.streams.values());
+    this.streams.clear();
+    this.dirty.clear();
+    this.observedStreams = 0;
+    for (const entry of entries) {
+      if (error === undefined) entry.subject.complete();
+      else entry.subject.error(error);
+    }
+    this.gaps.complete();
+  }
+
+  /** A snapshot of one stream's state for users (see {@link StreamState}); cheap, no subscription involved. */
+  streamState(name: string): StreamState {
+    const entry = this.streams.get(name);
+    if (entry !== undefined && entry.observers > 0) {
+      if (entry.presence === 'yes' && entry.inFlight === undefined) return 'active';
+      return entry.resubscribing ? 'resubscribing' : 'subscribing';
+    }
+    return this.failures.has(name) ? 'failed' : 'inactive';
+  }
+
+  /** Counters for diagnostics. */
+  stats(): StreamRegistryStats {
+    let serverStreams = 0;
+    for (const entry of this.streams.values()) if (entry.presence === 'yes') serverStreams++;
+    return {
+      streams: this.observedStreams,
+      serverStreams,
+      messagesRouted: this.messagesRouted,
+      droppedDuplicates: this.droppedDuplicates,
+      droppedUnrouted: this.droppedUnrouted,
+    };
+  }
+
+  private acquire(name: string): StreamEntry {
+    let entry = this.streams.get(name);
+    if (entry === undefined) {
+      entry = { name, subject: new Subject(), observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined };
+      this.streams.set(name, entry);
+    }
+    entry.lingerGroup = undefined;
+    if (entry.observers++ === 0) {
+      this.observedStreams++;
+      this.failures.delete(name);
+      this.markDirty(entry);
+    }
+    return entry;
+  }
+
+  private release(entry: StreamEntry): void {
+    if (this.closed !== undefined) return;
+    if (--entry.observers > 0) return;
+    this.observedStreams--;
+    if (this.lingerMs > 0) this.linger(entry);
+    this.markDirty(entry);
+  }
+
+  /** Holds back the unsubscribe of `entry`; every release of the same tick shares one timer. */
+  private linger(entry: StreamEntry): void {
+    let group = this.currentLinger;
+    if (group === undefined) {
+      const newGroup: LingerGroup = { entries: [] };
+      group = this.currentLinger = newGroup;
+      this.schedule(() => {
+        if (this.currentLinger === newGroup) this.currentLinger = undefined;
+      });
+      const handle = this.timers.setTimeout(() => {
+        this.lingerTimers.delete(handle);
+        for (const lingering of newGroup.entries) {
+          if (lingering.lingerGroup !== newGroup) continue;
+          lingering.lingerGroup = undefined;
+          this.markDirty(lingering);
+        }
+      }, this.lingerMs);
+      this.lingerTimers.add(handle);
+    }
+    entry.lingerGroup = group;
+    group.entries.push(entry);
+  }
+
+  private markDirty(entry: StreamEntry): void {
+    this.dirty.add(entry);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || !this.ready || this.closed !== undefined) return;
+    this.flushScheduled = true;
+    this.schedule(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Sends the difference between the observed names and the server's, for every entry that changed. */
+  private flush(): void {
+    if (!this.ready || this.closed !== undefined || this.dirty.size === 0) return;
+    const toSubscribe: StreamEntry[] = [];
+    const toUnsubscribe: StreamEntry[] = [];
+    for (const entry of this.dirty) {
+      // A stale object whose name was deleted and created again, or one whose answer is awaited
+      // (it is marked dirty again when that answer comes).
+      if (this.streams.get(entry.name) !== entry || entry.inFlight !== undefined) continue;
+      if (entry.observers > 0) {
+        if (entry.presence !== 'yes') toSubscribe.push(entry);
+      } else if (entry.presence === 'no') {
+        this.streams.delete(entry.name);
+      } else if (entry.lingerGroup === undefined) {
+        toUnsubscribe.push(entry);
+      }
+    }
+    this.dirty.clear();
+    this.send('unsubscribe', toUnsubscribe);
+    this.send('subscribe', toSubscribe);
+  }
+
+  private send(kind: 'subscribe' | 'unsubscribe', entries: StreamEntry[]): void {
+    for (const batch of chunk(entries, this.packetLimit)) {
+      const names = batch.map((entry) => entry.name);
+      for (const entry of batch) entry.inFlight = kind;
+      let answer: Promise<unknown>;
+      try {
+        answer = this.call({ kind, streams: names });
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      answer.then(
+        () => this.confirmed(kind, batch),
+        (error: unknown) => this.refused(kind, batch, names, error),
+      );
+    }
+  }
+
+  private confirmed(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[]): void {
+    if (this.closed !== undefined) return;
+    for (const entry of batch) {
+      entry.inFlight = undefined;
+      entry.presence = kind === 'subscribe' ? 'yes' : 'no';
+      if (kind === 'subscribe') entry.resubscribing = false;
+      this.dirty.add(entry);
+    }
+    // Observers may have come or gone while the request was on its way.
+    this.scheduleFlush();
+  }
+
+  private refused(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[], names: string[], reason: unknown): void {
+    if (this.closed !== undefined) return;
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    for (const entry of batch) {
+      entry.inFlight = undefined;
+      this.dirty.add(entry);
+    }
+    if (error instanceof ServerError) {
+      if (kind === 'subscribe') this.subscribeRefused(batch, names, error);
+      else {
+        // Unsubscribing an unknown name is not an error in the protocol; retrying a refusal would loop.
+        for (const entry of batch) entry.presence = 'no';
+        this.onError(error);
+      }
+      this.scheduleFlush();
+    } else if (error instanceof OversizeMessageError) {
+      // Never sent. Smaller packets next time; a single name that is too large can never be subscribed.
+      if (batch.length > 1) this.packetLimit = Math.max(1, Math.floor(batch.length / 2));
+      else if (kind === 'subscribe') this.fail(batch[0]!, error);
+      else batch[0]!.presence = 'no';
+      this.scheduleFlush();
+    } else {
+      // No answer: the server may or may not have acted on it.
+      for (const entry of batch) entry.presence = 'maybe';
+      if (!(error instanceof SessionClosedError || error instanceof ConnectionLostError)) this.onError(error);
+      // A timeout is retried now (each attempt waits out its own timeout, so this cannot spin);
+      // anything else waits for the next ready or the next change, so an error that repeats at once cannot loop.
+      if (error instanceof RequestTimeoutError) this.scheduleFlush();
+    }
+  }
+
+  /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */
+  private subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
+    const response = responseErrorOf(error);
+    const blamed = new Set(this.failedStreams(response, names));
+    const anyBlamed = batch.some((entry) => blamed.has(entry.name));
+    for (const entry of batch) {
+      // A protocol that names none of the batch has told us nothing: every name fails, or it would be retried for ever.
+      if (anyBlamed && !blamed.has(entry.name)) continue;
+      this.fail(entry, new SubscribeError(entry.name, response.code, response.message));
+    }
+  }
+
+  /** Errors the current observers of `entry` (only those) and gives later observers a fresh subject. */
+  private fail(entry: StreamEntry, error: Error): void {
+    this.failures.set(entry.name, error);
+    if (this.failures.size > REMEMBERED_FAILURES) {
+      const oldest = this.failures.keys().next();
+      if (oldest.done !== true) this.failures.delete(oldest.value);
+    }
+    const subject = entry.subject;
+    entry.subject = new Subject();
+    entry.resubscribing = false;
+    subject.error(error);
+  }
+}

@@ -242,6 +242,8 @@ export class StreamRegistry {
     this.ready = true;
     if (replaced) {
       this.lastSeqSeen = undefined;
+      // Every entry is re-examined, in the order the streams were first observed.
+      this.dirty.clear();
       const missed: string[] = [];
       for (const entry of this.streams.values()) {
         const wasOnServer = entry.presence !== 'no' || entry.inFlight === 'subscribe';

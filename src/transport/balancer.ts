@@ -123,6 +123,14 @@ function balancerRequestUrl(balancerUrl: string): string {
       { retryable: false },
     );
   }
+  if (url.username !== '' || url.password !== '') {
+    // fetch refuses such URLs; without this check that would pass for a (retryable) network error.
+    throw new BalancerError(
+      `The balancer URL ${redactUrl(balancerUrl)} carries credentials (user:password@), which fetch refuses. ` +
+        'Pass them another way, for example a query parameter or a custom `fetch` that adds an Authorization header.',
+      { retryable: false },
+    );
+  }
   url.pathname = url.pathname.replace(/\/+$/, '') + BALANCER_PATH;
   url.hash = '';
   return url.href;

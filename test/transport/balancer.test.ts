@@ -1,0 +1,225 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BalancerError, OptionsError } from '../../src/errors.js';
+import { resolveEndpoint } from '../../src/transport/balancer.js';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+let server: Server;
+let baseUrl: string;
+let handler: Handler;
+const requests: IncomingMessage[] = [];
+
+beforeEach(async () => {
+  requests.length = 0;
+  handler = (_request, response) => answer(response, 200, { endpoint: 'ws://127.0.0.1:9/ws' });
+  server = createServer((request, response) => {
+    requests.push(request);
+    handler(request, response);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function answer(response: ServerResponse, status: number, body: unknown, raw = false): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(raw ? String(body) : JSON.stringify(body));
+}
+
+/** Resolves with the BalancerError the call rejects with (fails the test if it resolves). */
+async function failure(options: Partial<Parameters<typeof resolveEndpoint>[0]> = {}): Promise<BalancerError> {
+  const error: unknown = await resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 5_000, ...options }).then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (rejection: unknown) => rejection,
+  );
+  expect(error).toBeInstanceOf(BalancerError);
+  return error as BalancerError;
+}
+
+/** A port nothing listens on: bound once, then released. */
+async function refusedPort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('resolveEndpoint', () => {
+  it('asks GET /v1/websocket/server with Accept: application/json and returns the endpoint', async () => {
+    await expect(resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 5_000 })).resolves.toEqual({ endpoint: 'ws://127.0.0.1:9/ws' });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.method).toBe('GET');
+    expect(requests[0]?.url).toBe('/v1/websocket/server');
+    expect(requests[0]?.headers.accept).toBe('application/json');
+  });
+
+  it('returns the location when it is a string, and ignores one that is not', async () => {
+    handler = (_request, response) => answer(response, 200, { endpoint: 'wss://edge.example.com/ws', location: 'eu-1' });
+    await expect(resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 5_000 })).resolves.toEqual({ endpoint: 'wss://edge.example.com/ws', location: 'eu-1' });
+    handler = (_request, response) => answer(response, 200, { endpoint: 'wss://edge.example.com/ws', location: 7 });
+    await expect(resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 5_000 })).resolves.toEqual({ endpoint: 'wss://edge.example.com/ws' });
+  });
+
+  it('handles a trailing slash and a base path, and keeps the query', async () => {
+    await resolveEndpoint({ balancerUrl: `${baseUrl}/`, timeoutMs: 5_000 });
+    await resolveEndpoint({ balancerUrl: `${baseUrl}/api//?key=k1`, timeoutMs: 5_000 });
+    expect(requests.map((request) => request.url)).toEqual(['/v1/websocket/server', '/api/v1/websocket/server?key=k1']);
+  });
+
+  it('uses the fetch it is given', async () => {
+    const asked: string[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      asked.push(String(input));
+      return fetch(input, init);
+    };
+    await resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 5_000, fetch: countingFetch });
+    expect(asked).toEqual([`${baseUrl}/v1/websocket/server`]);
+  });
+
+  describe('bad answers are not retryable', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['a body that is not JSON', '<html>hello</html>', /not JSON/],
+      ['a JSON array', '[]', /not a JSON object/],
+      ['no endpoint', '{"location":"eu-1"}', /no "endpoint"/],
+      ['a numeric endpoint', '{"endpoint":42}', /not a string/],
+      ['an http:// endpoint', '{"endpoint":"http://127.0.0.1:9/ws"}', /not an absolute ws/],
+      ['a relative endpoint', '{"endpoint":"/ws"}', /not an absolute ws/],
+    ];
+    it.each(cases)('%s', async (_name, body, reason) => {
+      handler = (_request, response) => answer(response, 200, body, true);
+      const error = await failure();
+      expect(error.retryable).toBe(false);
+      expect(error.status).toBe(200);
+      expect(error.message).toMatch(/^bad balancer answer from /);
+      expect(error.message).toMatch(reason);
+      expect(error.message).toContain('/v1/websocket/server answers');
+    });
+  });
+
+  it.each([500, 503, 429])('HTTP %i is retryable', async (status) => {
+    handler = (_request, response) => answer(response, status, { error: 'busy' });
+    const error = await failure();
+    expect(error.retryable).toBe(true);
+    expect(error.status).toBe(status);
+    expect(error.message).toContain(`HTTP ${status}`);
+    expect(error.message).toMatch(/Retry with backoff/);
+  });
+
+  it.each([404, 401, 201])('HTTP %i is not retryable', async (status) => {
+    handler = (_request, response) => answer(response, status, { endpoint: 'ws://127.0.0.1:9/ws' });
+    const error = await failure();
+    expect(error.retryable).toBe(false);
+    expect(error.status).toBe(status);
+    expect(error.message).toContain(`HTTP ${status}`);
+  });
+
+  it('a refused connection is retryable and names the cause', async () => {
+    const port = await refusedPort();
+    const error = await failure({ balancerUrl: `http://127.0.0.1:${port}` });
+    expect(error.retryable).toBe(true);
+    expect(error.status).toBeUndefined();
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('a balancer that never answers times out, retryable', async () => {
+    handler = () => {
+      // Never answers; afterEach closes the connection.
+    };
+    const error = await failure({ timeoutMs: 100 });
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('did not answer within 100 ms');
+  });
+
+  it('a balancer that sends headers but never the body times out too', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"endpoint":');
+    };
+    const error = await failure({ timeoutMs: 100 });
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('did not answer within 100 ms');
+  });
+
+  it('a fetch that ignores its signal still times out', async () => {
+    const deafFetch: typeof fetch = () => new Promise<Response>(() => {});
+    const error = await failure({ timeoutMs: 100, fetch: deafFetch });
+    expect(error.retryable).toBe(true);
+  });
+
+  it("the caller's abort ends the call with a non-retryable error", async () => {
+    const controller = new AbortController();
+    handler = () => controller.abort(new Error('state left'));
+    const error = await failure({ signal: controller.signal });
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/aborted by its caller/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('an already aborted signal sends no request', async () => {
+    const error = await failure({ signal: AbortSignal.abort() });
+    expect(error.retryable).toBe(false);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('rejects an unusable balancer URL without a request', async () => {
+    expect((await failure({ balancerUrl: 'not a url' })).retryable).toBe(false);
+    const wrongScheme = await failure({ balancerUrl: 'ws://127.0.0.1:9' });
+    expect(wrongScheme.retryable).toBe(false);
+    expect(wrongScheme.message).toMatch(/pass it as `endpoint`/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('rejects a timeout that is not a positive number', async () => {
+    await expect(resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 0 })).rejects.toBeInstanceOf(OptionsError);
+  });
+
+  it('never puts the query or credentials of the balancer URL in a message', async () => {
+    handler = (_request, response) => answer(response, 503, {});
+    const error = await failure({ balancerUrl: `${baseUrl}/?apiKey=secret-key` });
+    expect(error.message).not.toContain('secret-key');
+    expect(error.message).toContain('/v1/websocket/server?…');
+
+    const withCredentials = await failure({ balancerUrl: `http://user:hunter2@127.0.0.1:${(server.address() as AddressInfo).port}/?apiKey=secret-key` });
+    expect(withCredentials.retryable).toBe(false);
+    expect(withCredentials.message).toMatch(/carries credentials/);
+    expect(withCredentials.message).not.toContain('hunter2');
+    expect(withCredentials.message).not.toContain('secret-key');
+
+    const port = await refusedPort();
+    const refused = await failure({ balancerUrl: `http://127.0.0.1:${port}/?apiKey=secret-key` });
+    expect(refused.message).not.toContain('secret-key');
+  });
+
+  describe('leaves no timer behind', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    // A fetch answering at once keeps the check free of network timers, so the count is ours alone.
+    const answering = (status: number, body: string): typeof fetch => () => Promise.resolve(new Response(body, { status }));
+    const cases: Array<[string, typeof fetch]> = [
+      ['a good answer', answering(200, '{"endpoint":"ws://127.0.0.1:9/ws"}')],
+      ['a bad answer', answering(200, 'nope')],
+      ['a 503', answering(503, '')],
+      ['a network error', () => Promise.reject(new TypeError('fetch failed'))],
+    ];
+    it.each(cases)('after %s', async (_name, answeringFetch) => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      await resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 60_000, fetch: answeringFetch }).catch(() => undefined);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+});

@@ -20,7 +20,7 @@ import type { WebSocketConstructor } from './types.js';
 export function resolveWebSocket(user?: WebSocketConstructor): WebSocketConstructor {
   if (user !== undefined) {
     if (typeof user !== 'function') {
-      throw new OptionsError(`options.WebSocket must be a WebSocket constructor (a class such as WebSocket from 'ws'), not ${describe(user)}.`);
+      throw new OptionsError(`options.WebSocket must be a WebSocket constructor (a class such as the WebSocket export of the ws package), not ${describe(user)}.`);
     }
     return user;
   }
@@ -28,7 +28,7 @@ export function resolveWebSocket(user?: WebSocketConstructor): WebSocketConstruc
   if (typeof platform === 'function') return platform as WebSocketConstructor;
   throw new OptionsError(
     "No WebSocket implementation: in Node import from 'wirestate' resolves to the Node entry which uses ws; otherwise pass options.WebSocket " +
-      "(for example `import WebSocket from 'ws'` and `createSession({ WebSocket, ... })`).",
+      '(for example the WebSocket class of the ws package: `createSession({ WebSocket, ... })`).',
   );
 }
 

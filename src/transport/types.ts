@@ -54,7 +54,12 @@ export interface SocketCloseInfo {
   readonly wasClean: boolean;
 }
 
-/** Callbacks a {@link SocketConnection} reports to. Each fires on the socket's own event. */
+/**
+ * Callbacks a {@link SocketConnection} reports to. Each fires on the socket's own event, never
+ * inside `openSocket` itself, in this order: at most one `onOpen`; then `onFrame`/`onError`; then
+ * exactly one `onClose`, after which (or after `terminate()`) nothing fires. A connection that
+ * never opens reports `onError` then `onClose` with 1006. Handlers must not throw.
+ */
 export interface SocketHandlers {
   onOpen(info: SocketOpenInfo): void;
   onFrame(frame: Frame): void;
@@ -73,12 +78,28 @@ export interface OpenSocketOptions {
 
 /** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */
 export interface SocketConnection {
-  /** Sends one encoded frame. */
+  /**
+   * Sends one encoded frame: a string as a text frame, bytes as a binary frame. After `close()`,
+   * `terminate()` or the close report the frame is dropped silently (the close report says why);
+   * before `onOpen` it throws, as that is a bug in the caller.
+   */
   send(frame: Frame): void;
-  /** Number of bytes queued by the socket but not yet sent. */
+  /** Number of bytes queued by the socket but not yet sent (0 when there is no socket). */
   bufferedAmount(): number;
-  /** Closes with a status code (a bare close sends 1005, which servers read as abnormal). */
+  /**
+   * Starts the close handshake with an explicit code (a bare close sends 1005, which servers read
+   * as abnormal); events keep coming until `onClose`. The reason is cut to 123 UTF-8 bytes. Throws
+   * an OptionsError for a code no close frame may carry (1004-1006, 1015, outside 1000-4999). Where
+   * the implementation refuses a valid code (browsers accept only 1000 and 3000-4999 from a
+   * client), it falls back to a bare close. Closing while still connecting reports only the close
+   * (1006), not the aborted handshake's error. A second call does nothing.
+   */
   close(code: number, reason?: string): void;
-  /** Drops the socket at once without waiting for the close handshake; detaches every handler. */
+  /**
+   * Drops the socket at once without waiting for the close handshake and detaches every handler:
+   * no handler fires afterwards, not even `onClose`. `ws` drops the TCP connection (1006 at the
+   * server); a browser socket gets a bare close (1005), never 1000, so the server does not take it
+   * as the client ending its session.
+   */
   terminate(): void;
 }

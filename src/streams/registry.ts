@@ -247,8 +247,9 @@ export class StreamRegistry {
       const missed: string[] = [];
       for (const entry of this.streams.values()) {
         const wasOnServer = entry.presence !== 'no' || entry.inFlight === 'subscribe';
-        // A request still in flight is re-sent on the new session by the correlator: its answer tells the truth.
-        if (entry.inFlight === undefined) entry.presence = 'no';
+        // The new session holds nothing. A request still in flight is re-sent on it by the
+        // correlator (or fails), and its outcome overrides this.
+        entry.presence = 'no';
         if (entry.observers > 0 && wasOnServer) {
           missed.push(entry.name);
           entry.resubscribing = true;
@@ -267,6 +268,9 @@ export class StreamRegistry {
    */
   connectionLost(): void {
     this.ready = false;
+    // The server may have acted on a request in flight before the drop, even if the copy the
+    // correlator re-sends is refused later: until an answer says otherwise, the stream may be there.
+    for (const entry of this.streams.values()) if (entry.inFlight !== undefined) entry.presence = 'maybe';
   }
 
   /**

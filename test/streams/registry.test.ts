@@ -445,6 +445,23 @@ describe('StreamRegistry: failures', () => {
     ]);
   });
 
+  it('unsubscribes a refused name whose earlier copy may have taken effect before a drop', async () => {
+    const { registry, calls, watch, packets } = setup();
+    registry.sessionReady(ready);
+    const a = watch('a');
+    await settle();
+    // The server may have applied the first copy; the correlator re-sends it after the resume.
+    registry.connectionLost();
+    registry.sessionReady({ resumed: true, fresh: false });
+    calls[0]!.reject(new ServerError('subscribe', 503, 'too many subscriptions for "a"'));
+    await settle();
+    expect(a.error).toBeInstanceOf(SubscribeError);
+    expect(packets()).toEqual([
+      ['subscribe', ['a']],
+      ['unsubscribe', ['a']],
+    ]);
+  });
+
   it('rebuilds the server error for failedStreams from a ServerError', () => {
     expect(responseErrorOf(new ServerError('SUBSCRIBE', 404, 'unknown stream "x"', { stream: 'x' }))).toEqual({
       code: 404,

@@ -8,78 +8,13 @@ import {
   SessionClosedError,
   SubscribeError,
 } from '../errors.js';
-import type { ProtocolRequest, ResponseError } from '../protocol/types.js';
+import { Linger } from './linger.js';
+import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
-import { chunk, type LingerGroup, type StreamEntry, type StreamState } from './stream-entry.js';
-import { platformTimers, type Timers } from './timers.js';
+import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
+import { platformTimers } from './timers.js';
 
-/** Options of {@link StreamRegistry}. */
-export interface StreamRegistryOptions {
-  /**
-   * Sends a subscribe or unsubscribe request and resolves when the server confirms it; in a session
-   * this is the request correlator with `idempotent: true` (both requests are safe to repeat).
-   */
-  readonly call: (request: ProtocolRequest) => Promise<unknown>;
-  /** Which of the requested names a refused subscribe concerns (the protocol's `failedStreams`). */
-  readonly failedStreams: (error: ResponseError, requested: readonly string[]) => readonly string[];
-  /**
-   * Most stream names in one subscribe or unsubscribe request; more are split into several. 1000
-   * names of up to about 100 characters stay under the reference protocol's 128 KiB message limit.
-   * Should a packet still be refused as oversize, the registry halves the batch size and retries.
-   * @default 1000
-   */
-  readonly maxStreamsPerPacket?: number;
-  /**
-   * How long a stream stays subscribed on the server after its last observer left, in milliseconds.
-   * With 0, the decision is taken at the end of the current tick: leaving and coming back in the same
-   * tick (a UI re-mount) sends nothing. A positive value also absorbs slower churn (route changes)
-   * at the cost of receiving unobserved messages for that long.
-   * @default 0
-   */
-  readonly lingerMs?: number;
-  /**
-   * Runs a function at the end of the current tick; every change requested before it runs goes out
-   * together, one packet per kind (split by `maxStreamsPerPacket`).
-   * @default queueMicrotask
-   */
-  readonly schedule?: (fn: () => void) => void;
-  /**
-   * Whether messages carry a session-wide `seq` that rises with every message: then the registry
-   * keeps `lastSeq` (for resuming) and drops messages at or below it (duplicates after a replay).
-   * Turn it off for protocols without `seq`.
-   * @default true
-   */
-  readonly trackSeq?: boolean;
-  /** Timer functions for `lingerMs` (tests inject their own). @default the platform's timers */
-  readonly timers?: Timers;
-  /**
-   * Receives non-fatal errors of the registry's own requests: a subscribe or unsubscribe that got no
-   * answer (it is retried), or an unsubscribe the server refused. A session forwards them to `errors$`.
-   */
-  readonly onError?: (error: Error) => void;
-}
-
-/** How a session became ready; see {@link StreamRegistry.sessionReady}. */
-export interface SessionReadyInfo {
-  /** The server kept the previous session: subscriptions and `seq` carry on, missed messages are replayed. */
-  readonly resumed: boolean;
-  /** The server started a new session: it holds no subscriptions and `seq` starts over. */
-  readonly fresh: boolean;
-}
-
-/** Counters for diagnostics, from {@link StreamRegistry.stats}. */
-export interface StreamRegistryStats {
-  /** Stream names that have at least one observer. */
-  readonly streams: number;
-  /** Stream names the server has confirmed as subscribed. */
-  readonly serverStreams: number;
-  /** Messages delivered to a stream's observers. */
-  readonly messagesRouted: number;
-  /** Messages dropped because their `seq` was not above `lastSeq` (replayed duplicates). */
-  readonly droppedDuplicates: number;
-  /** Messages dropped because nobody observed their stream (for example while an unsubscribe is on its way). */
-  readonly droppedUnrouted: number;
-}
+export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 
 /** How many refused stream names `streamState` remembers as `failed`, so unbounded bad names cannot grow memory. */
 const REMEMBERED_FAILURES = 1000;
@@ -94,7 +29,9 @@ const REMEMBERED_FAILURES = 1000;
  * - Reconciliation, not an operation queue: the registry compares the names that have observers with
  *   what it believes the server holds, and sends the difference. Whatever the interleaving of
  *   observers, answers, failures and reconnects, once the session is ready and quiet the server
- *   holds exactly the names that have observers.
+ *   holds exactly the names that have observers. It relies on the server applying one
+ *   connection's requests in the order they were sent (as the reference server does): a
+ *   subscribe must not overtake the unsubscribe sent after it.
  * - Routing: one Map lookup per message, then `Subject.next`; an observer that throws does not stop
  *   the others (RxJS reports the error asynchronously through `config.onUnhandledError`).
  * - Resume and gaps: after a resume nothing is re-subscribed; on a fresh session every observed
@@ -124,18 +61,16 @@ export class StreamRegistry {
 
   private readonly call: StreamRegistryOptions['call'];
   private readonly failedStreams: StreamRegistryOptions['failedStreams'];
-  private readonly lingerMs: number;
+  /** Holds unsubscribes back for `lingerMs`; absent when it is 0. */
+  private readonly linger: Linger | undefined;
   private readonly schedule: (fn: () => void) => void;
   private readonly trackSeq: boolean;
-  private readonly timers: Timers;
   private readonly onError: (error: Error) => void;
   private readonly gaps = new Subject<readonly string[]>();
   private readonly streams = new Map<string, StreamEntry>();
   /** Entries whose wanted or server state changed since the last flush. */
   private readonly dirty = new Set<StreamEntry>();
   private readonly failures = new Map<string, Error>();
-  private readonly lingerTimers = new Set<unknown>();
-  private currentLinger: LingerGroup | undefined;
   /** Lowered when the server refuses a packet as oversize; never above `maxStreamsPerPacket`. */
   private packetLimit: number;
   private ready = false;
@@ -160,10 +95,10 @@ export class StreamRegistry {
     this.call = options.call;
     this.failedStreams = options.failedStreams;
     this.packetLimit = maxStreamsPerPacket;
-    this.lingerMs = lingerMs;
     this.schedule = options.schedule ?? ((fn) => queueMicrotask(fn));
+    this.linger =
+      lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, this.schedule, (entry) => this.markDirty(entry)) : undefined;
     this.trackSeq = options.trackSeq ?? true;
-    this.timers = options.timers ?? platformTimers;
     this.onError = options.onError ?? (() => {});
     this.gaps$ = this.gaps.asObservable();
   }
@@ -264,7 +199,8 @@ export class StreamRegistry {
   /**
    * The connection dropped: nothing is sent until the next {@link StreamRegistry.sessionReady}.
    * Requests in flight are the correlator's business: it re-sends them or fails them, and the
-   * registry reconciles with either outcome.
+   * registry reconciles with either outcome; meanwhile their streams count as "maybe on the
+   * server", so a refusal of the re-sent copy still ends in an unsubscribe if nobody wants them.
    */
   connectionLost(): void {
     this.ready = false;
@@ -282,8 +218,7 @@ export class StreamRegistry {
     if (this.closed !== undefined) return;
     this.closed = { error };
     this.ready = false;
-    for (const handle of this.lingerTimers) this.timers.clearTimeout(handle);
-    this.lingerTimers.clear();
+    this.linger?.cancelAll();
     const entries = Array.from(this.streams.values());
     this.streams.clear();
     this.dirty.clear();
@@ -337,31 +272,8 @@ export class StreamRegistry {
     if (this.closed !== undefined) return;
     if (--entry.observers > 0) return;
     this.observedStreams--;
-    if (this.lingerMs > 0) this.linger(entry);
+    this.linger?.hold(entry);
     this.markDirty(entry);
-  }
-
-  /** Holds back the unsubscribe of `entry`; every release of the same tick shares one timer. */
-  private linger(entry: StreamEntry): void {
-    let group = this.currentLinger;
-    if (group === undefined) {
-      const newGroup: LingerGroup = { entries: [] };
-      group = this.currentLinger = newGroup;
-      this.schedule(() => {
-        if (this.currentLinger === newGroup) this.currentLinger = undefined;
-      });
-      const handle = this.timers.setTimeout(() => {
-        this.lingerTimers.delete(handle);
-        for (const lingering of newGroup.entries) {
-          if (lingering.lingerGroup !== newGroup) continue;
-          lingering.lingerGroup = undefined;
-          this.markDirty(lingering);
-        }
-      }, this.lingerMs);
-      this.lingerTimers.add(handle);
-    }
-    entry.lingerGroup = group;
-    group.entries.push(entry);
   }
 
   private markDirty(entry: StreamEntry): void {

@@ -1,0 +1,70 @@
+import type { ProtocolRequest, ResponseError } from '../protocol/types.js';
+import type { Timers } from './timers.js';
+
+/** Options of `StreamRegistry`. */
+export interface StreamRegistryOptions {
+  /**
+   * Sends a subscribe or unsubscribe request and resolves when the server confirms it; in a session
+   * this is the request correlator with `idempotent: true` (both requests are safe to repeat).
+   */
+  readonly call: (request: ProtocolRequest) => Promise<unknown>;
+  /** Which of the requested names a refused subscribe concerns (the protocol's `failedStreams`). */
+  readonly failedStreams: (error: ResponseError, requested: readonly string[]) => readonly string[];
+  /**
+   * Most stream names in one subscribe or unsubscribe request; more are split into several. 1000
+   * names of up to about 100 characters stay under the reference protocol's 128 KiB message limit.
+   * Should a packet still be refused as oversize, the registry halves the batch size and retries.
+   * @default 1000
+   */
+  readonly maxStreamsPerPacket?: number;
+  /**
+   * How long a stream stays subscribed on the server after its last observer left, in milliseconds.
+   * With 0, the decision is taken at the end of the current tick: leaving and coming back in the same
+   * tick (a UI re-mount) sends nothing. A positive value also absorbs slower churn (route changes)
+   * at the cost of receiving unobserved messages for that long.
+   * @default 0
+   */
+  readonly lingerMs?: number;
+  /**
+   * Runs a function at the end of the current tick; every change requested before it runs goes out
+   * together, one packet per kind (split by `maxStreamsPerPacket`).
+   * @default queueMicrotask
+   */
+  readonly schedule?: (fn: () => void) => void;
+  /**
+   * Whether messages carry a session-wide `seq` that rises with every message: then the registry
+   * keeps `lastSeq` (for resuming) and drops messages at or below it (duplicates after a replay).
+   * Turn it off for protocols without `seq`.
+   * @default true
+   */
+  readonly trackSeq?: boolean;
+  /** Timer functions for `lingerMs` (tests inject their own). @default the platform's timers */
+  readonly timers?: Timers;
+  /**
+   * Receives non-fatal errors of the registry's own requests: a subscribe or unsubscribe that got no
+   * answer (it is retried), or an unsubscribe the server refused. A session forwards them to `errors$`.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** How a session became ready; see `StreamRegistry.sessionReady`. */
+export interface SessionReadyInfo {
+  /** The server kept the previous session: subscriptions and `seq` carry on, missed messages are replayed. */
+  readonly resumed: boolean;
+  /** The server started a new session: it holds no subscriptions and `seq` starts over. */
+  readonly fresh: boolean;
+}
+
+/** Counters for diagnostics, from `StreamRegistry.stats`. */
+export interface StreamRegistryStats {
+  /** Stream names that have at least one observer. */
+  readonly streams: number;
+  /** Stream names the server has confirmed as subscribed. */
+  readonly serverStreams: number;
+  /** Messages delivered to a stream's observers. */
+  readonly messagesRouted: number;
+  /** Messages dropped because their `seq` was not above `lastSeq` (replayed duplicates). */
+  readonly droppedDuplicates: number;
+  /** Messages dropped because nobody observed their stream (for example while an unsubscribe is on its way). */
+  readonly droppedUnrouted: number;
+}

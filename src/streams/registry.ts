@@ -117,7 +117,7 @@ export class StreamRegistry {
   observe<T>(name: string): Observable<T> {
     return new Observable<T>((subscriber) => {
       if (typeof name !== 'string' || name.length === 0) {
-        subscriber.error(new OptionsError(`A stream name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}.`));
+        subscriber.error(new OptionsError(`A stream name must be a non-empty string, got ${typeof name === 'string' ? 'an empty string' : typeof name}.`));
         return undefined;
       }
       if (this.closed !== undefined) {

@@ -1,0 +1,170 @@
+/**
+ * Fault injection for the test server: network drops, half-open connections, refused or delayed
+ * handshakes, rejected resumes, garbage frames, restarts, and balancer failures. Reached through
+ * `server.faults`.
+ */
+import { OptionsError } from '../errors.js';
+import { DEFAULT_MALFORMED_BODY } from './balancer.js';
+import { closeConnections } from './close-all.js';
+import type { ServerConnection } from './connection.js';
+import { SERVER_CLOSE_CODES } from './connection.js';
+import type { ServerContext } from './context.js';
+import type { RefusalMode } from './fault-state.js';
+import type { ConnectionInfo } from './records.js';
+
+export type { RefusalMode } from './fault-state.js';
+
+/**
+ * Which connections a fault applies to: `'all'`, a connection id or a session id, or a predicate
+ * over connection snapshots.
+ */
+export type ConnectionTarget = 'all' | string | ((connection: ConnectionInfo) => boolean);
+
+/** Frames no codec decodes: JSON cut short, a MessagePack byte that is never used, a BSON document whose length lies. */
+const GARBAGE_FRAMES = {
+  json: '}{ this is not JSON',
+  msgpack: Uint8Array.of(0xc1),
+  bson: Uint8Array.of(0x10, 0x00, 0x00, 0x00, 0x02),
+} as const;
+
+function isValidCloseCode(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+}
+
+/** The fault controls of one test server. Every method returns at once; counts say how many connections were hit. */
+export class TestServerFaults {
+  readonly #context: ServerContext;
+
+  /** @internal Created by the test server. */
+  constructor(context: ServerContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Cuts connections without a close frame (the TCP socket is destroyed); the client sees 1006. The
+   * sessions are held for a resume, as after a real network drop.
+   * @returns how many connections were dropped
+   */
+  dropConnection(target: ConnectionTarget = 'all'): number {
+    return this.#apply(target, (connection) => connection.terminate());
+  }
+
+  /**
+   * Closes connections with any code a close frame may carry (1000-1003, 1007-1014, 3000-4999) and
+   * an optional reason of at most 123 bytes.
+   * @returns how many connections were closed
+   */
+  closeConnection(target: ConnectionTarget, code: number, reason = ''): number {
+    if (!isValidCloseCode(code)) throw new OptionsError(`Close code ${code} cannot be sent in a close frame; use 1000-1003, 1007-1014 or 3000-4999.`);
+    if (Buffer.byteLength(reason) > 123) throw new OptionsError('A close reason must be at most 123 bytes.');
+    return this.#apply(target, (connection) => connection.close(code, reason));
+  }
+
+  /**
+   * Half-open connections: the server stops reading from them (pings go unanswered, packets
+   * unhandled) and stops sending (no responses, stream messages, pings or timeouts), while the TCP
+   * connection stays open. Stream messages published meanwhile are still kept for a resume. A
+   * silenced connection stays silent until it is closed; a resume of its session cuts it.
+   * @returns how many connections went silent
+   */
+  goSilent(target: ConnectionTarget = 'all'): number {
+    return this.#apply(target, (connection) => connection.goSilent());
+  }
+
+  /**
+   * Refuses the next upgrade requests: `destroy` (default) cuts the socket, so the client sees a
+   * failed connect; `http-503` answers HTTP 503. The balancer keeps answering.
+   * @param times - how many requests to refuse. @default Infinity (until {@link restore})
+   */
+  refuseConnections(options: { readonly times?: number; readonly mode?: RefusalMode } = {}): void {
+    this.#context.faults.refuseConnections.arm(options.mode ?? 'destroy', options.times ?? Infinity);
+  }
+
+  /**
+   * Answers the next resumes with `resumed: false` and a fresh session, as if the server had lost
+   * the held session (which is forgotten).
+   * @param times - @default 1
+   */
+  rejectNextResume(times = 1): void {
+    this.#context.faults.rejectResume.arm(true, times);
+  }
+
+  /**
+   * Holds the next upgrade requests for `ms` before answering them.
+   * @param times - @default Infinity (until {@link restore})
+   */
+  delayHandshake(ms: number, times = Infinity): void {
+    this.#context.faults.delayHandshake.arm(ms, times);
+  }
+
+  /**
+   * Holds the answer to the next INITIALIZE requests for `ms` (the init timeout no longer applies
+   * once INITIALIZE arrived). Packets that arrive meanwhile are handled after the answer; stream
+   * messages published meanwhile are sent after it, in seq order.
+   * @param times - @default Infinity (until {@link restore})
+   */
+  delayInitialize(ms: number, times = Infinity): void {
+    this.#context.faults.delayInitialize.arm(ms, times);
+  }
+
+  /**
+   * Sends a frame that does not decode: by default one of the connection's own frame type that its
+   * codec rejects; pass `frame` for anything else (a string goes in a text frame, bytes in a binary
+   * frame, so a JSON connection can be sent a binary frame).
+   * @returns how many connections were sent it
+   */
+  sendGarbage(target: ConnectionTarget = 'all', frame?: string | Uint8Array): number {
+    return this.#apply(target, (connection) => connection.sendFrame(frame ?? GARBAGE_FRAMES[connection.codec.name]));
+  }
+
+  /**
+   * A server restart: forgets every session (no resume can succeed afterwards) and closes every
+   * connection with `1012`. The ports stay open and armed faults stay armed.
+   */
+  async restart(): Promise<void> {
+    const context = this.#context;
+    context.sessions.forgetAll();
+    await closeConnections(context.connections, SERVER_CLOSE_CODES.serverRestart, 'server restart', context.options.closeGraceMs);
+  }
+
+  /**
+   * The next balancer answers have this HTTP status (and body, by default a small JSON error).
+   * @param times - @default 1
+   */
+  balancerStatus(status: number, times = 1, body?: string): void {
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new OptionsError(`HTTP status ${status} is not between 200 and 599.`);
+    this.#context.faults.balancerStatus.arm(body !== undefined ? { status, body } : { status }, times);
+  }
+
+  /**
+   * The next balancer answers are 200 with a body that is not a valid answer.
+   * @param times - @default 1
+   * @param body - @default `{"endpoint":` (JSON cut short); try `{"endpoint":"http://x"}` for a bad endpoint
+   */
+  balancerMalformed(times = 1, body = DEFAULT_MALFORMED_BODY): void {
+    this.#context.faults.balancerMalformed.arm(body, times);
+  }
+
+  /**
+   * The next balancer answers come `ms` late (combined with the other balancer faults when armed too).
+   * @param times - @default 1
+   */
+  balancerDelay(ms: number, times = 1): void {
+    this.#context.faults.balancerDelay.arm(ms, times);
+  }
+
+  /** Disarms every armed fault. Silenced connections stay silent and closed ones stay closed. */
+  restore(): void {
+    this.#context.faults.restore();
+  }
+
+  #apply(target: ConnectionTarget, action: (connection: ServerConnection) => void): number {
+    const selected = [...this.#context.connections].filter((connection) => {
+      if (target === 'all') return true;
+      if (typeof target === 'function') return target(connection.info());
+      return connection.connectionId === target || connection.session?.sessionId === target;
+    });
+    for (const connection of selected) action(connection);
+    return selected.length;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * `wirestate/testing`: the reference test server (balancer + WebSocket endpoint speaking
+ * PROTOCOL.md, with inspection and fault injection) and a market-data simulator built on it.
+ * Node only.
+ *
+ * @packageDocumentation
+ */
+export { createTestServer, TestServer } from './test-server.js';
+export type { TestServerOptions, TestServerAuthOptions, MethodHandler, MethodContext } from './options.js';
+export { TestServerFaults } from './faults.js';
+export type { ConnectionTarget, RefusalMode } from './faults.js';
+export type {
+  BalancerRequestRecord,
+  ConnectionInfo,
+  DisconnectRecord,
+  HandshakeOutcome,
+  HandshakeRecord,
+  ReceivedPacket,
+  SessionEvent,
+  SessionInfo,
+  TestServerEvents,
+  TestServerStats,
+} from './records.js';
+export { WaitTimeoutError } from './typed-events.js';
+export { ECHO_METHOD, MethodError, SERVER_ERROR_CODES } from './server-errors.js';
+export { SERVER_CLOSE_CODES } from './connection.js';
+export { BALANCER_PATH } from './balancer.js';
+export { SUPPORTED_VERSION } from './handshake.js';
+export { DEFAULT_STREAM_NAME_PATTERN, UNKNOWN_STREAM_PREFIX, isDefaultStreamName } from './stream-names.js';
+export type { StreamNameRule } from './stream-names.js';
+export { startMarketSimulator } from './market-simulator.js';
+export type { MarketSimulator, MarketSimulatorOptions } from './market-simulator.js';

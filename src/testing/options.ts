@@ -1,0 +1,210 @@
+/**
+ * Options of the reference test server and their defaults. Every timing is an option so tests can
+ * run in milliseconds; the defaults are production-like (seed 004's gateway: 10-minute idle timeout,
+ * 60-minute lifetime, 128 KiB messages).
+ */
+import type { CodecName } from '../codecs/codec.js';
+import { CODEC_NAMES, DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/index.js';
+import type { SubprotocolNames } from '../codecs/index.js';
+import { OptionsError } from '../errors.js';
+import type { StreamNameRule } from './stream-names.js';
+import { streamNamePredicate } from './stream-names.js';
+
+/** Credentials the server accepts. Any credential configured makes authorization required by default. */
+export interface TestServerAuthOptions {
+  /** Licenses accepted by `AUTHORIZE {license}`. */
+  readonly licenses?: readonly string[];
+  /** Username to password, accepted by `AUTHORIZE {username, password}`. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** Tokens accepted at the handshake (`bearer.<token>` subprotocol or `token=` query) and by `AUTHORIZE {token}`. */
+  readonly tokens?: readonly string[];
+  /**
+   * Checks a token that is not in `tokens`; may be async (the handshake waits for it). Useful to
+   * accept a family of tokens (`(token) => token.startsWith('valid-')`) or to count checks.
+   */
+  readonly validateToken?: (token: string) => boolean | Promise<boolean>;
+  /**
+   * Whether a session must authorize before using any method but `PING`.
+   * @default true when any of licenses, users, tokens or validateToken is given, else false
+   */
+  readonly required?: boolean;
+  /**
+   * When set, a successful `AUTHORIZE` reports `expiresAt = now + expiresInMs`. Informational: the
+   * server does not revoke the authorization when it passes.
+   */
+  readonly expiresInMs?: number;
+}
+
+/** The context a custom method handler is called with. */
+export interface MethodContext {
+  readonly sessionId: string;
+  readonly connectionId: string;
+}
+
+/**
+ * A handler for an application method. It returns the result (or a promise of it). To answer with an
+ * error object, throw `{ code: number, message: string, data?: unknown }` (for example a
+ * {@link MethodError}); anything else thrown becomes error `-32603`.
+ */
+export type MethodHandler = (params: unknown, context: MethodContext) => unknown;
+
+/** Options of {@link createTestServer}. All are optional. */
+export interface TestServerOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port to listen on; 0 picks a free one. The balancer and the WebSocket endpoint share it. @default 0 */
+  readonly port?: number;
+  /** Path of the WebSocket endpoint. @default '/ws' */
+  readonly path?: string;
+  /** Codecs the server supports; an offered subprotocol of any other codec is never selected. @default all three */
+  readonly codecs?: readonly CodecName[];
+  /** Subprotocol name per codec. @default json.v1, msgpack.v1, bson.v1 */
+  readonly subprotocols?: SubprotocolNames;
+  /**
+   * Whether the handshake must carry `version=1`. When true a missing version is answered with HTTP
+   * 400; an unsupported version always is. Set false to accept clients that omit it.
+   * @default true (PROTOCOL.md section 2 says clients always send it; being strict catches clients that forget)
+   */
+  readonly requireVersion?: boolean;
+  /** Credentials and whether authorization is required. @default none (no authorization required) */
+  readonly auth?: TestServerAuthOptions;
+  /** Heartbeat reported in the INITIALIZE result and the interval of the server's ping frames. @default 30_000 */
+  readonly heartbeatMs?: number;
+  /**
+   * Whether the server sends ping frames every `heartbeatMs` and closes with `1008` a connection
+   * that did not answer the previous one. Turn off to test the client's own liveness check.
+   * @default true
+   */
+  readonly pingFrames?: boolean;
+  /** A connection that sends no INITIALIZE within this time is closed with `4202`. @default 10_000 */
+  readonly initTimeoutMs?: number;
+  /** How long a dropped session is held for a resume. 0 forgets it at once. @default 60_000 */
+  readonly resumeWindowMs?: number;
+  /** How many recent stream messages each session keeps for a replay on resume. @default 10_000 */
+  readonly replayBufferSize?: number;
+  /**
+   * A connection that receives no message (nor ping frame) for this long is closed with `1001`.
+   * Pongs do not count, otherwise the server's own heartbeat would keep every connection busy.
+   * 0 disables. @default 600_000 (10 minutes, as seed 004)
+   */
+  readonly idleTimeoutMs?: number;
+  /** Every connection is closed with `1001` after this long. 0 disables. @default 3_600_000 (60 minutes, as seed 004) */
+  readonly maxLifetimeMs?: number;
+  /** Largest incoming message; a larger one closes the connection with `1009`. @default 131_072 (128 KiB) */
+  readonly maxMessageBytes?: number;
+  /**
+   * A connection whose unsent output grows beyond this many bytes (a client that does not read) is
+   * closed with `1013`, so a stalled client cannot exhaust the server's memory. 0 disables.
+   * @default 134_217_728 (128 MiB)
+   */
+  readonly maxBufferedBytes?: number;
+  /** Which stream names exist. @default {@link isDefaultStreamName} */
+  readonly streams?: StreamNameRule;
+  /** `location` in the balancer's answer. @default 'local-1' */
+  readonly location?: string;
+  /**
+   * The endpoint the balancer answers with: a URL, or a function called on every balancer request
+   * (to send clients to another server instance, as after a failover). Can be changed later with
+   * `server.setBalancerEndpoint()`. @default the server's own endpointUrl
+   */
+  readonly balancerEndpoint?: string | (() => string);
+  /** Application methods besides `ECHO` (which a handler of the same name replaces). */
+  readonly methods?: Readonly<Record<string, MethodHandler>>;
+  /** How many received packets are kept for inspection (oldest dropped first); 0 records none. @default 10_000 */
+  readonly maxRecordedPackets?: number;
+  /** On `close()` and `restart`, how long connections get to finish the close handshake before they are cut. @default 200 */
+  readonly closeGraceMs?: number;
+}
+
+/** The options with every default applied. Internal. */
+export interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly codecs: readonly CodecName[];
+  readonly subprotocols: Readonly<Record<CodecName, string>>;
+  readonly requireVersion: boolean;
+  readonly auth: TestServerAuthOptions;
+  readonly authRequired: boolean;
+  readonly heartbeatMs: number;
+  readonly pingFrames: boolean;
+  readonly initTimeoutMs: number;
+  readonly resumeWindowMs: number;
+  readonly replayBufferSize: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
+  readonly maxMessageBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly isKnownStream: (name: string) => boolean;
+  readonly location: string;
+  readonly balancerEndpoint: string | (() => string) | undefined;
+  readonly methods: Readonly<Record<string, MethodHandler>>;
+  readonly maxRecordedPackets: number;
+  readonly closeGraceMs: number;
+}
+
+/** The largest delay `setTimeout` honours; longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function duration(name: string, value: number | undefined, fallback: number, allowZero: boolean): number {
+  const resolved = value ?? fallback;
+  if (!Number.isFinite(resolved) || resolved < 0 || (!allowZero && resolved === 0) || resolved > MAX_TIMER_MS) {
+    throw new OptionsError(
+      `Test server option \`${name}\` must be ${allowZero ? 'zero or ' : ''}a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(value)}.`,
+    );
+  }
+  return resolved;
+}
+
+function count(name: string, value: number | undefined, fallback: number): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved < 0) {
+    throw new OptionsError(`Test server option \`${name}\` must be a non-negative integer, got ${String(value)}.`);
+  }
+  return resolved;
+}
+
+function hasCredentials(auth: TestServerAuthOptions): boolean {
+  return (
+    (auth.licenses?.length ?? 0) > 0 ||
+    Object.keys(auth.users ?? {}).length > 0 ||
+    (auth.tokens?.length ?? 0) > 0 ||
+    auth.validateToken !== undefined
+  );
+}
+
+/** Applies defaults and validates; throws OptionsError with the option's name on a bad value. */
+export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions {
+  const codecs = options.codecs ?? CODEC_NAMES;
+  for (const codec of codecs) {
+    if (!CODEC_NAMES.includes(codec)) throw new OptionsError(`Test server option \`codecs\` names an unknown codec "${String(codec)}".`);
+  }
+  const path = options.path ?? '/ws';
+  if (!path.startsWith('/')) throw new OptionsError(`Test server option \`path\` must start with "/", got "${path}".`);
+  const auth = options.auth ?? {};
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: count('port', options.port, 0),
+    path,
+    codecs,
+    subprotocols: { ...DEFAULT_SUBPROTOCOL_NAMES, ...options.subprotocols },
+    requireVersion: options.requireVersion ?? true,
+    auth,
+    authRequired: auth.required ?? hasCredentials(auth),
+    heartbeatMs: duration('heartbeatMs', options.heartbeatMs, 30_000, false),
+    pingFrames: options.pingFrames ?? true,
+    initTimeoutMs: duration('initTimeoutMs', options.initTimeoutMs, 10_000, false),
+    resumeWindowMs: duration('resumeWindowMs', options.resumeWindowMs, 60_000, true),
+    replayBufferSize: count('replayBufferSize', options.replayBufferSize, 10_000),
+    idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 600_000, true),
+    maxLifetimeMs: duration('maxLifetimeMs', options.maxLifetimeMs, 3_600_000, true),
+    maxMessageBytes: count('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
+    maxBufferedBytes: count('maxBufferedBytes', options.maxBufferedBytes, 128 * 1024 * 1024),
+    isKnownStream: streamNamePredicate(options.streams),
+    location: options.location ?? 'local-1',
+    balancerEndpoint: options.balancerEndpoint,
+    methods: options.methods ?? {},
+    maxRecordedPackets: count('maxRecordedPackets', options.maxRecordedPackets, 10_000),
+    closeGraceMs: duration('closeGraceMs', options.closeGraceMs, 200, true),
+  };
+}

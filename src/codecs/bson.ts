@@ -34,8 +34,9 @@ const DESERIALIZE_OPTIONS: DeserializeOptions = {
  * Limits of the format: a key containing a NUL character cannot be encoded; an object whose keys
  * are `$ref` and `$id` (a DBRef's shape) decodes as a bson `DBRef`; other BSON-only types a server
  * may send (ObjectId, Decimal128, Timestamp, ...) arrive as the bson package's classes; binary
- * data arrives as bytes that view the frame. A `bigint` is encoded as an int64 and so decodes as a
- * number.
+ * data arrives as bytes (a `Buffer` in Node) that view the frame. Strings are UTF-8: a lone UTF-16
+ * surrogate becomes U+FFFD, and a frame with invalid UTF-8 does not decode. A `bigint` is encoded as
+ * an int64 and so decodes as a number.
  *
  * @example
  * ```ts
@@ -51,7 +52,9 @@ export class BsonCodec implements Codec {
   readonly frameType = 'binary' as const;
 
   /**
-   * Serializes a packet into a new byte array owned by the caller.
+   * Serializes a packet into a new byte array owned by the caller (one copy out of bson's shared
+   * serialization buffer). In Node it is a `Buffer`, and small ones are slices of Node's allocation
+   * pool: send the view itself, never its `.buffer`.
    *
    * @throws TypeError when the packet is not an object (BSON has no top-level arrays or scalars);
    * the `bson` package's error for keys it cannot hold.

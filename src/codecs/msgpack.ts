@@ -17,7 +17,8 @@ import { malformedFrame, wrongFrameType } from './decode-failure.js';
  * Beyond JSON, `NaN`, infinities and byte arrays (`Uint8Array`, decoded as views into the frame)
  * travel natively. Limits of the library: objects nest at most 100 levels deep when encoding, a map
  * with a `__proto__` key does not decode (it is refused as a prototype-pollution guard), and a
- * `bigint` cannot be encoded.
+ * `bigint` cannot be encoded. Send well-formed strings: a lone UTF-16 surrogate becomes U+FFFD in
+ * strings over 50 characters, while shorter ones are written as invalid UTF-8 that strict peers refuse.
  *
  * @example
  * ```ts

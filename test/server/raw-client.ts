@@ -67,7 +67,7 @@ function decodeAs(format: WireFormat, raw: Buffer, binary: boolean): Record<stri
 }
 
 /** Builds the endpoint URL of a connection attempt. */
-export function endpointFor(server: TestServer, options: RawConnectOptions = {}): string {
+export function endpointFor(server: Pick<TestServer, 'endpointUrl'>, options: RawConnectOptions = {}): string {
   const url = new URL(options.path !== undefined ? server.endpointUrl.replace(/\/ws$/, options.path) : server.endpointUrl);
   const version = options.version === undefined ? '1' : options.version;
   if (version !== null) url.searchParams.set('version', version);
@@ -112,7 +112,7 @@ export class RawClient {
   }
 
   /** Opens a connection; resolves once open, rejects when the handshake fails. */
-  static connect(server: TestServer, options: RawConnectOptions = {}): Promise<RawClient> {
+  static connect(server: Pick<TestServer, 'endpointUrl'>, options: RawConnectOptions = {}): Promise<RawClient> {
     const ws = new WebSocket(endpointFor(server, options), [...(options.protocols ?? [])], {
       headers: { ...options.headers },
       autoPong: options.autoPong ?? true,
@@ -243,7 +243,7 @@ export interface InitializeResult {
 
 /** Connects and initializes; resolves with the client and the INITIALIZE result. */
 export async function openSession(
-  server: TestServer,
+  server: Pick<TestServer, 'endpointUrl'>,
   options: RawConnectOptions & { readonly initialize?: Record<string, unknown> } = {},
 ): Promise<{ client: RawClient; result: InitializeResult }> {
   const client = await RawClient.connect(server, options);

@@ -1,0 +1,61 @@
+import { OptionsError } from '../../errors.js';
+import type { Handshake, HandshakeContext } from '../types.js';
+
+/** Protocol version sent as the `version` query parameter. */
+export const REFERENCE_PROTOCOL_VERSION = '1';
+
+/** Prefix of the subprotocol entry that carries a token (`bearer.<token>`). */
+export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
+
+/**
+ * Characters allowed in a `Sec-WebSocket-Protocol` entry (an HTTP token, RFC 7230 section 3.2.6).
+ * Browsers throw a bare SyntaxError from the WebSocket constructor for anything else; checking here
+ * turns that into an error that says which option to change.
+ */
+const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Builds the URL, subprotocols and headers of one connection attempt (PROTOCOL.md section 2).
+ *
+ * - URL: the endpoint with `version=1`, `resume=<Resume-Id>` when resuming, and `token=<token>`
+ *   only with the `query` token transport. Query parameters already on the endpoint are kept
+ *   (ours replace any of the same name).
+ * - Subprotocols: the codecs' subprotocol names in preference order, then `bearer.<token>` with
+ *   the `subprotocol` token transport. A token with no transport given travels by subprotocol,
+ *   the protocol's default for tokens.
+ * - Headers: `Resume-Id` when resuming. Only Node can send them; the query parameter is the
+ *   portable form and always present.
+ *
+ * @throws OptionsError when the endpoint is not a valid URL, or a subprotocol token contains
+ * characters a subprotocol cannot carry.
+ */
+export function referenceHandshake(context: HandshakeContext): Handshake {
+  const url = parseEndpoint(context.endpoint);
+  url.searchParams.set('version', REFERENCE_PROTOCOL_VERSION);
+  if (context.resumeId !== undefined) url.searchParams.set('resume', context.resumeId);
+  const transport = context.tokenTransport ?? 'subprotocol';
+  if (context.token !== undefined && transport === 'query') url.searchParams.set('token', context.token);
+
+  const protocols = context.codecs.map((codec) => context.subprotocolNames[codec]);
+  if (context.token !== undefined && transport === 'subprotocol') {
+    const entry = BEARER_SUBPROTOCOL_PREFIX + context.token;
+    if (!SUBPROTOCOL_TOKEN.test(entry)) {
+      throw new OptionsError(
+        'The token contains characters a WebSocket subprotocol cannot carry (allowed: letters, digits and !#$%&\'*+-.^_`|~). ' +
+          "Use auth.transport 'query' or 'packet' for this token.",
+      );
+    }
+    protocols.push(entry);
+  }
+
+  const headers: Record<string, string> = context.resumeId === undefined ? {} : { 'Resume-Id': context.resumeId };
+  return { url: url.toString(), protocols, headers };
+}
+
+function parseEndpoint(endpoint: string): URL {
+  try {
+    return new URL(endpoint);
+  } catch {
+    throw new OptionsError(`The endpoint "${endpoint}" is not a valid URL; expected an absolute ws:// or wss:// URL.`);
+  }
+}

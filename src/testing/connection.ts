@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import type { Codec } from '../codecs/codec.js';
 import type { ServerContext } from './context.js';
+import { FrameWriter } from './frame-writer.js';
 import { handlePacket } from './packet-handler.js';
 import type { ConnectionInfo, ReceivedPacket } from './records.js';
 import type { ServerSession } from './session.js';
@@ -37,9 +38,6 @@ export const SERVER_CLOSE_CODES = {
   initTimeout: 4202,
 } as const;
 
-/** Output beyond this is flushed at once rather than at the end of the tick, bounding a burst's memory. */
-const CORK_FLUSH_BYTES = 256 * 1024;
-
 type Phase = ConnectionInfo['phase'];
 
 export class ServerConnection {
@@ -61,13 +59,12 @@ export class ServerConnection {
 
   readonly #context: ServerContext;
   readonly #ws: WebSocket;
-  readonly #socket: Duplex;
+  readonly #writer: FrameWriter;
   readonly #remotePort: number | undefined;
   #serverCloseCode: number | undefined;
   #failedByProtocolError = false;
   #awaitingPong = false;
   #lastActivity = Date.now();
-  #corked = false;
   #initTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -76,7 +73,10 @@ export class ServerConnection {
   constructor(context: ServerContext, ws: WebSocket, socket: Duplex, setup: ConnectionSetup, remotePort: number | undefined) {
     this.#context = context;
     this.#ws = ws;
-    this.#socket = socket;
+    this.#writer = new FrameWriter(socket, () => this.#ws.readyState === WebSocket.OPEN, (buffered) => {
+      const limit = context.options.maxBufferedBytes;
+      if (limit > 0 && buffered > limit) this.close(SERVER_CLOSE_CODES.tryAgainLater, 'slow consumer');
+    });
     this.#remotePort = remotePort;
     this.connectionId = setup.connectionId;
     this.resumeId = setup.resumeId;
@@ -125,32 +125,14 @@ export class ServerConnection {
   }
 
   /**
-   * Sends an encoded frame (text for strings, binary for bytes). Writes of one tick are coalesced by
-   * corking the socket until the next tick, so a burst of stream messages costs one system call.
+   * Sends an encoded frame (text for strings, binary for bytes). Frames of one tick are written
+   * together (see {@link FrameWriter}).
    */
   sendFrame(frame: string | Uint8Array): void {
     if (this.silent || this.#ws.readyState !== WebSocket.OPEN) return;
-    const socket = this.#socket;
-    if (!this.#corked) {
-      this.#corked = true;
-      socket.cork();
-      process.nextTick(this.#uncork);
-    }
-    this.#ws.send(frame);
+    this.#writer.enqueue(frame);
     this.#context.counters.framesSent++;
-    const buffered = socket.writableLength;
-    if (buffered > CORK_FLUSH_BYTES) {
-      socket.uncork();
-      socket.cork();
-      const limit = this.#context.options.maxBufferedBytes;
-      if (limit > 0 && socket.writableLength > limit) this.close(SERVER_CLOSE_CODES.tryAgainLater, 'slow consumer');
-    }
   }
-
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#socket.uncork();
-  };
 
   /** Closes with a close frame. Later calls do nothing. */
   close(code: number, reason: string): void {
@@ -161,6 +143,8 @@ export class ServerConnection {
     // A silenced connection must not send a close frame either; a test that closes it explicitly
     // wants it gone, so it is resumed for the close handshake.
     if (this.silent) this.#ws.resume();
+    // Frames sent before the close must reach the client before the close frame.
+    this.#writer.flush();
     this.#ws.close(code, reason);
   }
 
@@ -170,6 +154,7 @@ export class ServerConnection {
     this.phase = 'closing';
     this.#serverCloseCode ??= 1006;
     this.#stopTimers();
+    this.#writer.discard();
     this.#ws.terminate();
   }
 
@@ -185,6 +170,8 @@ export class ServerConnection {
    */
   goSilent(): void {
     if (this.silent || this.phase === 'closing') return;
+    // What was sent before going silent still goes out, as it would have on a real network.
+    this.#writer.flush();
     this.silent = true;
     this.#stopTimers();
     this.#ws.pause();

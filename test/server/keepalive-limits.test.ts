@@ -51,9 +51,9 @@ describe('idle timeout and maximum lifetime', () => {
   });
 
   it('keeps a connection that keeps sending', async () => {
-    const s = await start({ idleTimeoutMs: 80, pingFrames: false });
+    const s = await start({ idleTimeoutMs: 150, pingFrames: false });
     const { client } = await openSession(s);
-    for (let index = 0; index < 8; index++) {
+    for (let index = 0; index < 10; index++) {
       await sleep(25);
       await client.call('PING');
     }
@@ -62,9 +62,9 @@ describe('idle timeout and maximum lifetime', () => {
   });
 
   it('counts ping frames from the client as activity', async () => {
-    const s = await start({ idleTimeoutMs: 80, pingFrames: false });
+    const s = await start({ idleTimeoutMs: 150, pingFrames: false });
     const { client } = await openSession(s);
-    for (let index = 0; index < 8; index++) {
+    for (let index = 0; index < 10; index++) {
       await sleep(25);
       client.ws.ping();
     }

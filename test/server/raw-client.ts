@@ -78,6 +78,10 @@ export function endpointFor(server: Pick<TestServer, 'endpointUrl'>, options: Ra
 export class RawClient {
   readonly ws: WebSocket;
   readonly frames: ReceivedFrame[] = [];
+  /** Packets received so far (decodable frames only). */
+  readonly packets: Record<string, unknown>[] = [];
+  /** Stream messages received so far. */
+  readonly streamMessages: { stream: string; data: unknown; seq: number }[] = [];
   readonly pings: number[] = [];
   responseHeaders: IncomingHttpHeaders = {};
   format: WireFormat = 'json';
@@ -93,7 +97,12 @@ export class RawClient {
     });
     ws.on('message', (data, binary) => {
       const raw = data as Buffer;
-      this.frames.push({ binary, raw, packet: decodeAs(this.format, raw, binary) });
+      const packet = decodeAs(this.format, raw, binary);
+      this.frames.push({ binary, raw, packet });
+      if (packet !== undefined) {
+        this.packets.push(packet);
+        if ('stream' in packet) this.streamMessages.push(packet as { stream: string; data: unknown; seq: number });
+      }
       for (const listener of [...this.#listeners]) listener();
     });
     ws.on('ping', () => {
@@ -134,16 +143,6 @@ export class RawClient {
         reject(error);
       });
     });
-  }
-
-  /** Packets received so far (decodable frames only). */
-  get packets(): Record<string, unknown>[] {
-    return this.frames.flatMap((frame) => (frame.packet !== undefined ? [frame.packet] : []));
-  }
-
-  /** Stream messages received so far. */
-  get streamMessages(): { stream: string; data: unknown; seq: number }[] {
-    return this.packets.filter((packet) => 'stream' in packet) as { stream: string; data: unknown; seq: number }[];
   }
 
   send(packet: unknown): void {

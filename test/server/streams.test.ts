@@ -113,6 +113,31 @@ describe('SUBSCRIBE and stream messages', () => {
   });
 });
 
+describe('frames', () => {
+  it.each(['json', 'msgpack', 'bson'] as const)('delivers frames of every length class and multibyte text intact (%s)', async (format) => {
+    const s = await start();
+    const { client } = await openSession(s, { protocols: PROTOCOLS[format] });
+    const sizes = [0, 100, 125, 126, 1_000, 65_535, 65_536, 100_000];
+    const payloads = sizes.map((size, index) => (index % 2 === 0 ? 'x'.repeat(size) : '€'.repeat(Math.ceil(size / 3)) + '😀'));
+    for (const payload of payloads) expect(await client.call('ECHO', { payload })).toEqual({ payload });
+    await client.call('SUBSCRIBE', ['a@trade']);
+    for (const payload of payloads) s.publish('a@trade', payload);
+    expect((await client.waitForStreamMessages(payloads.length)).map((message) => message.data)).toEqual(payloads);
+  });
+
+  it('keeps order across a burst larger than one write batch', async () => {
+    const s = await start();
+    const { client } = await openSession(s);
+    await client.call('SUBSCRIBE', ['a@trade', 'b@trade']);
+    const response = client.request('ECHO', 'after-burst');
+    for (let index = 0; index < 6_000; index++) s.publish(index % 2 === 0 ? 'a@trade' : 'b@trade', { index, padding: 'y'.repeat(100) });
+    expect((await response)['result']).toBe('after-burst');
+    const messages = await client.waitForStreamMessages(6_000, 5_000);
+    expect(messages.map((message) => message.seq)).toEqual(Array.from({ length: 6_000 }, (_, index) => index + 1));
+    expect(messages.every((message, index) => (message.data as { index: number }).index === index)).toBe(true);
+  });
+});
+
 describe('UNSUBSCRIBE', () => {
   it('stops the stream; unknown names are not an error', async () => {
     const s = await start();

@@ -30,3 +30,4 @@ export { DEFAULT_STREAM_NAME_PATTERN, UNKNOWN_STREAM_PREFIX, isDefaultStreamName
 export type { StreamNameRule } from './stream-names.js';
 export { startMarketSimulator } from './market-simulator.js';
 export type { MarketSimulator, MarketSimulatorOptions } from './market-simulator.js';
+export type { DepthPayload, TradePayload } from './market-data.js';

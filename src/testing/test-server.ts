@@ -245,7 +245,7 @@ export class TestServer {
       this.#http.closeAllConnections();
     });
     context.recorder.close();
-    context.events.clear();
+    context.events.clear(new Error('The test server closed while waiting for an event.'));
   }
 
   #select(target: ConnectionTarget): ServerConnection[] {

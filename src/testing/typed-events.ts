@@ -13,6 +13,8 @@ export class WaitTimeoutError extends Error {
 /** Events keyed by name, each with its payload type. */
 export class TypedEvents<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  /** Cancels a pending {@link waitFor}: clears its timer and rejects it. */
+  readonly #waits = new Set<(reason: Error) => void>();
 
   /** Adds a listener; returns a function that removes it. */
   on<Name extends keyof Events>(name: Name, listener: Listener<Events[Name]>): () => void {
@@ -62,30 +64,35 @@ export class TypedEvents<Events extends object> {
     timeoutMs = 2_000,
   ): Promise<Events[Name]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const settle = (): void => {
+        clearTimeout(timer);
         off();
-        reject(new WaitTimeoutError(`a matching "${String(name)}" event`, timeoutMs));
-      }, timeoutMs);
+        this.#waits.delete(cancel);
+      };
+      const cancel = (reason: Error): void => {
+        settle();
+        reject(reason);
+      };
+      const timer = setTimeout(() => cancel(new WaitTimeoutError(`a matching "${String(name)}" event`, timeoutMs)), timeoutMs);
       const off = this.on(name, (payload) => {
         let matched: boolean;
         try {
           matched = predicate(payload);
         } catch (error) {
-          clearTimeout(timer);
-          off();
-          reject(error instanceof Error ? error : new Error(String(error)));
+          cancel(error instanceof Error ? error : new Error(String(error)));
           return;
         }
         if (!matched) return;
-        clearTimeout(timer);
-        off();
+        settle();
         resolve(payload);
       });
+      this.#waits.add(cancel);
     });
   }
 
-  /** Removes every listener. */
-  clear(): void {
+  /** Removes every listener and rejects every pending wait with `reason`. */
+  clear(reason = new Error('The event source closed.')): void {
+    for (const cancel of [...this.#waits]) cancel(reason);
     this.#listeners.clear();
   }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WaitTimeoutError, createTestServer } from '../../src/testing/index.js';
+import { WaitTimeoutError, createTestServer, startMarketSimulator } from '../../src/testing/index.js';
 import type { SessionEvent, TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { RawClient, openSession, terminateAllClients } from './raw-client.js';
+import { RawClient, openSession, sleep, terminateAllClients } from './raw-client.js';
 
 let server: TestServer | undefined;
 async function start(options: TestServerOptions = {}): Promise<TestServer> {
@@ -89,6 +89,45 @@ describe('inspection', () => {
     expect(sessionEvents).toEqual(['created', 'held']);
     off();
     await expect(s.waitFor('connection', undefined, 20)).rejects.toBeInstanceOf(WaitTimeoutError);
+  });
+
+  it('rejects pending waits when the server closes, leaving no timer', async () => {
+    const s = await start();
+    const event = s.waitFor('connection', undefined, 60_000);
+    const packet = s.waitForPacket(() => true, 60_000);
+    await s.close();
+    await expect(event).rejects.toThrow(/closed/);
+    await expect(packet).rejects.toThrow(/closed/);
+  });
+
+  it('leaves no socket or timer behind after close()', async () => {
+    // Counts of timers and TCP handles; other tests' or the runner's handles may come and go, so
+    // the check is that none were added.
+    const resources = (): Record<string, number> => {
+      const counts: Record<string, number> = { Timeout: 0, TCPServerWrap: 0, TCPSocketWrap: 0 };
+      for (const name of process.getActiveResourcesInfo()) if (name in counts) counts[name] = (counts[name] ?? 0) + 1;
+      return counts;
+    };
+    const before = resources();
+    const s = await start({ heartbeatMs: 10, resumeWindowMs: 60_000, idleTimeoutMs: 60_000, maxLifetimeMs: 60_000 });
+    const held = await openSession(s);
+    await held.client.call('SUBSCRIBE', ['a@trade']);
+    held.client.terminate();
+    await s.waitFor('session', (event) => event.type === 'held');
+    const live = await openSession(s);
+    await live.client.call('SUBSCRIBE', ['a@trade']);
+    startMarketSimulator(s, { ratePerSecond: 1_000 });
+    s.faults.delayHandshake(60_000, 1);
+    void RawClient.connect(s).catch(() => undefined);
+    s.faults.balancerDelay(60_000);
+    void fetch(`${s.balancerUrl}/v1/websocket/server`).catch(() => undefined);
+    await sleep(30);
+    await s.close();
+    await live.client.closed;
+    terminateAllClients();
+    await sleep(20);
+    const after = resources();
+    for (const name of Object.keys(before)) expect(after[name], name).toBeLessThanOrEqual(before[name] ?? 0);
   });
 
   it('rejects bad options with the option name', async () => {

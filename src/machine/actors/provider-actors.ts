@@ -1,0 +1,61 @@
+import { fromPromise } from 'xstate';
+import { OptionsError } from '../../errors.js';
+import { resolveEndpoint } from '../../transport/balancer.js';
+import type { ValueOrProvider } from '../types.js';
+
+/** Reads a value-or-provider option; a provider is asked again on every attempt. */
+export async function readProvided<T>(value: ValueOrProvider<T>): Promise<T> {
+  return typeof value === 'function' ? await (value as () => T | Promise<T>)() : value;
+}
+
+/** Input of {@link balancerActor}. */
+export interface BalancerActorInput {
+  readonly balancerUrl: ValueOrProvider<string>;
+  readonly fetch?: typeof fetch;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Asks the balancer for an endpoint. The machine stops it when `resolving` exits, which aborts the
+ * HTTP call through the actor's signal.
+ */
+export const balancerActor = fromPromise<{ endpoint: string; location?: string }, BalancerActorInput>(async ({ input, signal }) => {
+  const balancerUrl = await readProvided(input.balancerUrl);
+  return resolveEndpoint({
+    balancerUrl,
+    timeoutMs: input.timeoutMs,
+    signal,
+    ...(input.fetch === undefined ? {} : { fetch: input.fetch }),
+  });
+});
+
+/** Input of {@link connectionParamsActor}. */
+export interface ConnectionParamsInput {
+  /** The endpoint to use when none is known yet (a fixed endpoint option). */
+  readonly endpoint?: ValueOrProvider<string>;
+  /** The token option, when auth is by token. */
+  readonly token?: ValueOrProvider<string>;
+}
+
+/**
+ * Asks the endpoint and token providers for this attempt's values. A provider that throws or gives
+ * a non-string fails the attempt with an OptionsError saying which one.
+ */
+export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: string }, ConnectionParamsInput>(async ({ input }) => {
+  const result: { endpoint?: string; token?: string } = {};
+  if (input.endpoint !== undefined) {
+    const endpoint = await readProvided(input.endpoint);
+    if (typeof endpoint !== 'string' || !/^wss?:\/\//i.test(endpoint)) {
+      throw new OptionsError(`The endpoint provider gave ${JSON.stringify(endpoint)}; it must give an absolute ws:// or wss:// URL.`);
+    }
+    result.endpoint = endpoint;
+  }
+  if (input.token !== undefined) {
+    const token = await readProvided(input.token);
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new OptionsError('The token provider gave no token (it must resolve to a non-empty string).');
+    }
+    result.token = token;
+  }
+  return result;
+});

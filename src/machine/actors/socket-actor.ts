@@ -1,0 +1,190 @@
+import { fromCallback } from 'xstate';
+import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
+import { createCodec } from '../../codecs/index.js';
+import { selectCodec } from '../../codecs/negotiation.js';
+import { OversizeMessageError, ProtocolViolationError } from '../../errors.js';
+import type { Handshake, Protocol } from '../../protocol/types.js';
+import { openSocket } from '../../transport/socket.js';
+import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
+import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { utf8ByteLength } from './utf8-length.js';
+
+/** Release code meaning "drop the socket without a close handshake". */
+export const RELEASE_BY_DROPPING = 4999;
+
+/** What the socket actor is started with: one connection attempt. */
+export interface SocketActorInput {
+  readonly handshake: Handshake;
+  readonly codecs: readonly CodecName[];
+  readonly subprotocolNames: Readonly<Record<CodecName, string>>;
+  readonly WebSocket: WebSocketConstructor;
+  readonly protocol: Protocol;
+  readonly inbound: InboundSink;
+  readonly maxMessageBytes: number;
+  readonly now: () => number;
+  readonly nextId: () => number;
+}
+
+/**
+ * The one actor that owns a socket. The machine spawns it for each connection attempt and stops it
+ * when the connection phase ends; stopping it always releases the socket, so no socket outlives
+ * its state.
+ *
+ * Stream messages, responses to the correlator's requests and events go straight to the inbound
+ * sink, not through the machine: the machine sees only what changes the lifecycle (open, close,
+ * lifecycle answers, liveness), so per-message cost stays a decode, a classify and a Map lookup.
+ */
+export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketEvent>(({ input, sendBack, receive }) => {
+  const { protocol, inbound, now } = input;
+  const lifecycleRequests = new Map<number, LifecycleStep>();
+  let codec: Codec | undefined;
+  let lastFrameAt = now();
+  // Frames are counted rather than timed: a ping answer in the same millisecond as the probe still proves life.
+  let framesReceived = 0;
+  let framesAtProbe = 0;
+  // Once the machine released the socket or the close was reported, nothing more is sent back.
+  let finished = false;
+
+  const connection: SocketConnection = openSocket(
+    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket },
+    {
+      onOpen(info) {
+        if (finished) return;
+        const selection = selectCodec(info.protocol, input.codecs, input.subprotocolNames);
+        if (!selection.ok) {
+          finished = true;
+          connection.close(1002, 'unexpected subprotocol');
+          sendBack({ type: 'SOCKET.FAILED', error: selection.error });
+          return;
+        }
+        codec = createCodec(selection.codec);
+        lastFrameAt = now();
+        sendBack({
+          type: 'SOCKET.OPEN',
+          protocol: info.protocol,
+          codec: selection.codec,
+          ...(info.resumeId === undefined ? {} : { resumeId: info.resumeId }),
+          ...(info.connectionId === undefined ? {} : { connectionId: info.connectionId }),
+        });
+      },
+      onFrame(frame) {
+        if (finished || codec === undefined) return;
+        lastFrameAt = now();
+        framesReceived++;
+        const decoded = codec.decode(frame);
+        if (!decoded.ok) {
+          inbound.onError(decoded.error);
+          return;
+        }
+        const packet = protocol.classify(decoded.value);
+        switch (packet.kind) {
+          case 'stream':
+            inbound.onStream(packet.stream, packet.data, packet.seq);
+            return;
+          case 'result':
+          case 'error': {
+            const step = lifecycleRequests.get(packet.id);
+            if (step === undefined) {
+              inbound.onResponse(packet);
+              return;
+            }
+            lifecycleRequests.delete(packet.id);
+            // Ping answers matter only as proof of life, which lastFrameAt already recorded.
+            if (step === 'ping') return;
+            sendBack(packet.kind === 'result' ? { type: 'LIFECYCLE.RESULT', step, result: packet.result } : { type: 'LIFECYCLE.ERROR', step, error: packet.error });
+            return;
+          }
+          case 'event':
+            inbound.onEvent(packet.event, packet.data);
+            return;
+          case 'unknown':
+            inbound.onError(new ProtocolViolationError(`Ignored a packet the ${protocol.name} protocol does not know: ${packet.reason}.`));
+            return;
+        }
+      },
+      onClose(info) {
+        if (finished) return;
+        finished = true;
+        sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
+      },
+      onError() {
+        // Every error is followed by a close, which is what the machine reacts to.
+      },
+    },
+  );
+
+  /** Encodes and sends; returns the error instead of throwing so callers decide who hears of it. */
+  function send(id: number, request: Parameters<Protocol['encodeRequest']>[1]): Error | undefined {
+    if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
+    let frame: Frame;
+    try {
+      frame = codec.encode(protocol.encodeRequest(id, request));
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
+    if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
+    connection.send(frame);
+    return undefined;
+  }
+
+  receive((command) => {
+    switch (command.type) {
+      case 'SEND': {
+        const error = send(command.id, command.request);
+        if (error !== undefined) command.onSendError(error);
+        return;
+      }
+      case 'LIFECYCLE.REQUEST': {
+        const id = input.nextId();
+        lifecycleRequests.set(id, command.step);
+        const error = send(id, command.request);
+        if (error !== undefined) {
+          lifecycleRequests.delete(id);
+          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });
+        }
+        return;
+      }
+      case 'LIVENESS.CHECK': {
+        const quietForMs = now() - lastFrameAt;
+        if (command.probing) {
+          sendBack(framesReceived > framesAtProbe ? { type: 'LIVENESS.OK', quietForMs } : { type: 'LIVENESS.DEAD' });
+          return;
+        }
+        if (quietForMs < command.heartbeatMs) {
+          sendBack({ type: 'LIVENESS.OK', quietForMs });
+          return;
+        }
+        framesAtProbe = framesReceived;
+        if (protocol.features.ping) {
+          const id = input.nextId();
+          lifecycleRequests.set(id, 'ping');
+          send(id, { kind: 'ping' });
+        }
+        sendBack({ type: 'LIVENESS.PINGED' });
+        return;
+      }
+      case 'RELEASE':
+        release(command.code);
+        return;
+    }
+  });
+
+  let closingGracefully = false;
+  function release(code: number) {
+    if (closingGracefully) return;
+    const wasFinished = finished;
+    finished = true;
+    // A clean close frame for an orderly end (the close handshake finishes on its own); a dead or
+    // failed connection is dropped at once so no half-open socket lingers waiting for a close
+    // handshake that will never come.
+    if (code === 1000 && !wasFinished) {
+      closingGracefully = true;
+      connection.close(1000, 'client closed');
+    } else {
+      connection.terminate();
+    }
+  }
+
+  return () => release(RELEASE_BY_DROPPING);
+});

@@ -1,0 +1,515 @@
+import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
+import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
+import type { InitializeResult } from '../protocol/types.js';
+import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
+import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
+import { backoffDelay } from './backoff.js';
+import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
+import { DEFAULT_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
+import { notConnectedError } from './not-connected.js';
+
+const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
+
+/** The close raised for a phase that timed out or a connection that went quiet: treated like an abnormal drop. */
+function lostConnection(reason: string): SessionEvent {
+  return { type: 'SOCKET.CLOSED', code: 1006, reason, wasClean: false };
+}
+
+function socketInput(context: SessionContext, resume: boolean): SocketActorInput {
+  const { input } = context;
+  const tokenTransport = input.auth.kind === 'token' ? input.auth.transport : undefined;
+  const handshake = input.protocol.handshake({
+    endpoint: context.endpoint ?? '',
+    codecs: input.codecs,
+    subprotocolNames: input.subprotocolNames,
+    ...(resume && context.resumeId !== undefined ? { resumeId: context.resumeId } : {}),
+    ...(context.token !== undefined && tokenTransport !== 'packet' ? { token: context.token } : {}),
+    ...(tokenTransport === undefined ? {} : { tokenTransport }),
+  });
+  return {
+    handshake,
+    codecs: input.codecs,
+    subprotocolNames: input.subprotocolNames,
+    WebSocket: input.WebSocket,
+    protocol: input.protocol,
+    inbound: input.inbound,
+    maxMessageBytes: input.maxMessageBytes,
+    now: input.now,
+    nextId: input.nextId,
+  };
+}
+
+function forgetting(context: SessionContext): Partial<SessionContext> {
+  return {
+    resumeId: undefined,
+    sessionId: undefined,
+    resumed: false,
+    endpoint: context.input.balancerUrl === undefined ? context.endpoint : undefined,
+  };
+}
+
+/**
+ * How every state with a connection reacts to losing it: the close-code policy decides, the chart
+ * follows. Order matters: the guards are tried top to bottom.
+ */
+const reactToClose = [
+  { guard: 'closeIsFatal', target: '#session.closed', actions: ['recordClose', 'closeFatally'] },
+  { guard: 'closeMeansResumeNow', target: '#session.resuming', actions: ['recordClose', 'countAttempt'] },
+  {
+    guard: and(['closeMeansNewSessionNow', 'hasBalancer']),
+    target: '#session.resolving',
+    actions: ['recordClose', 'useTokenRetry', 'countAttempt', 'forgetSession'],
+  },
+  { guard: 'closeMeansNewSessionNow', target: '#session.connecting', actions: ['recordClose', 'useTokenRetry', 'countAttempt', 'forgetSession'] },
+  {
+    target: '#session.reconnecting',
+    actions: ['recordClose', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }, 'forgetSessionUnlessResuming'],
+  },
+] as const;
+
+function readyResult(event: SessionEvent): unknown {
+  return event.type === 'LIFECYCLE.RESULT' ? event.result : undefined;
+}
+
+/**
+ * The session machine: one per session, owning its whole life. The state chart is the
+ * documentation: every flag a hand-written client would keep is a state or a context field here,
+ * every timer an `after` delay, every resource an actor.
+ *
+ * The socket actor is spawned when a connection attempt starts and released on entry to every
+ * state that has no connection of its own (`resolving`, `reconnecting`, `closed`) or starts a new
+ * one (`connecting`, `resuming`), so at most one socket exists and none outlives its phase.
+ */
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionMachineInput,
+    emitted: {} as SessionEmitted,
+  },
+  actors: {
+    socket: socketActor,
+    balancer: balancerActor,
+    connectionParams: connectionParamsActor,
+  },
+  delays: {
+    retryDelay: ({ context }) => context.retryDelayMs ?? 0,
+    connectTimeout: ({ context }) => context.input.timeouts.connectMs,
+    initializeTimeout: ({ context }) => context.input.timeouts.initializeMs,
+    authorizeTimeout: ({ context }) => context.input.timeouts.authorizeMs,
+    livenessDelay: ({ context }) => context.livenessDelayMs,
+    heartbeat: ({ context }) => context.heartbeatMs,
+  },
+  guards: {
+    hasBalancer: ({ context }) => context.input.balancerUrl !== undefined,
+    needsInitialize: ({ context }) => context.input.protocol.features.initialize,
+    closeIsFatal: ({ context, event }) => decisionFor(context, event).kind === 'fatal',
+    closeMeansResumeNow: ({ context, event }) => {
+      const decision = decisionFor(context, event);
+      return decision.kind === 'resume' && decision.delay === 'none';
+    },
+    closeMeansNewSessionNow: ({ context, event }) => {
+      const decision = decisionFor(context, event);
+      return decision.kind === 'new-session' && decision.delay === 'none';
+    },
+    refusedBeforeOpening: ({ context }) => !context.socketOpened,
+    retriesExhausted: ({ context }) => context.attempt >= context.input.backoff.maxAttempts,
+    balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
+    providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
+    initializeIsInvalid: ({ context, event }) => parseInitialize(context, readyResult(event)) instanceof WirestateError,
+    initializeResumed: ({ context, event }) => {
+      const result = parseInitialize(context, readyResult(event));
+      return !(result instanceof WirestateError) && result.resumed;
+    },
+    initializeNeedsAuthorize: ({ context, event }) => {
+      const result = parseInitialize(context, readyResult(event));
+      return !(result instanceof WirestateError) && result.authRequired && context.input.protocol.features.authorize;
+    },
+    lacksCredentials: ({ context }) => context.input.auth.kind === 'none',
+    errorIsUnauthorized: ({ context, event }) => event.type === 'LIFECYCLE.ERROR' && context.input.protocol.isUnauthorized(event.error),
+  },
+  actions: {
+    releaseSocket: enqueueActions(({ enqueue, context, self }) => {
+      if (self.getSnapshot().children.socket !== undefined) {
+        enqueue.sendTo('socket', { type: 'RELEASE', code: context.releaseCode });
+        enqueue.stopChild('socket');
+      }
+      enqueue.assign({ releaseCode: RELEASE_BY_DROPPING });
+    }),
+    openFreshSocket: enqueueActions(({ enqueue, context }) => {
+      enqueue.assign({ socketOpened: false });
+      enqueue.spawnChild('socket', { id: 'socket', input: socketInput(context, false) });
+    }),
+    openResumeSocket: enqueueActions(({ enqueue, context }) => {
+      enqueue.assign({ socketOpened: false });
+      enqueue.spawnChild('socket', { id: 'socket', input: socketInput(context, true) });
+    }),
+    recordOpen: assign(({ context, event }) => {
+      if (event.type !== 'SOCKET.OPEN') return {};
+      return {
+        socketOpened: true,
+        codec: event.codec,
+        resumeId: event.resumeId ?? context.resumeId,
+        connectionId: event.connectionId ?? context.connectionId,
+      };
+    }),
+    recordClose: assign(({ event }) => ({ lastClose: closeOf(event) })),
+    sendInitialize: sendTo('socket', ({ context }) => ({ type: 'LIFECYCLE.REQUEST' as const, step: 'initialize' as const, request: { kind: 'initialize' as const, client: context.input.clientName } })),
+    sendResumeInitialize: sendTo('socket', ({ context }) => {
+      // 0 when nothing arrived yet: the server then replays everything it buffered for the session.
+      const lastSeq = context.input.getLastSeq() ?? 0;
+      return {
+        type: 'LIFECYCLE.REQUEST' as const,
+        step: 'initialize' as const,
+        request: { kind: 'initialize' as const, client: context.input.clientName, lastSeq },
+      };
+    }),
+    sendAuthorize: sendTo('socket', ({ context }) => {
+      const { auth } = context.input;
+      const credentials = auth.kind === 'credentials' ? auth.credentials : { token: context.token ?? '' };
+      return { type: 'LIFECYCLE.REQUEST' as const, step: 'authorize' as const, request: { kind: 'authorize' as const, credentials } };
+    }),
+    recordInitialize: assign(({ context, event }) => {
+      const result = parseInitialize(context, readyResult(event)) as InitializeResult;
+      return {
+        sessionId: result.sessionId ?? context.sessionId,
+        resumeId: result.resumeId ?? context.resumeId,
+        heartbeatMs: context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+        resumed: result.resumed,
+      };
+    }),
+    markFresh: assign({ resumed: false }),
+    becomeReady: enqueueActions(({ enqueue, context }) => {
+      enqueue.assign({ attempt: 0, tokenRetryUsed: false, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, retryDelayMs: undefined, nextRetryAt: undefined });
+      enqueue.emit({ type: 'ready', resumed: context.resumed, readyCount: context.readyCount + 1 });
+    }),
+    emitConnectionLost: emit({ type: 'connection-lost' as const }),
+    forwardToSocket: sendTo('socket', ({ event }) => event as Extract<SessionEvent, { type: 'SEND' }>),
+    refuseSend: ({ event }) => {
+      if (event.type === 'SEND') event.onSendError(notConnectedError());
+    },
+    checkLiveness: sendTo('socket', ({ context }) => ({ type: 'LIVENESS.CHECK' as const, probing: false, heartbeatMs: context.heartbeatMs })),
+    confirmLiveness: sendTo('socket', ({ context }) => ({ type: 'LIVENESS.CHECK' as const, probing: true, heartbeatMs: context.heartbeatMs })),
+    scheduleNextCheck: assign(({ context, event }) => ({
+      livenessDelayMs: Math.max(1, context.heartbeatMs - (event.type === 'LIVENESS.OK' ? event.quietForMs : 0)),
+    })),
+    reportError: emit((_, params: { error: WirestateError }) => ({ type: 'error' as const, error: params.error })),
+    scheduleRetry: assign(({ context, event }, params: { nextStep: NextStep }) => {
+      const decision = event.type === 'SOCKET.CLOSED' ? decisionFor(context, event) : undefined;
+      const kind = decision !== undefined && 'delay' in decision && decision.delay === 'long-backoff' ? 'long-backoff' : 'backoff';
+      const nextStep: NextStep = decision !== undefined && decision.kind === 'resume' ? 'resume' : params.nextStep;
+      const retryDelayMs = backoffDelay(context.attempt, context.input.backoff, context.input.random, kind);
+      return { retryDelayMs, nextRetryAt: context.input.now() + retryDelayMs, nextStep, attempt: context.attempt + 1 };
+    }),
+    countAttempt: assign(({ context }) => ({ attempt: context.attempt + 1 })),
+    useTokenRetry: assign(({ context, event }) => {
+      const decision = decisionFor(context, event);
+      return decision.kind === 'new-session' && decision.freshToken === true ? { tokenRetryUsed: true } : {};
+    }),
+    forgetSessionUnlessResuming: assign(({ context }) => (context.nextStep === 'resume' ? {} : forgetting(context))),
+    forgetSession: assign(({ context }) => forgetting(context)),
+    closeFatally: assign(({ context, event }) => {
+      const close = closeOf(event);
+      const decision = decisionFor(context, event);
+      const why = decision.kind === 'fatal' ? decision.reason : 'the close-code policy made it fatal';
+      const error = fatalErrorFor(context, close, why);
+      return { closedReason: { code: close.code, reason: close.reason, clientRequested: false, error }, releaseCode: 1000 };
+    }),
+    closeWithError: assign(({ context, event }) => {
+      const error =
+        'error' in event && event.error instanceof WirestateError
+          ? event.error
+          : new WirestateError('connection', `The session failed: ${'error' in event ? String(event.error) : 'unknown error'}`, { cause: 'error' in event ? event.error : undefined });
+      return { closedReason: { code: context.lastClose?.code ?? 1000, reason: error.message, clientRequested: false, error }, releaseCode: 1000 };
+    }),
+    closeByClient: assign({ closedReason: CLIENT_CLOSE, releaseCode: 1000 }),
+    emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    input,
+    attempt: 0,
+    nextStep: 'new-session',
+    socketOpened: false,
+    heartbeatMs: input.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    livenessDelayMs: input.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    tokenRetryUsed: false,
+    readyCount: 0,
+    resumed: false,
+    releaseCode: RELEASE_BY_DROPPING,
+  }),
+  initial: 'idle',
+  on: {
+    CLOSE: { target: '.closed', actions: 'closeByClient' },
+    SEND: { actions: 'refuseSend' },
+  },
+  states: {
+    idle: {
+      on: {
+        START: [{ guard: 'hasBalancer', target: 'resolving' }, { target: 'connecting' }],
+      },
+    },
+
+    resolving: {
+      entry: 'releaseSocket',
+      invoke: {
+        src: 'balancer',
+        input: ({ context }) => ({
+          balancerUrl: context.input.balancerUrl ?? '',
+          timeoutMs: context.input.timeouts.balancerMs,
+          ...(context.input.fetch === undefined ? {} : { fetch: context.input.fetch }),
+        }),
+        onDone: {
+          target: 'connecting',
+          actions: assign(({ event }) => ({ endpoint: event.output.endpoint, location: event.output.location })),
+        },
+        onError: [
+          { guard: 'retriesExhausted', target: 'closed', actions: 'closeWithError' },
+          {
+            guard: 'balancerErrorIsRetryable',
+            target: 'reconnecting',
+            actions: [{ type: 'reportError', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
+          },
+          { target: 'closed', actions: 'closeWithError' },
+        ],
+      },
+    },
+
+    connecting: {
+      entry: 'releaseSocket',
+      initial: 'preparing',
+      states: {
+        preparing: {
+          invoke: {
+            src: 'connectionParams',
+            input: ({ context }) => ({
+              ...(context.input.balancerUrl === undefined && context.input.endpoint !== undefined ? { endpoint: context.input.endpoint } : {}),
+              ...(context.input.auth.kind === 'token' ? { token: context.input.auth.token } : {}),
+            }),
+            onDone: {
+              target: 'opening',
+              actions: assign(({ context, event }) => ({ endpoint: event.output.endpoint ?? context.endpoint, token: event.output.token })),
+            },
+            onError: [
+              { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
+              { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
+              {
+                target: '#session.reconnecting',
+                actions: [
+                  { type: 'reportError', params: ({ event }) => ({ error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String(event.error)}`, { cause: event.error }) }) },
+                  { type: 'scheduleRetry', params: { nextStep: 'new-session' } },
+                ],
+              },
+            ],
+          },
+        },
+        opening: {
+          entry: 'openFreshSocket',
+          after: {
+            connectTimeout: {
+              actions: [
+                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('connect', context.input.timeouts.connectMs) }) },
+                raise(lostConnection('connect timeout')),
+              ],
+            },
+          },
+          on: {
+            'SOCKET.OPEN': [
+              { guard: 'needsInitialize', target: '#session.initializing', actions: 'recordOpen' },
+              { target: '#session.authorized', actions: ['recordOpen', 'markFresh'] },
+            ],
+          },
+        },
+      },
+      on: {
+        'SOCKET.CLOSED': reactToClose,
+      },
+    },
+
+    initializing: {
+      entry: 'sendInitialize',
+      after: {
+        initializeTimeout: {
+          actions: [
+            { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('initialize', context.input.timeouts.initializeMs) }) },
+            raise(lostConnection('initialize timeout')),
+          ],
+        },
+      },
+      on: {
+        'LIFECYCLE.RESULT': [
+          { guard: 'initializeIsInvalid', target: 'closed', actions: assign(({ context, event }) => ({ closedReason: { code: 1000, reason: 'invalid initialize result', clientRequested: false, error: parseInitialize(context, readyResult(event)) as WirestateError }, releaseCode: 1000 })) },
+          { guard: 'initializeNeedsAuthorize', target: 'authorizing', actions: ['recordInitialize', 'markFresh'] },
+          { target: 'authorized', actions: ['recordInitialize', 'markFresh'] },
+        ],
+        'LIFECYCLE.ERROR': {
+          target: 'closed',
+          actions: assign(({ event }) => {
+            const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('initialize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('initialize failed');
+            return { closedReason: { code: 1000, reason: 'initialize failed', clientRequested: false, error }, releaseCode: 1000 };
+          }),
+        },
+        'SOCKET.CLOSED': reactToClose,
+      },
+    },
+
+    authorizing: {
+      always: {
+        guard: 'lacksCredentials',
+        target: 'closed',
+        actions: assign({
+          closedReason: {
+            code: 1000,
+            reason: 'no credentials',
+            clientRequested: false,
+            error: new UnauthorizedError('The server requires authorization but no `auth` option was given: pass { license }, { username, password } or { token }.'),
+          },
+          releaseCode: 1000,
+        }),
+      },
+      entry: 'sendAuthorize',
+      after: {
+        authorizeTimeout: {
+          actions: [
+            { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('authorize', context.input.timeouts.authorizeMs) }) },
+            raise(lostConnection('authorize timeout')),
+          ],
+        },
+      },
+      on: {
+        'LIFECYCLE.RESULT': 'authorized',
+        'LIFECYCLE.ERROR': [
+          // The server follows a rejected AUTHORIZE with close 4001; the close-code policy decides then.
+          { guard: 'errorIsUnauthorized', actions: assign({ lastError: () => new UnauthorizedError() }) },
+          {
+            target: 'closed',
+            actions: assign(({ event }) => {
+              const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('authorize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('authorize failed');
+              return { closedReason: { code: 1000, reason: 'authorize failed', clientRequested: false, error }, releaseCode: 1000 };
+            }),
+          },
+        ],
+        'SOCKET.CLOSED': reactToClose,
+      },
+    },
+
+    authorized: {
+      entry: 'becomeReady',
+      exit: 'emitConnectionLost',
+      initial: 'watching',
+      on: {
+        SEND: { actions: 'forwardToSocket' },
+        'SOCKET.CLOSED': reactToClose,
+        'LIVENESS.DEAD': { actions: raise(lostConnection('no frame received for two heartbeats')) },
+      },
+      states: {
+        watching: {
+          after: { livenessDelay: { target: 'checking', actions: 'checkLiveness' } },
+        },
+        checking: {
+          on: {
+            'LIVENESS.OK': { target: 'watching', actions: 'scheduleNextCheck' },
+            'LIVENESS.PINGED': 'probing',
+          },
+        },
+        probing: {
+          after: { heartbeat: { target: 'confirming', actions: 'confirmLiveness' } },
+        },
+        confirming: {
+          on: {
+            'LIVENESS.OK': { target: 'watching', actions: 'scheduleNextCheck' },
+          },
+        },
+      },
+    },
+
+    resuming: {
+      entry: 'releaseSocket',
+      initial: 'preparing',
+      states: {
+        preparing: {
+          invoke: {
+            src: 'connectionParams',
+            input: ({ context }) => (context.input.auth.kind === 'token' ? { token: context.input.auth.token } : {}),
+            onDone: {
+              target: 'connecting',
+              actions: assign(({ event }) => ({ token: event.output.token })),
+            },
+            onError: [
+              { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
+              { target: '#session.reconnecting', actions: { type: 'scheduleRetry', params: { nextStep: 'resume' } } },
+            ],
+          },
+        },
+        connecting: {
+          entry: 'openResumeSocket',
+          after: {
+            connectTimeout: {
+              actions: [
+                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('connect', context.input.timeouts.connectMs) }) },
+                raise(lostConnection('connect timeout')),
+              ],
+            },
+          },
+          on: {
+            'SOCKET.OPEN': { target: 'initializing', actions: 'recordOpen' },
+          },
+        },
+        initializing: {
+          entry: 'sendResumeInitialize',
+          after: {
+            initializeTimeout: {
+              actions: [
+                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('initialize', context.input.timeouts.initializeMs) }) },
+                raise(lostConnection('initialize timeout')),
+              ],
+            },
+          },
+          on: {
+            'LIFECYCLE.RESULT': [
+              { guard: 'initializeIsInvalid', target: '#session.closed', actions: assign(({ context, event }) => ({ closedReason: { code: 1000, reason: 'invalid initialize result', clientRequested: false, error: parseInitialize(context, readyResult(event)) as WirestateError }, releaseCode: 1000 })) },
+              { guard: 'initializeResumed', target: '#session.authorized', actions: 'recordInitialize' },
+              { guard: 'initializeNeedsAuthorize', target: '#session.authorizing', actions: ['recordInitialize', 'markFresh'] },
+              { target: '#session.authorized', actions: ['recordInitialize', 'markFresh'] },
+            ],
+            'LIFECYCLE.ERROR': {
+              target: '#session.closed',
+              actions: assign(({ event }) => {
+                const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('initialize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('initialize failed');
+                return { closedReason: { code: 1000, reason: 'initialize failed', clientRequested: false, error }, releaseCode: 1000 };
+              }),
+            },
+          },
+        },
+      },
+      on: {
+        'SOCKET.CLOSED': [
+          // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back to the balancer.
+          {
+            guard: 'refusedBeforeOpening',
+            target: 'reconnecting',
+            actions: ['recordClose', 'forgetSession', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
+          },
+          ...reactToClose,
+        ],
+      },
+    },
+
+    reconnecting: {
+      entry: 'releaseSocket',
+      after: {
+        retryDelay: [
+          { guard: ({ context }) => context.nextStep === 'resume', target: 'resuming' },
+          { guard: 'hasBalancer', target: 'resolving' },
+          { target: 'connecting' },
+        ],
+      },
+    },
+
+    closed: {
+      type: 'final',
+      entry: ['releaseSocket', 'emitClosed'],
+    },
+  },
+});

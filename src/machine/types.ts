@@ -1,0 +1,175 @@
+import type { CodecName } from '../codecs/codec.js';
+import type { WirestateError } from '../errors.js';
+import type { CloseReaction, Credentials, IncomingPacket, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
+import type { WebSocketConstructor } from '../transport/types.js';
+import type { BackoffOptions } from './backoff.js';
+
+/** A value, or a function giving it (possibly asynchronously), asked again on every connection attempt. */
+export type ValueOrProvider<T> = T | (() => T | Promise<T>);
+
+/** The top-level states of a session, as `snapshot.value`. */
+export type SessionStateName =
+  | 'idle'
+  | 'resolving'
+  | 'connecting'
+  | 'initializing'
+  | 'authorizing'
+  | 'authorized'
+  | 'resuming'
+  | 'reconnecting'
+  | 'closed';
+
+/** How the session authenticates, after option validation. */
+export type ResolvedAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'credentials'; readonly credentials: Exclude<Credentials, { token: string }> }
+  | { readonly kind: 'token'; readonly token: ValueOrProvider<string>; readonly transport: TokenTransport };
+
+/** Per-phase timeouts in milliseconds. */
+export interface PhaseTimeouts {
+  readonly balancerMs: number;
+  readonly connectMs: number;
+  readonly initializeMs: number;
+  readonly authorizeMs: number;
+}
+
+/** Where the session's non-lifecycle traffic goes: the stream registry and request correlator, wired by the session. */
+export interface InboundSink {
+  /** A stream message. The hot path: called once per message, straight from the socket. */
+  onStream(stream: string, data: unknown, seq: number | undefined): void;
+  /** A response to a request the correlator sent. */
+  onResponse(packet: Extract<IncomingPacket, { kind: 'result' | 'error' }>): void;
+  /** A server event. */
+  onEvent(event: string, data: unknown): void;
+  /** A non-fatal problem: an undecodable frame, an unknown packet. */
+  onError(error: WirestateError): void;
+}
+
+/** Everything the machine needs from outside, injected so that tests can drive it. */
+export interface SessionMachineInput {
+  readonly protocol: Protocol;
+  /** Fixed endpoint (ws/wss URL or provider); exclusive with `balancerUrl`. */
+  readonly endpoint?: ValueOrProvider<string>;
+  /** Balancer base URL (or provider); exclusive with `endpoint`. */
+  readonly balancerUrl?: ValueOrProvider<string>;
+  readonly codecs: readonly CodecName[];
+  readonly subprotocolNames: Readonly<Record<CodecName, string>>;
+  readonly auth: ResolvedAuth;
+  readonly backoff: BackoffOptions;
+  readonly closeCodes: Readonly<Record<number, CloseReaction>>;
+  readonly timeouts: PhaseTimeouts;
+  /** Overrides the heartbeat the server announces; without either, {@link DEFAULT_HEARTBEAT_MS}. */
+  readonly heartbeatMs?: number;
+  readonly maxMessageBytes: number;
+  /** `name/version` sent in the initialize request. */
+  readonly clientName: string;
+  readonly WebSocket: WebSocketConstructor;
+  readonly fetch?: typeof fetch;
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly nextId: () => number;
+  readonly inbound: InboundSink;
+  /** The `seq` of the last stream message delivered, for resume. */
+  readonly getLastSeq: () => number | undefined;
+}
+
+/** Heartbeat used when neither the server nor the options give one. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+
+/** The last close the session saw. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** Why a session ended; carried by the `closed` state. */
+export interface ClosedReason {
+  /** WebSocket close code (1000 for a close the client asked for). */
+  readonly code: number;
+  readonly reason: string;
+  /** True when `close()` ended the session. */
+  readonly clientRequested: boolean;
+  /** The fatal error, when the session did not end cleanly. */
+  readonly error?: WirestateError;
+}
+
+/** What happens after the `reconnecting` delay. */
+export type NextStep = 'resume' | 'new-session';
+
+/** The machine's context. */
+export interface SessionContext {
+  readonly input: SessionMachineInput;
+  endpoint?: string;
+  location?: string;
+  resumeId?: string;
+  sessionId?: string;
+  connectionId?: string;
+  codec?: CodecName;
+  /** Token used for the current connection attempt. */
+  token?: string;
+  /** Consecutive reconnect attempts since the session was last authorized. */
+  attempt: number;
+  /** Delay of the pending reconnect, and when it fires (epoch ms). */
+  retryDelayMs?: number;
+  nextRetryAt?: number;
+  nextStep: NextStep;
+  /** Whether the socket of the current attempt opened (a refusal on resume goes back to the balancer). */
+  socketOpened: boolean;
+  heartbeatMs: number;
+  /** Delay until the next liveness check, shortened by how long the connection has already been quiet. */
+  livenessDelayMs: number;
+  /** True once a 4001 has been answered with one retry using a fresh token. */
+  tokenRetryUsed: boolean;
+  /** Count of times the session became authorized; the first is 1. */
+  readyCount: number;
+  /** Whether the latest authorized state continued the previous session (resume) or is a fresh one. */
+  resumed: boolean;
+  lastClose?: CloseInfo;
+  lastError?: WirestateError;
+  closedReason?: ClosedReason;
+  /** How the current socket is to be closed when it is released. */
+  releaseCode: number;
+}
+
+/** Events the socket actor sends to the machine. */
+export type SocketEvent =
+  | { type: 'SOCKET.OPEN'; protocol: string; codec: CodecName; resumeId?: string; connectionId?: string }
+  | { type: 'SOCKET.CLOSED'; code: number; reason: string; wasClean: boolean }
+  | { type: 'SOCKET.FAILED'; error: WirestateError }
+  | { type: 'LIFECYCLE.RESULT'; step: LifecycleStep; result: unknown }
+  | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }
+  | { type: 'LIVENESS.OK'; quietForMs: number }
+  | { type: 'LIVENESS.PINGED' }
+  | { type: 'LIVENESS.DEAD' };
+
+/** Lifecycle requests whose answers the machine itself waits for. */
+export type LifecycleStep = 'initialize' | 'authorize' | 'ping';
+
+/** An outgoing request of the correlator, handed to the socket through the machine. */
+export interface SendEvent {
+  type: 'SEND';
+  id: number;
+  request: ProtocolRequest;
+  onSendError: (error: Error) => void;
+}
+
+/** Events the session (facade) sends to the machine. */
+export type ControlEvent = { type: 'START' } | { type: 'CLOSE' } | SendEvent;
+
+/** Every event the machine accepts. */
+export type SessionEvent = ControlEvent | SocketEvent;
+
+/** Commands the machine sends to the socket actor. */
+export type SocketCommand =
+  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest }
+  | SendEvent
+  | { type: 'LIVENESS.CHECK'; probing: boolean; heartbeatMs: number }
+  | { type: 'RELEASE'; code: number };
+
+/** Events the machine emits for the session facade (`actor.on(type, handler)`). */
+export type SessionEmitted =
+  | { type: 'ready'; resumed: boolean; readyCount: number }
+  | { type: 'connection-lost' }
+  | { type: 'error'; error: WirestateError }
+  | { type: 'closed'; reason: ClosedReason };

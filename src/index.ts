@@ -1,10 +1,21 @@
 /**
  * wirestate: an actor-based, reactive WebSocket session client. This entry runs in browsers and in
- * Node; it never imports `ws` or a Node built-in.
+ * Node; it never imports `ws` or a Node built-in (in Node, the `node` export condition picks
+ * `src/node.ts`, which adds `ws` as the default WebSocket).
  *
  * @packageDocumentation
  */
+export { createSession } from './session.js';
+export type { Session, SessionActor, SessionRequestOptions, ServerEvent } from './session.js';
+export type { SessionOptions, AuthOptions } from './session/options.js';
+export type { SessionSnapshot } from './session/snapshot.js';
+export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';
+export { sessionMachine } from './machine/session-machine.js';
+export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides } from './machine/close-policy.js';
+export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions } from './machine/backoff.js';
+export { referenceProtocol, REFERENCE_CLOSE_CODES } from './protocol/reference/index.js';
 export * from './errors.js';
+export { createCodec, CODEC_NAMES } from './codecs/index.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult } from './codecs/codec.js';
 export type * from './protocol/types.js';
-export type * from './transport/types.js';
+export type { WebSocketLike, WebSocketConstructor } from './transport/types.js';

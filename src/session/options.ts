@@ -1,0 +1,257 @@
+import type { InspectionEvent } from 'xstate';
+import type { CodecName } from '../codecs/codec.js';
+import { isCodecName } from '../codecs/index.js';
+import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
+import { OptionsError } from '../errors.js';
+import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
+import { validateCloseCodeOverrides } from '../machine/close-policy.js';
+import type { PhaseTimeouts, ResolvedAuth, ValueOrProvider } from '../machine/types.js';
+import { referenceProtocol } from '../protocol/reference/index.js';
+import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
+import type { WebSocketConstructor } from '../transport/types.js';
+
+/**
+ * How the session authenticates.
+ *
+ * - `{ license }` or `{ username, password }`: sent in the authorize request when the server asks.
+ * - `{ token, transport }`: a string, or a (possibly async) provider called before every
+ *   connection attempt. `transport` defaults to `'subprotocol'` (a `bearer.<token>` entry in
+ *   `Sec-WebSocket-Protocol`), which keeps the token out of URLs and logs; `'query'` puts it in the
+ *   URL (`token=`), `'packet'` sends it only in the authorize request.
+ */
+export type AuthOptions =
+  | { readonly license: string }
+  | { readonly username: string; readonly password: string }
+  | { readonly token: ValueOrProvider<string>; readonly transport?: TokenTransport };
+
+/** Options of {@link createSession}. Exactly one of `balancer` and `endpoint` is required. */
+export interface SessionOptions {
+  /** Balancer base URL (`http(s)://…`), or a provider of it; asked for an endpoint on every new session. */
+  readonly balancer?: ValueOrProvider<string>;
+  /** Fixed endpoint (`ws(s)://…`), or a provider of it, used instead of a balancer. */
+  readonly endpoint?: ValueOrProvider<string>;
+  /**
+   * Codecs in order of preference, negotiated by subprotocol.
+   * @default ['msgpack', 'json', 'bson']
+   */
+  readonly codecs?: readonly CodecName[];
+  /**
+   * Subprotocol name of each codec, for servers that name them differently.
+   * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
+   */
+  readonly subprotocols?: Partial<Record<CodecName, string>>;
+  /** Credentials; without them a server that requires authorization ends the session with an UnauthorizedError. */
+  readonly auth?: AuthOptions;
+  /**
+   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once the
+   * session is authorized again (so a server that accepts and drops at once cannot cause a storm).
+   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity }
+   */
+  readonly reconnect?: Partial<BackoffOptions>;
+  /**
+   * Per-code override of the close-code policy, e.g. `{ 1008: 'resume' }` for servers that use 1008
+   * for a missed pong. See the lifecycle guide for the default table.
+   */
+  readonly closeCodes?: Readonly<Record<number, CloseReaction>>;
+  /**
+   * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect.
+   * @default { balancerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
+   */
+  readonly timeouts?: Partial<PhaseTimeouts>;
+  /**
+   * Default timeout of `request()`.
+   * @default 10_000
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Liveness interval: with no frame for this long the client sends a ping request, and with
+   * nothing for a further interval it drops the connection and resumes. Defaults to the heartbeat
+   * the server announces, else 30 s.
+   */
+  readonly heartbeatMs?: number;
+  /**
+   * Largest outgoing message in bytes; larger ones are refused locally with an OversizeMessageError.
+   * @default 131_072 (128 KiB)
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * How many requests may wait for the session to be authorized before `request()` fails with a QueueFullError.
+   * @default 1000
+   */
+  readonly maxQueuedRequests?: number;
+  /**
+   * Most stream names in one subscribe or unsubscribe packet; larger batches are split.
+   * @default 1000
+   */
+  readonly maxStreamsPerPacket?: number;
+  /**
+   * How long the last observer of a stream may be gone before it is unsubscribed. 0 decides at the
+   * end of the tick, which already absorbs a same-tick re-mount.
+   * @default 0
+   */
+  readonly unsubscribeLingerMs?: number;
+  /**
+   * Connect on first use (`stream()` observed or `request()` called) rather than on `start()`.
+   * @default true
+   */
+  readonly lazy?: boolean;
+  /** The wire dialect. @default referenceProtocol() */
+  readonly protocol?: Protocol;
+  /** `name/version` sent to the server in the initialize request. @default 'wirestate/0.1.0' */
+  readonly clientName?: string;
+  /** WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** `fetch` for the balancer call. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** An XState inspector (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`). */
+  readonly inspect?: (event: InspectionEvent) => void;
+  /** Random source in [0, 1) for backoff jitter; injectable for tests. @default Math.random */
+  readonly random?: () => number;
+  /** Clock in epoch ms; injectable for tests. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** The options after validation and defaults. */
+export interface ResolvedOptions {
+  readonly balancerUrl?: ValueOrProvider<string>;
+  readonly endpoint?: ValueOrProvider<string>;
+  readonly codecs: readonly CodecName[];
+  readonly subprotocolNames: Readonly<Record<CodecName, string>>;
+  readonly auth: ResolvedAuth;
+  readonly backoff: BackoffOptions;
+  readonly closeCodes: Readonly<Record<number, CloseReaction>>;
+  readonly timeouts: PhaseTimeouts;
+  readonly requestTimeoutMs: number;
+  readonly heartbeatMs?: number;
+  readonly maxMessageBytes: number;
+  readonly maxQueuedRequests: number;
+  readonly maxStreamsPerPacket: number;
+  readonly unsubscribeLingerMs: number;
+  readonly lazy: boolean;
+  readonly protocol: Protocol;
+  readonly clientName: string;
+  readonly WebSocket?: WebSocketConstructor;
+  readonly fetch?: typeof fetch;
+  readonly inspect?: (event: InspectionEvent) => void;
+  readonly random: () => number;
+  readonly now: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const KNOWN_OPTIONS = new Set([
+  'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
+  'maxMessageBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
+  'fetch', 'inspect', 'random', 'now',
+]);
+
+function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new OptionsError(`\`${name}\` must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds or a count; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
+  if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
+  if (typeof value !== 'string' || !schemes.test(value)) {
+    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${JSON.stringify(value)}.`);
+  }
+  try {
+    new URL(value);
+  } catch {
+    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function resolveAuth(auth: unknown): ResolvedAuth {
+  if (auth === undefined) return { kind: 'none' };
+  if (typeof auth !== 'object' || auth === null) throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
+  const value = auth as Record<string, unknown>;
+  if ('token' in value) {
+    const transport = value.transport ?? 'subprotocol';
+    if (transport !== 'subprotocol' && transport !== 'query' && transport !== 'packet') {
+      throw new OptionsError(`\`auth.transport\` must be 'subprotocol', 'query' or 'packet'; got ${JSON.stringify(transport)}.`);
+    }
+    if (typeof value.token !== 'function' && (typeof value.token !== 'string' || value.token.length === 0)) {
+      throw new OptionsError('`auth.token` must be a non-empty string or a function returning one (possibly async).');
+    }
+    return { kind: 'token', token: value.token as ValueOrProvider<string>, transport };
+  }
+  if ('license' in value) {
+    if (typeof value.license !== 'string' || value.license.length === 0) throw new OptionsError('`auth.license` must be a non-empty string.');
+    return { kind: 'credentials', credentials: { license: value.license } };
+  }
+  if ('username' in value || 'password' in value) {
+    if (typeof value.username !== 'string' || typeof value.password !== 'string') {
+      throw new OptionsError('`auth` with credentials needs both `username` and `password` as strings.');
+    }
+    return { kind: 'credentials', credentials: { username: value.username, password: value.password } };
+  }
+  throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
+}
+
+/**
+ * Validates `createSession` options and fills in defaults. Throws an OptionsError that names the
+ * option, says what was wrong and what is expected.
+ */
+export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new OptionsError('createSession() needs an options object with `balancer` or `endpoint`.');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new OptionsError(`Unknown option \`${key}\`. Known options: ${[...KNOWN_OPTIONS].join(', ')}.`);
+  }
+  if (options.balancer === undefined && options.endpoint === undefined) {
+    throw new OptionsError('Pass `balancer` (an http(s) URL of the balancer) or `endpoint` (a ws(s) URL): one is required.');
+  }
+  if (options.balancer !== undefined && options.endpoint !== undefined) {
+    throw new OptionsError('Pass either `balancer` or `endpoint`, not both: with a balancer the endpoint comes from its answer.');
+  }
+  const codecs = options.codecs ?? (['msgpack', 'json', 'bson'] as const);
+  if (!Array.isArray(codecs) || codecs.length === 0 || !codecs.every(isCodecName)) {
+    throw new OptionsError(`\`codecs\` must be a non-empty array of 'json', 'msgpack', 'bson'; got ${JSON.stringify(options.codecs)}.`);
+  }
+  const subprotocolNames = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(options.subprotocols ?? {}) };
+  for (const [codec, name] of Object.entries(subprotocolNames)) {
+    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw new OptionsError(`\`subprotocols.${codec}\` must be a valid subprotocol token; got ${JSON.stringify(name)}.`);
+    }
+  }
+  const timeouts = options.timeouts ?? {};
+  const protocol = options.protocol ?? referenceProtocol();
+  if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
+    throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
+  }
+  for (const name of ['WebSocket', 'fetch', 'inspect', 'random', 'now'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`\`${name}\` must be a function; got ${typeof options[name]}.`);
+  }
+  return {
+    ...(options.balancer === undefined ? {} : { balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080') }),
+    ...(options.endpoint === undefined ? {} : { endpoint: urlOrProvider('endpoint', options.endpoint, /^wss?:\/\//i, 'ws://127.0.0.1:8081/ws') }),
+    codecs: [...new Set(codecs)],
+    subprotocolNames,
+    auth: resolveAuth(options.auth),
+    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...(options.reconnect ?? {}) }),
+    closeCodes: validateCloseCodeOverrides(options.closeCodes ?? {}),
+    timeouts: {
+      balancerMs: positiveNumber('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
+      connectMs: positiveNumber('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
+      initializeMs: positiveNumber('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
+      authorizeMs: positiveNumber('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
+    },
+    requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: positiveNumber('heartbeatMs', options.heartbeatMs, 0) }),
+    maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
+    maxQueuedRequests: positiveNumber('maxQueuedRequests', options.maxQueuedRequests, 1000, true),
+    maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
+    unsubscribeLingerMs: positiveNumber('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),
+    lazy: options.lazy ?? true,
+    protocol,
+    clientName: options.clientName ?? 'wirestate/0.1.0',
+    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,66 @@
+import type { CodecName } from '../codecs/codec.js';
+import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '../machine/types.js';
+
+/**
+ * What `session.state$` emits: enough for a UI to show the connection without reading the
+ * machine's context.
+ */
+export interface SessionSnapshot {
+  /** The top-level state. */
+  readonly value: SessionStateName;
+  /** Consecutive reconnect attempts since the session was last authorized (0 when healthy). */
+  readonly attempt: number;
+  /** When the pending reconnect fires (epoch ms), while `reconnecting`. */
+  readonly nextRetryAt?: number;
+  /** The last close code and reason the session saw. */
+  readonly lastClose?: CloseInfo;
+  /** The endpoint in use or last used. */
+  readonly endpoint?: string;
+  /** The balancer's `location`, for diagnostics. */
+  readonly location?: string;
+  /** The server's session id, once initialized. */
+  readonly sessionId?: string;
+  /** The `Connection-Id` of the current connection, where the platform can read it. */
+  readonly connectionId?: string;
+  /** The negotiated codec. */
+  readonly codec?: CodecName;
+  /** Whether the latest `authorized` continued the previous session (a resume) rather than starting a fresh one. */
+  readonly resumed: boolean;
+  /** Why the session ended, once `closed`. */
+  readonly closedReason?: ClosedReason;
+}
+
+/** Reads a {@link SessionSnapshot} from a machine snapshot. */
+export function toSessionSnapshot(value: SessionStateName, context: SessionContext): SessionSnapshot {
+  return {
+    value,
+    attempt: context.attempt,
+    resumed: context.resumed,
+    ...(value === 'reconnecting' && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
+    ...(context.lastClose === undefined ? {} : { lastClose: context.lastClose }),
+    ...(context.endpoint === undefined ? {} : { endpoint: context.endpoint }),
+    ...(context.location === undefined ? {} : { location: context.location }),
+    ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
+    ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),
+    ...(context.codec === undefined ? {} : { codec: context.codec }),
+    ...(context.closedReason === undefined ? {} : { closedReason: context.closedReason }),
+  };
+}
+
+/** Whether two snapshots differ in anything a consumer can see. */
+export function snapshotChanged(previous: SessionSnapshot | undefined, next: SessionSnapshot): boolean {
+  if (previous === undefined) return true;
+  return (
+    previous.value !== next.value ||
+    previous.attempt !== next.attempt ||
+    previous.nextRetryAt !== next.nextRetryAt ||
+    previous.lastClose !== next.lastClose ||
+    previous.endpoint !== next.endpoint ||
+    previous.location !== next.location ||
+    previous.sessionId !== next.sessionId ||
+    previous.connectionId !== next.connectionId ||
+    previous.codec !== next.codec ||
+    previous.resumed !== next.resumed ||
+    previous.closedReason !== next.closedReason
+  );
+}

@@ -164,10 +164,12 @@ export const sessionMachine = setup({
         request: { kind: 'initialize' as const, client: context.input.clientName, lastSeq },
       };
     }),
-    sendAuthorize: sendTo('socket', ({ context }) => {
+    sendAuthorize: enqueueActions(({ enqueue, context }) => {
       const { auth } = context.input;
+      // Without credentials the `always` transition of `authorizing` ends the session instead.
+      if (auth.kind === 'none') return;
       const credentials = auth.kind === 'credentials' ? auth.credentials : { token: context.token ?? '' };
-      return { type: 'LIFECYCLE.REQUEST' as const, step: 'authorize' as const, request: { kind: 'authorize' as const, credentials } };
+      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: { kind: 'authorize', credentials } });
     }),
     recordInitialize: assign(({ context, event }) => {
       const result = parseInitialize(context, readyResult(event)) as InitializeResult;
@@ -438,6 +440,7 @@ export const sessionMachine = setup({
             },
             onError: [
               { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
+              { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
               { target: '#session.reconnecting', actions: { type: 'scheduleRetry', params: { nextStep: 'resume' } } },
             ],
           },

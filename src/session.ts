@@ -208,7 +208,7 @@ export function createSession(options: SessionOptions): Session {
     errors$: errors$.asObservable(),
     start,
     async close() {
-      sessionActor.send({ type: 'CLOSE' });
+      if (sessionActor.getSnapshot().status === 'active') sessionActor.send({ type: 'CLOSE' });
       await closed;
     },
     closed,

@@ -307,6 +307,53 @@ describe('phase timeouts', () => {
   });
 });
 
+describe('phase timeouts, each with its own error', () => {
+  it('balancer', async () => {
+    const server = await startServer();
+    server.faults.balancerDelay(1_000, 1);
+    const session = openSession({ balancer: server.balancerUrl, timeouts: { balancerMs: 80 }, lazy: false });
+    await waitForState(session, 'authorized');
+    expect(session.reportedErrors.some((error) => error instanceof BalancerError && error.retryable && /timeout|did not answer|within/i.test(error.message))).toBe(true);
+  });
+
+  it('connect', async () => {
+    const server = await startServer();
+    server.faults.delayHandshake(1_000, 1);
+    const session = openSession({ endpoint: server.endpointUrl, timeouts: { connectMs: 80 }, lazy: false });
+    await waitForState(session, 'authorized');
+    expect(session.reportedErrors.some((error) => error instanceof PhaseTimeoutError && error.phase === 'connect')).toBe(true);
+  });
+
+  it('authorize', async () => {
+    let checks = 0;
+    const server = await startServer({
+      auth: { validateToken: (token) => new Promise((resolve) => setTimeout(() => resolve(token === 'ok'), ++checks === 1 ? 1_000 : 0)) },
+    });
+    const session = openSession({ endpoint: server.endpointUrl, auth: { token: 'ok', transport: 'packet' }, timeouts: { authorizeMs: 80 }, lazy: false });
+    await waitForState(session, 'authorized');
+    expect(session.reportedErrors.some((error) => error instanceof PhaseTimeoutError && error.phase === 'authorize')).toBe(true);
+  });
+});
+
+describe('backoff', () => {
+  it('counts consecutive failed attempts and resets only once authorized again', async () => {
+    const server = await startServer();
+    const session = openSession({ endpoint: server.endpointUrl, reconnect: { initialDelayMs: 2, maxDelayMs: 20 }, lazy: false });
+    await waitForState(session, 'authorized');
+    session.states.length = 0;
+    server.faults.refuseConnections({ times: 3 });
+    const back = waitForNextState(session, 'authorized');
+    server.faults.dropConnection();
+    const ready = await back;
+    const attempts = session.states.filter((state) => state.value === 'reconnecting').map((state) => state.attempt);
+    // One backoff for the drop itself, then one per refused connection.
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect(session.states.filter((state) => state.value === 'reconnecting').every((state) => typeof state.nextRetryAt === 'number')).toBe(true);
+    expect(ready.attempt).toBe(0);
+    expect(ready.lastClose?.code).toBe(1006);
+  });
+});
+
 describe('close()', () => {
   it('from idle ends in closed without connecting', async () => {
     const server = await startServer();
@@ -316,9 +363,11 @@ describe('close()', () => {
     expect(server.handshakes()).toHaveLength(0);
   });
 
-  for (const state of ['resolving', 'connecting', 'initializing', 'authorized', 'resuming', 'reconnecting'] as const) {
+  for (const state of ['resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting'] as const) {
     it(`from ${state} ends in closed with no socket left and no reconnect`, async () => {
-      const server = await startServer();
+      const server = await startServer(
+        state === 'authorizing' ? { auth: { validateToken: (token) => new Promise((resolve) => setTimeout(() => resolve(token === 'ok'), 500)) } } : {},
+      );
       if (state === 'resolving') server.faults.balancerDelay(500);
       if (state === 'connecting') server.faults.delayHandshake(500);
       if (state === 'initializing') server.faults.delayInitialize(500);
@@ -326,6 +375,7 @@ describe('close()', () => {
         balancer: server.balancerUrl,
         lazy: false,
         ...(state === 'reconnecting' ? { reconnect: { initialDelayMs: 5_000, maxDelayMs: 5_000 } } : {}),
+        ...(state === 'authorizing' ? { auth: { token: 'ok', transport: 'packet' as const } } : {}),
       });
       if (state === 'resuming' || state === 'reconnecting') {
         await waitForState(session, 'authorized');

@@ -39,6 +39,19 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
   };
 }
 
+/**
+ * The reaction to the timeout of one phase: reported on `errors$` as a PhaseTimeoutError, then handled like an
+ * abnormal drop so the close-code policy decides what follows.
+ */
+function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
+  return {
+    actions: [
+      { type: 'reportPhaseTimeout', params: { phase } },
+      { type: 'raiseLostConnection', params: { reason: `${phase} timeout` } },
+    ],
+  } as const;
+}
+
 function forgetting(context: SessionContext): Partial<SessionContext> {
   return {
     resumeId: undefined,
@@ -195,6 +208,11 @@ export const sessionMachine = setup({
     scheduleNextCheck: assign(({ context, event }) => ({
       livenessDelayMs: Math.max(1, context.heartbeatMs - (event.type === 'LIVENESS.OK' ? event.quietForMs : 0)),
     })),
+    reportPhaseTimeout: emit(({ context }, params: { phase: 'connect' | 'initialize' | 'authorize' }) => ({
+      type: 'error' as const,
+      error: new PhaseTimeoutError(params.phase, context.input.timeouts[`${params.phase}Ms`]),
+    })),
+    raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
     reportError: emit((_, params: { error: WirestateError }) => ({ type: 'error' as const, error: params.error })),
     scheduleRetry: assign(({ context, event }, params: { nextStep: NextStep }) => {
       const decision = event.type === 'SOCKET.CLOSED' ? decisionFor(context, event) : undefined;
@@ -223,6 +241,15 @@ export const sessionMachine = setup({
           ? event.error
           : new WirestateError('connection', `The session failed: ${'error' in event ? String(event.error) : 'unknown error'}`, { cause: 'error' in event ? event.error : undefined });
       return { closedReason: { code: context.lastClose?.code ?? 1000, reason: error.message, clientRequested: false, error }, releaseCode: 1000 };
+    }),
+    closeOnInvalidInitialize: assign(({ context, event }) => ({
+      closedReason: { code: 1000, reason: 'invalid initialize result', clientRequested: false, error: parseInitialize(context, readyResult(event)) as WirestateError },
+      releaseCode: 1000,
+    })),
+    closeOnLifecycleError: assign(({ event }, params: { step: 'initialize' | 'authorize' }) => {
+      const error =
+        event.type === 'LIFECYCLE.ERROR' ? new ServerError(params.step, event.error.code, event.error.message, event.error.data) : new ProtocolViolationError(`${params.step} failed`);
+      return { closedReason: { code: 1000, reason: `${params.step} failed`, clientRequested: false, error }, releaseCode: 1000 };
     }),
     closeByClient: assign({ closedReason: CLIENT_CLOSE, releaseCode: 1000 }),
     emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
@@ -308,14 +335,7 @@ export const sessionMachine = setup({
         },
         opening: {
           entry: 'openFreshSocket',
-          after: {
-            connectTimeout: {
-              actions: [
-                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('connect', context.input.timeouts.connectMs) }) },
-                raise(lostConnection('connect timeout')),
-              ],
-            },
-          },
+          after: { connectTimeout: onPhaseTimeout('connect') },
           on: {
             'SOCKET.OPEN': [
               { guard: 'needsInitialize', target: '#session.initializing', actions: 'recordOpen' },
@@ -331,27 +351,14 @@ export const sessionMachine = setup({
 
     initializing: {
       entry: 'sendInitialize',
-      after: {
-        initializeTimeout: {
-          actions: [
-            { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('initialize', context.input.timeouts.initializeMs) }) },
-            raise(lostConnection('initialize timeout')),
-          ],
-        },
-      },
+      after: { initializeTimeout: onPhaseTimeout('initialize') },
       on: {
         'LIFECYCLE.RESULT': [
-          { guard: 'initializeIsInvalid', target: 'closed', actions: assign(({ context, event }) => ({ closedReason: { code: 1000, reason: 'invalid initialize result', clientRequested: false, error: parseInitialize(context, readyResult(event)) as WirestateError }, releaseCode: 1000 })) },
+          { guard: 'initializeIsInvalid', target: '#session.closed', actions: 'closeOnInvalidInitialize' },
           { guard: 'initializeNeedsAuthorize', target: 'authorizing', actions: ['recordInitialize', 'markFresh'] },
           { target: 'authorized', actions: ['recordInitialize', 'markFresh'] },
         ],
-        'LIFECYCLE.ERROR': {
-          target: 'closed',
-          actions: assign(({ event }) => {
-            const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('initialize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('initialize failed');
-            return { closedReason: { code: 1000, reason: 'initialize failed', clientRequested: false, error }, releaseCode: 1000 };
-          }),
-        },
+        'LIFECYCLE.ERROR': { target: '#session.closed', actions: { type: 'closeOnLifecycleError', params: { step: 'initialize' } } },
         'SOCKET.CLOSED': reactToClose,
       },
     },
@@ -371,26 +378,13 @@ export const sessionMachine = setup({
         }),
       },
       entry: 'sendAuthorize',
-      after: {
-        authorizeTimeout: {
-          actions: [
-            { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('authorize', context.input.timeouts.authorizeMs) }) },
-            raise(lostConnection('authorize timeout')),
-          ],
-        },
-      },
+      after: { authorizeTimeout: onPhaseTimeout('authorize') },
       on: {
         'LIFECYCLE.RESULT': 'authorized',
         'LIFECYCLE.ERROR': [
           // The server follows a rejected AUTHORIZE with close 4001; the close-code policy decides then.
           { guard: 'errorIsUnauthorized', actions: assign({ lastError: () => new UnauthorizedError() }) },
-          {
-            target: 'closed',
-            actions: assign(({ event }) => {
-              const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('authorize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('authorize failed');
-              return { closedReason: { code: 1000, reason: 'authorize failed', clientRequested: false, error }, releaseCode: 1000 };
-            }),
-          },
+          { target: 'closed', actions: { type: 'closeOnLifecycleError', params: { step: 'authorize' } } },
         ],
         'SOCKET.CLOSED': reactToClose,
       },
@@ -447,42 +441,22 @@ export const sessionMachine = setup({
         },
         connecting: {
           entry: 'openResumeSocket',
-          after: {
-            connectTimeout: {
-              actions: [
-                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('connect', context.input.timeouts.connectMs) }) },
-                raise(lostConnection('connect timeout')),
-              ],
-            },
-          },
+          after: { connectTimeout: onPhaseTimeout('connect') },
           on: {
             'SOCKET.OPEN': { target: 'initializing', actions: 'recordOpen' },
           },
         },
         initializing: {
           entry: 'sendResumeInitialize',
-          after: {
-            initializeTimeout: {
-              actions: [
-                { type: 'reportError', params: ({ context }) => ({ error: new PhaseTimeoutError('initialize', context.input.timeouts.initializeMs) }) },
-                raise(lostConnection('initialize timeout')),
-              ],
-            },
-          },
+          after: { initializeTimeout: onPhaseTimeout('initialize') },
           on: {
             'LIFECYCLE.RESULT': [
-              { guard: 'initializeIsInvalid', target: '#session.closed', actions: assign(({ context, event }) => ({ closedReason: { code: 1000, reason: 'invalid initialize result', clientRequested: false, error: parseInitialize(context, readyResult(event)) as WirestateError }, releaseCode: 1000 })) },
+              { guard: 'initializeIsInvalid', target: '#session.closed', actions: 'closeOnInvalidInitialize' },
               { guard: 'initializeResumed', target: '#session.authorized', actions: 'recordInitialize' },
               { guard: 'initializeNeedsAuthorize', target: '#session.authorizing', actions: ['recordInitialize', 'markFresh'] },
               { target: '#session.authorized', actions: ['recordInitialize', 'markFresh'] },
             ],
-            'LIFECYCLE.ERROR': {
-              target: '#session.closed',
-              actions: assign(({ event }) => {
-                const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError('initialize', event.error.code, event.error.message, event.error.data) : new ProtocolViolationError('initialize failed');
-                return { closedReason: { code: 1000, reason: 'initialize failed', clientRequested: false, error }, releaseCode: 1000 };
-              }),
-            },
+            'LIFECYCLE.ERROR': { target: '#session.closed', actions: { type: 'closeOnLifecycleError', params: { step: 'initialize' } } },
           },
         },
       },

@@ -1,4 +1,4 @@
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 import type { CodecName } from '../codecs/codec.js';
 import { isCodecName } from '../codecs/index.js';
 import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
@@ -103,8 +103,12 @@ export interface SessionOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** `fetch` for the balancer call. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** An XState inspector (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`). */
-  readonly inspect?: (event: InspectionEvent) => void;
+  /**
+   * An XState inspector: a function or an observer of inspection events, handed to the session's
+   * actor (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`, which is an observer).
+   * See the visualization guide.
+   */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Random source in [0, 1) for backoff jitter; injectable for tests. @default Math.random */
   readonly random?: () => number;
   /** Clock in epoch ms; injectable for tests. @default Date.now */
@@ -132,7 +136,7 @@ export interface ResolvedOptions {
   readonly clientName: string;
   readonly WebSocket?: WebSocketConstructor;
   readonly fetch?: typeof fetch;
-  readonly inspect?: (event: InspectionEvent) => void;
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   readonly random: () => number;
   readonly now: () => number;
 }
@@ -192,6 +196,12 @@ function resolveAuth(auth: unknown): ResolvedAuth {
   throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
 }
 
+/** Inspectors come as functions or, like `@statelyai/inspect`'s, as observers; XState takes both. */
+function isInspector(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  return typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function';
+}
+
 /**
  * Validates `createSession` options and fills in defaults. Throws an OptionsError that names the
  * option, says what was wrong and what is expected.
@@ -222,8 +232,11 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
     throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
   }
-  for (const name of ['WebSocket', 'fetch', 'inspect', 'random', 'now'] as const) {
+  for (const name of ['WebSocket', 'fetch', 'random', 'now'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`\`${name}\` must be a function; got ${typeof options[name]}.`);
+  }
+  if (options.inspect !== undefined && !isInspector(options.inspect)) {
+    throw new OptionsError(`\`inspect\` must be a function or an observer with a \`next\` method (an XState inspector); got ${typeof options.inspect}.`);
   }
   return {
     ...(options.balancer === undefined ? {} : { balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080') }),

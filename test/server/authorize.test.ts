@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestServer } from '../../src/testing/index.js';
-import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { openSession, terminateAllClients } from './raw-client.js';
+import { describe, expect, it } from 'vitest';
+import { start } from './server-fixture.js';
+import { openSession } from './raw-client.js';
 
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
 
 const auth = { licenses: ['lic-1'], users: { alice: 'wonderland' }, tokens: ['tok-1'] };
 

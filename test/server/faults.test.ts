@@ -1,18 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestServer } from '../../src/testing/index.js';
-import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { RawClient, openSession, sleep, terminateAllClients } from './raw-client.js';
-
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { start } from './server-fixture.js';
+import { RawClient, openSession, sleep } from './raw-client.js';
 
 describe('dropping and closing connections', () => {
   it('drops a connection without a close frame (the client sees 1006) and holds its session', async () => {

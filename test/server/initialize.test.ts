@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MethodError, createTestServer } from '../../src/testing/index.js';
-import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { RawClient, openSession, terminateAllClients } from './raw-client.js';
-
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { MethodError } from '../../src/testing/index.js';
+import { start } from './server-fixture.js';
+import { RawClient, openSession } from './raw-client.js';
 
 describe('INITIALIZE', () => {
   it('answers {sessionId, resumeId, resumed, heartbeatMs, authRequired}', async () => {

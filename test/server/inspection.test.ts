@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WaitTimeoutError, createTestServer, startMarketSimulator } from '../../src/testing/index.js';
-import type { SessionEvent, TestServer, TestServerOptions } from '../../src/testing/index.js';
+import type { SessionEvent } from '../../src/testing/index.js';
 import { RawClient, openSession, sleep, terminateAllClients } from './raw-client.js';
-
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
+import { start } from './server-fixture.js';
 
 describe('inspection', () => {
   it('describes sessions and connections', async () => {

@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestServer } from '../../src/testing/index.js';
-import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { RawClient, openSession, sleep, terminateAllClients } from './raw-client.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../../src/testing/index.js';
+import { start } from './server-fixture.js';
+import { RawClient, openSession, sleep } from './raw-client.js';
 import type { InitializeResult } from './raw-client.js';
 
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
 
 /** Opens a session subscribed to `streams` and drops it from the server side; resolves once it is held. */
 async function subscribedThenDropped(s: TestServer, streams: string[], received: number) {

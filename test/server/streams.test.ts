@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestServer } from '../../src/testing/index.js';
-import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
-import { openSession, sleep, terminateAllClients } from './raw-client.js';
+import { describe, expect, it } from 'vitest';
+import { start } from './server-fixture.js';
+import { openSession, sleep } from './raw-client.js';
 import type { WireFormat } from './raw-client.js';
 
-let server: TestServer | undefined;
-async function start(options: TestServerOptions = {}): Promise<TestServer> {
-  server = await createTestServer(options);
-  return server;
-}
-afterEach(async () => {
-  terminateAllClients();
-  await server?.close();
-  server = undefined;
-});
 
 const PROTOCOLS: Record<WireFormat, string[]> = { json: [], msgpack: ['msgpack.v1'], bson: ['bson.v1'] };
 

@@ -126,6 +126,7 @@ export const sessionMachine = setup({
       return decision.kind === 'new-session' && decision.delay === 'none';
     },
     refusedBeforeOpening: ({ context }) => !context.socketOpened,
+    nextStepIsResume: ({ context }) => context.nextStep === 'resume',
     retriesExhausted: ({ context }) => context.attempt >= context.input.backoff.maxAttempts,
     balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
     providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
@@ -477,7 +478,7 @@ export const sessionMachine = setup({
       entry: 'releaseSocket',
       after: {
         retryDelay: [
-          { guard: ({ context }) => context.nextStep === 'resume', target: 'resuming' },
+          { guard: 'nextStepIsResume', target: 'resuming' },
           { guard: 'hasBalancer', target: 'resolving' },
           { target: 'connecting' },
         ],

@@ -26,14 +26,19 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundled up front: Vite discovering them during the run would reload the test page.
+        optimizeDeps: { include: ['rxjs', 'xstate', '@msgpack/msgpack', 'bson'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 20_000,
+          hookTimeout: 20_000,
           browser: {
             enabled: true,
             headless: true,
+            // A failure's message and stack say what went wrong; screenshots of a blank page do not.
+            screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
           },

@@ -14,6 +14,7 @@ export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides } from './machine/close-policy.js';
 export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions } from './machine/backoff.js';
 export { referenceProtocol, REFERENCE_CLOSE_CODES } from './protocol/reference/index.js';
+export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
 export { createCodec, CODEC_NAMES } from './codecs/index.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult } from './codecs/codec.js';

@@ -1,7 +1,7 @@
 /**
  * The protocol layer: what a server's dialect looks like on the wire, as pure data and functions.
- * The reference protocol (PROTOCOL.md) is the default; another {@link Protocol} can be passed
- * beside it.
+ * The reference protocol (PROTOCOL.md) is the default; {@link plainStreams} serves seed-003-style
+ * market-data servers, and any other {@link Protocol} can be passed beside them.
  *
  * @packageDocumentation
  */
@@ -17,4 +17,12 @@ export {
   type ReferenceMethod,
   type ReferenceRequestPacket,
 } from './reference/index.js';
+export {
+  plainStreams,
+  PLAIN_STREAMS_CLOSE_CODES,
+  PLAIN_STREAMS_METHODS,
+  type PlainStreamsOptions,
+  type PlainStreamsMethodNames,
+  type PlainStreamsRequestPacket,
+} from './plain-streams/index.js';
 export type * from './types.js';

@@ -1,0 +1,86 @@
+/**
+ * The live-dashboard example in Debian's Chromium, driven by playwright-core: the page reaches
+ * `authorized`, fills the trades table from the simulator, and shows a network drop as `resuming`
+ * then `authorized` again, on the same session.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLiveDashboard, type LiveDashboard } from '../../examples/live-dashboard/serve.js';
+
+/** The flags of TOOLCHAIN.md: Debian's Chromium, no sandbox (containers), nothing phoning home. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dashboard: LiveDashboard;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  dashboard = await startLiveDashboard({ port: 0, ratePerSecond: 50 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage();
+}, 30_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await dashboard?.close();
+});
+
+const text = (selector: string) => page.locator(selector).textContent();
+
+describe('the live dashboard example', () => {
+  it('shows the session authorized and the latest trades', async () => {
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error));
+    await page.goto(dashboard.url);
+
+    await page.locator('#state[data-state="authorized"]').waitFor({ timeout: 15_000 });
+    expect(await text('#state')).toBe('authorized');
+    expect(await text('#attempt')).toBe('0');
+    expect(await text('#codec')).toBe('msgpack');
+    expect(await text('#endpoint')).toBe(dashboard.server.endpointUrl);
+    expect(await text('#session-id')).toBe(dashboard.server.sessions()[0]?.sessionId);
+
+    // The simulator publishes to every symbol in turn: soon each has a row with a price.
+    await page.waitForFunction(() => document.querySelectorAll('#trades tbody tr').length === 5, undefined, { timeout: 5_000 });
+    const rows = await page.locator('#trades tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ symbol: tr.getAttribute('data-symbol'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })),
+    );
+    expect(rows.map((row) => row.symbol)).toEqual(['btcusdt', 'ethusdt', 'solusdt', 'bnbusdt', 'xrpusdt']);
+    for (const row of rows) {
+      expect(row.cells[1]).toMatch(/^\d+(\.\d+)?$/);
+      expect(Number(row.cells[5])).toBeGreaterThan(0);
+    }
+    // The table keeps moving.
+    const seen = Number(rows[0]?.cells[5]);
+    await page.waitForFunction((before) => Number(document.querySelector('#trades tbody tr td:last-child')?.textContent) > before, seen, { timeout: 5_000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a drop as resuming, then authorized again on the same session', async () => {
+    const sessionId = await text('#session-id');
+    expect(dashboard.server.faults.dropConnection()).toBe(1);
+
+    // The transitions log keeps every step, however quick: newest first.
+    await page.waitForFunction(() => document.querySelector('#transitions li')?.getAttribute('data-state') === 'authorized' && document.querySelector('#transitions li[data-state="resuming"]') !== null, undefined, { timeout: 10_000 });
+    const log = await page.locator('#transitions li').evaluateAll((items) => items.map((item) => item.getAttribute('data-state')).reverse());
+    const afterDrop = log.slice(log.lastIndexOf('authorized', log.length - 2) + 1);
+    expect(afterDrop).toContain('resuming');
+    expect(afterDrop.at(-1)).toBe('authorized');
+    expect(afterDrop.indexOf('resuming')).toBeLessThan(afterDrop.lastIndexOf('authorized'));
+
+    expect(await text('#state')).toBe('authorized');
+    expect(await text('#last-close')).toBe('1006');
+    expect(await text('#resumed')).toBe('yes');
+    expect(await text('#session-id')).toBe(sessionId);
+    expect(await page.locator('#gaps').isHidden()).toBe(true);
+  });
+});

@@ -14,6 +14,7 @@ type Kind = 'number' | 'boolean' | 'string' | 'list';
 
 /** Every flag, its type and what it sets. */
 const FLAGS = {
+  dialect: 'string',
   host: 'string',
   port: 'number',
   path: 'string',
@@ -165,7 +166,12 @@ export function parseCliConfig(argv: readonly string[], env: Readonly<Record<str
           ...(authRequired !== undefined ? { required: authRequired } : {}),
         }
       : undefined;
+  const dialect = get<string>('dialect');
+  if (dialect !== undefined && dialect !== 'reference' && dialect !== 'plain-streams') {
+    throw new Error(`--dialect takes reference or plain-streams, got "${dialect}".`);
+  }
   const server: Record<string, unknown> = {
+    dialect,
     host: get('host'),
     port: get('port'),
     path: get('path'),

@@ -10,6 +10,7 @@ import type { Codec } from '../codecs/codec.js';
 import type { ServerContext } from './context.js';
 import { FrameWriter } from './frame-writer.js';
 import { handlePacket } from './packet-handler.js';
+import { countIgnored, handlePlainStreamsPacket } from './plain-streams-handler.js';
 import type { ConnectionInfo, ReceivedPacket } from './records.js';
 import type { ServerSession } from './session.js';
 
@@ -186,7 +187,7 @@ export class ServerConnection {
     if (pending === undefined) return;
     for (const packet of pending) {
       if (this.phase !== 'ready') return;
-      handlePacket(this.#context, this, packet);
+      this.#dispatch(packet);
     }
   }
 
@@ -214,42 +215,58 @@ export class ServerConnection {
   #onMessage(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closing' || this.silent) return;
     this.#lastActivity = Date.now();
+    // Seed 003: "Non-JSON or improperly formatted messages are silently ignored."
+    const plain = this.#context.options.dialect === 'plain-streams';
     if (isBinary !== (this.codec.frameType === 'binary')) {
-      this.close(SERVER_CLOSE_CODES.invalidData, `expected ${this.codec.frameType} frames for ${this.codec.name}`);
+      if (plain) countIgnored(this.#context);
+      else this.close(SERVER_CLOSE_CODES.invalidData, `expected ${this.codec.frameType} frames for ${this.codec.name}`);
       return;
     }
     // Without a binaryType set, ws hands every message over as one Buffer.
     const bytes = data as Buffer;
     const decoded = this.codec.decode(isBinary ? bytes : bytes.toString('utf8'));
     if (!decoded.ok) {
-      this.close(SERVER_CLOSE_CODES.invalidData, 'undecodable frame');
+      if (plain) countIgnored(this.#context);
+      else this.close(SERVER_CLOSE_CODES.invalidData, 'undecodable frame');
       return;
     }
     const packet = decoded.value;
-    this.#record(packet);
+    const method = this.#record(packet);
+    if (this.#context.faults.ignoreRequests.takeIf((rule) => method !== undefined && (rule.methods === undefined || rule.methods.includes(method))) !== undefined) {
+      countIgnored(this.#context);
+      return;
+    }
     if (this.phase === 'initializing') {
       this.pending?.push(packet);
       return;
     }
-    handlePacket(this.#context, this, packet);
+    this.#dispatch(packet);
   }
 
-  #record(packet: unknown): void {
+  #dispatch(packet: unknown): void {
+    if (this.#context.options.dialect === 'plain-streams') handlePlainStreamsPacket(this.#context, this, packet);
+    else handlePacket(this.#context, this, packet);
+  }
+
+  /** Records a received packet; returns its method when it has one. */
+  #record(packet: unknown): string | undefined {
     const context = this.#context;
     context.counters.packetsReceived++;
-    const wanted = context.options.maxRecordedPackets > 0 || context.events.has('packet');
-    if (!wanted) return;
     const fields = typeof packet === 'object' && packet !== null ? (packet as { method?: unknown; id?: unknown }) : {};
+    const method = typeof fields.method === 'string' ? fields.method : undefined;
+    const wanted = context.options.maxRecordedPackets > 0 || context.events.has('packet');
+    if (!wanted) return method;
     const record: ReceivedPacket = {
       time: Date.now(),
       connectionId: this.connectionId,
       ...(this.session !== undefined ? { sessionId: this.session.sessionId } : {}),
       packet,
-      ...(typeof fields.method === 'string' ? { method: fields.method } : {}),
+      ...(method !== undefined ? { method } : {}),
       ...(typeof fields.id === 'number' ? { id: fields.id } : {}),
     };
     context.recorder.packet(record);
     context.events.emit('packet', record);
+    return method;
   }
 
   #onClose(code: number, reason: string): void {
@@ -275,10 +292,13 @@ export class ServerConnection {
 
   #startTimers(): void {
     const options = this.#context.options;
-    this.#initTimer = setTimeout(() => {
-      this.#initTimer = undefined;
-      if (this.phase === 'awaiting-initialize') this.close(SERVER_CLOSE_CODES.initTimeout, 'initialize timeout');
-    }, options.initTimeoutMs);
+    // The plain-streams dialect has no INITIALIZE to wait for.
+    if (options.dialect === 'reference') {
+      this.#initTimer = setTimeout(() => {
+        this.#initTimer = undefined;
+        if (this.phase === 'awaiting-initialize') this.close(SERVER_CLOSE_CODES.initTimeout, 'initialize timeout');
+      }, options.initTimeoutMs);
+    }
     if (options.pingFrames) this.#heartbeatTimer = setInterval(this.#heartbeat, options.heartbeatMs);
     if (options.idleTimeoutMs > 0) this.#idleTimer = setTimeout(this.#checkIdle, options.idleTimeoutMs);
     if (options.maxLifetimeMs > 0) {

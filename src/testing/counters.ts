@@ -4,6 +4,7 @@ export interface ServerCounters {
   connectionsOpened: number;
   balancerCalls: number;
   packetsReceived: number;
+  packetsIgnored: number;
   framesSent: number;
   streamMessages: number;
   sessionsCreated: number;
@@ -16,6 +17,7 @@ export function createCounters(): ServerCounters {
     connectionsOpened: 0,
     balancerCalls: 0,
     packetsReceived: 0,
+    packetsIgnored: 0,
     framesSent: 0,
     streamMessages: 0,
     sessionsCreated: 0,

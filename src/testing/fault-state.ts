@@ -23,6 +23,12 @@ class Armed<T> {
     return value;
   }
 
+  /** Like {@link take}, but consumes an occurrence only when the armed value passes `applies`. */
+  takeIf(applies: (value: T) => boolean): T | undefined {
+    if (this.#remaining <= 0 || this.#value === undefined || !applies(this.#value)) return undefined;
+    return this.take();
+  }
+
   get armed(): boolean {
     return this.#remaining > 0;
   }
@@ -41,6 +47,11 @@ export interface BalancerStatusFault {
   readonly body?: string;
 }
 
+/** Which requests the `ignoreRequests` fault swallows: all of them, or those with one of these methods. */
+export interface IgnoreRequestsFault {
+  readonly methods: readonly string[] | undefined;
+}
+
 export class FaultState {
   readonly refuseConnections = new Armed<RefusalMode>();
   readonly delayHandshake = new Armed<number>();
@@ -49,6 +60,7 @@ export class FaultState {
   readonly balancerStatus = new Armed<BalancerStatusFault>();
   readonly balancerMalformed = new Armed<string>();
   readonly balancerDelay = new Armed<number>();
+  readonly ignoreRequests = new Armed<IgnoreRequestsFault>();
 
   /** Disarms every pending fault. */
   restore(): void {
@@ -59,5 +71,6 @@ export class FaultState {
     this.balancerStatus.disarm();
     this.balancerMalformed.disarm();
     this.balancerDelay.disarm();
+    this.ignoreRequests.disarm();
   }
 }

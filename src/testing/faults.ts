@@ -108,6 +108,22 @@ export class TestServerFaults {
   }
 
   /**
+   * Swallows the next requests: they are recorded (and emitted as `packet` events) but neither
+   * handled nor answered, as a server that silently ignores what it does not like. Use it to test
+   * request and subscribe timeouts. With `methods`, only requests with one of those methods count.
+   * In the reference dialect an ignored INITIALIZE leads to the init timeout (`4202`).
+   * @param options.times - how many requests to swallow. @default Infinity (until {@link restore})
+   *
+   * @example
+   * ```ts
+   * server.faults.ignoreRequests({ methods: ['SUBSCRIBE'], times: 1 }); // the next subscribe is never answered
+   * ```
+   */
+  ignoreRequests(options: { readonly times?: number; readonly methods?: readonly string[] } = {}): void {
+    this.#context.faults.ignoreRequests.arm({ methods: options.methods === undefined ? undefined : [...options.methods] }, options.times ?? Infinity);
+  }
+
+  /**
    * Sends a frame that does not decode: by default one of the connection's own frame type that its
    * codec rejects; pass `frame` for anything else (a string goes in a text frame, bytes in a binary
    * frame, so a JSON connection can be sent a binary frame).

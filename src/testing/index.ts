@@ -1,12 +1,13 @@
 /**
  * `wirestate/testing`: the reference test server (balancer + WebSocket endpoint speaking
- * PROTOCOL.md, with inspection and fault injection) and a market-data simulator built on it.
+ * PROTOCOL.md, or the plain-streams dialect of seed 003 with `dialect: 'plain-streams'`, with
+ * inspection and fault injection) and a market-data simulator built on it.
  * Node only.
  *
  * @packageDocumentation
  */
 export { createTestServer, TestServer } from './test-server.js';
-export type { TestServerOptions, TestServerAuthOptions, MethodHandler, MethodContext } from './options.js';
+export type { TestServerOptions, TestServerAuthOptions, TestServerDialect, MethodHandler, MethodContext } from './options.js';
 export { TestServerFaults } from './faults.js';
 export type { ConnectionTarget, RefusalMode } from './faults.js';
 export type {

@@ -48,8 +48,27 @@ export interface MethodContext {
  */
 export type MethodHandler = (params: unknown, context: MethodContext) => unknown;
 
+/**
+ * The wire dialect a test server speaks.
+ *
+ * - `reference`: PROTOCOL.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
+ * - `plain-streams`: seed 003, the dialect of the client's `plainStreams()` protocol. A connection
+ *   is ready as soon as it opens (one server session per connection, forgotten when it closes: no
+ *   resume, no auth, no version or token check, no `Resume-Id`/`Connection-Id` headers). Requests
+ *   `{method, params, id}`: SUBSCRIBE and UNSUBSCRIBE with an array of stream names (every name is
+ *   accepted: the `streams` rule does not apply) are answered `{id, result: null}`; `ECHO` and the
+ *   `methods` handlers are answered too; anything else, and every malformed or undecodable message,
+ *   is silently ignored (counted in `stats().packetsIgnored`) and the connection stays open. Stream
+ *   messages are `{stream, data}` without `seq`. Ping frames, idle and lifetime limits, inspection
+ *   and fault injection work as in the reference dialect; the INITIALIZE and resume faults have
+ *   nothing to act on.
+ */
+export type TestServerDialect = 'reference' | 'plain-streams';
+
 /** Options of {@link createTestServer}. All are optional. */
 export interface TestServerOptions {
+  /** The wire dialect; see {@link TestServerDialect}. @default 'reference' */
+  readonly dialect?: TestServerDialect;
   /** Interface to listen on. @default '127.0.0.1' */
   readonly host?: string;
   /** Port to listen on; 0 picks a free one. The balancer and the WebSocket endpoint share it. @default 0 */
@@ -78,7 +97,7 @@ export interface TestServerOptions {
   readonly pingFrames?: boolean;
   /** A connection that sends no INITIALIZE within this time is closed with `4202`. @default 10_000 */
   readonly initTimeoutMs?: number;
-  /** How long a dropped session is held for a resume. 0 forgets it at once. @default 60_000 */
+  /** How long a dropped session is held for a resume. 0 forgets it at once. Always 0 in the plain-streams dialect. @default 60_000 */
   readonly resumeWindowMs?: number;
   /** How many recent stream messages each session keeps for a replay on resume. @default 10_000 */
   readonly replayBufferSize?: number;
@@ -118,6 +137,7 @@ export interface TestServerOptions {
 
 /** The options with every default applied. Internal. */
 export interface ResolvedOptions {
+  readonly dialect: TestServerDialect;
   readonly host: string;
   readonly port: number;
   readonly path: string;
@@ -182,7 +202,14 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
   const path = options.path ?? '/ws';
   if (!path.startsWith('/')) throw new OptionsError(`Test server option \`path\` must start with "/", got "${path}".`);
   const auth = options.auth ?? {};
+  const dialect = options.dialect ?? 'reference';
+  if (dialect !== 'reference' && dialect !== 'plain-streams') {
+    throw new OptionsError(`Test server option \`dialect\` must be 'reference' or 'plain-streams', got ${JSON.stringify(dialect)}.`);
+  }
+  // Nothing can be resumed in the plain-streams dialect, so nothing is held or buffered for it.
+  const plain = dialect === 'plain-streams';
   return {
+    dialect,
     host: options.host ?? '127.0.0.1',
     port: count('port', options.port, 0),
     path,
@@ -194,8 +221,8 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     heartbeatMs: duration('heartbeatMs', options.heartbeatMs, 30_000, false),
     pingFrames: options.pingFrames ?? true,
     initTimeoutMs: duration('initTimeoutMs', options.initTimeoutMs, 10_000, false),
-    resumeWindowMs: duration('resumeWindowMs', options.resumeWindowMs, 60_000, true),
-    replayBufferSize: count('replayBufferSize', options.replayBufferSize, 10_000),
+    resumeWindowMs: plain ? 0 : duration('resumeWindowMs', options.resumeWindowMs, 60_000, true),
+    replayBufferSize: plain ? 0 : count('replayBufferSize', options.replayBufferSize, 10_000),
     idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 600_000, true),
     maxLifetimeMs: duration('maxLifetimeMs', options.maxLifetimeMs, 3_600_000, true),
     maxMessageBytes: count('maxMessageBytes', options.maxMessageBytes, 128 * 1024),

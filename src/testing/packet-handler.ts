@@ -70,8 +70,13 @@ export function handlePacket(context: ServerContext, connection: ServerConnectio
   }
 }
 
+/** Whether the server answers `method` as an application method: a custom handler from the options, or ECHO. */
+export function hasApplicationMethod(context: ServerContext, method: string): boolean {
+  return Object.hasOwn(context.options.methods, method) || method === ECHO_METHOD;
+}
+
 /** A custom handler from the options, else ECHO, else `-32601`. */
-function handleApplicationMethod(context: ServerContext, connection: ServerConnection, id: number, method: string, params: unknown): void {
+export function handleApplicationMethod(context: ServerContext, connection: ServerConnection, id: number, method: string, params: unknown): void {
   const handler = Object.hasOwn(context.options.methods, method) ? context.options.methods[method] : undefined;
   if (handler === undefined) {
     if (method === ECHO_METHOD) connection.respond(id, params ?? null);

@@ -90,13 +90,13 @@ export interface BalancerRequestRecord {
 /** A change in the life of a session. */
 export interface SessionEvent {
   readonly type:
-    /** A fresh session was created by INITIALIZE. */
+    /** A fresh session was created by INITIALIZE (plain-streams dialect: by a new connection). */
     | 'created'
     /** A held session was resumed (`resumed: true`). */
     | 'resumed'
     /** A session lost its connection and is held for the resume window. */
     | 'held'
-    /** A held session's resume window ran out; it is forgotten. */
+    /** A held session's resume window ran out (plain-streams dialect: its connection closed); it is forgotten. */
     | 'expired'
     /** A held session was forgotten because its resume could not succeed (gap, injected rejection, restart). */
     | 'discarded';
@@ -158,6 +158,11 @@ export interface TestServerStats {
   readonly balancerCalls: number;
   /** Packets decoded from clients. */
   readonly packetsReceived: number;
+  /**
+   * Messages dropped without an answer: undecodable or malformed ones and unknown methods in the
+   * plain-streams dialect, and requests swallowed by the `ignoreRequests` fault.
+   */
+  readonly packetsIgnored: number;
   /** Frames sent to clients (responses, stream messages, events). */
   readonly framesSent: number;
   /** Stream messages handed to sessions by publish (one per subscribed session). */

@@ -13,6 +13,8 @@ import type { TypedEvents } from './typed-events.js';
 export interface SessionRegistrySettings {
   readonly replayBufferSize: number;
   readonly resumeWindowMs: number;
+  /** `plain-streams` sends stream messages without `seq`. */
+  readonly dialect: 'reference' | 'plain-streams';
 }
 
 /**
@@ -165,6 +167,7 @@ export class SessionRegistry {
   publish(stream: string, data: unknown): number {
     const subscribers = this.#subscribers.get(stream);
     if (subscribers === undefined) return 0;
+    if (this.#settings.dialect === 'plain-streams') return this.#publishUnnumbered(subscribers, stream, data);
     // null: not computed yet; undefined: the data has no JSON form, use the codec.
     let jsonPrefix: string | undefined | null = null;
     for (const session of subscribers) {
@@ -180,6 +183,31 @@ export class SessionRegistry {
         }
       }
       connection.sendPacket({ stream, data, seq });
+    }
+    this.#counters.streamMessages += subscribers.size;
+    return subscribers.size;
+  }
+
+  /** The plain-streams form: `{stream, data}`, the same for every session, so JSON is serialized once. */
+  #publishUnnumbered(subscribers: ReadonlySet<ServerSession>, stream: string, data: unknown): number {
+    // null: not computed yet; undefined: the data has no JSON form, use the codec.
+    let jsonFrame: string | undefined | null = null;
+    for (const session of subscribers) {
+      // Still counted, so inspection (`lastSeq`) shows how many messages a session was sent.
+      session.seq++;
+      const connection = session.connection;
+      if (connection === undefined || !connection.deliverable) continue;
+      if (connection.codec.name === 'json') {
+        if (jsonFrame === null) {
+          const dataText: string | undefined = JSON.stringify(data);
+          jsonFrame = dataText === undefined ? undefined : `{"stream":${JSON.stringify(stream)},"data":${dataText}}`;
+        }
+        if (jsonFrame !== undefined) {
+          connection.sendFrame(jsonFrame);
+          continue;
+        }
+      }
+      connection.sendPacket({ stream, data });
     }
     this.#counters.streamMessages += subscribers.size;
     return subscribers.size;

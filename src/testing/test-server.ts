@@ -91,7 +91,8 @@ export class TestServer {
 
   /**
    * Publishes one stream message to every session subscribed to `stream`, each with its own next
-   * seq. Connected sessions are sent it at once; sessions held for a resume keep it for the replay.
+   * seq (in the plain-streams dialect: `{stream, data}` without seq). Connected sessions are sent
+   * it at once; sessions held for a resume keep it for the replay.
    * The data object is kept by reference in replay buffers: do not mutate it afterwards.
    * @returns how many sessions got it (connected or held)
    */
@@ -259,7 +260,8 @@ export class TestServer {
 
 /**
  * Starts a test server on 127.0.0.1 (a free port unless `port` is given) and resolves once it
- * listens. Node only.
+ * listens. Node only. It speaks PROTOCOL.md unless `dialect: 'plain-streams'` is given (then the
+ * seed-003 dialect of the client's `plainStreams()` protocol).
  *
  * @example
  * ```ts

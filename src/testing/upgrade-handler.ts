@@ -12,6 +12,7 @@ import { checkHandshakeToken } from './auth.js';
 import { SERVER_CLOSE_CODES, ServerConnection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { describeRequest, readHandshake, versionProblem } from './handshake.js';
+import { startPlainStreamsConnection } from './plain-streams-handler.js';
 import type { HandshakeOutcome, HandshakeRecord } from './records.js';
 
 /** What was decided for a request by the time ws completes the upgrade. */
@@ -54,7 +55,8 @@ export class UpgradeHandler {
     this.#wss = wss;
     wss.on('headers', (headers: string[], request: IncomingMessage) => {
       const admission = this.#admissions.get(request);
-      if (admission === undefined) return;
+      // A plain-streams server has no sessions to resume and names no connections.
+      if (admission === undefined || context.options.dialect === 'plain-streams') return;
       headers.push(`Resume-Id: ${admission.resumeId}`, `Connection-Id: ${admission.connectionId}`);
     });
   }
@@ -115,7 +117,9 @@ export class UpgradeHandler {
       finish('refused');
       return;
     }
-    const problem = versionProblem(request, options.requireVersion);
+    const plain = options.dialect === 'plain-streams';
+    // The plain-streams dialect has no version and no auth: neither is checked.
+    const problem = plain ? undefined : versionProblem(request, options.requireVersion);
     if (problem !== undefined) {
       rejectUpgrade(socket, 400, problem);
       finish('bad-version');
@@ -132,7 +136,7 @@ export class UpgradeHandler {
     }
     let tokenAccepted = false;
     let tokenRejected = false;
-    if (request.token !== undefined) {
+    if (request.token !== undefined && !plain) {
       let verdict: boolean;
       try {
         verdict = await checkHandshakeToken(options.auth, options.authRequired, request.token);
@@ -157,7 +161,7 @@ export class UpgradeHandler {
     let upgraded = false;
     this.#wss.handleUpgrade(incoming, socket, head, (ws) => {
       upgraded = true;
-      const remotePort = (socket as { remotePort?: number }).remotePort;
+      const { remoteAddress, remotePort } = socket as { remoteAddress?: string; remotePort?: number };
       const connection = new ServerConnection(
         context,
         ws,
@@ -178,6 +182,7 @@ export class UpgradeHandler {
       context.events.emit('connection', connection.info());
       // A browser cannot see an HTTP 401, only 1006: accept, then close with 4001 (PROTOCOL.md section 2).
       if (tokenRejected) connection.close(SERVER_CLOSE_CODES.unauthorized, 'unauthorized: token rejected');
+      if (plain) startPlainStreamsConnection(context, connection, remoteAddress, remotePort);
     });
     // ws destroys a socket whose client already went away without calling back.
     if (!upgraded) finish('aborted');

@@ -53,6 +53,7 @@ describe('inspection', () => {
       connectionsOpen: 1,
       balancerCalls: 1,
       packetsReceived: 2,
+      packetsIgnored: 0,
       framesSent: 3,
       streamMessages: 1,
       sessionsCreated: 1,

@@ -9,6 +9,7 @@ export { createSession } from './session.js';
 export type { Session, SessionActor, SessionRequestOptions, ServerEvent } from './session.js';
 export type { SessionOptions, AuthOptions } from './session/options.js';
 export type { SessionSnapshot } from './session/snapshot.js';
+export type { StreamState } from './streams/stream-entry.js';
 export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';
 export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides } from './machine/close-policy.js';

@@ -7,6 +7,7 @@ import { resolveOptions, type SessionOptions } from './session/options.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
+import type { StreamState } from './streams/stream-entry.js';
 import { RequestCorrelator } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
@@ -45,6 +46,18 @@ export interface Session {
    * errors with a SubscribeError when the server rejects the name.
    */
   stream<T = unknown>(name: string): Observable<T>;
+  /**
+   * Where one stream stands now, for users who show it: `subscribing` (observed, not confirmed
+   * yet), `active` (confirmed by the server), `resubscribing` (being subscribed again on a fresh
+   * session; it is also on `gaps$`), `failed` (the server refused it; stays so until observed
+   * again) or `inactive` (nobody observes it). A cheap snapshot: it neither subscribes nor sends.
+   *
+   * @example
+   * ```ts
+   * const badge = session.streamState('btcusdt@trade') === 'active' ? 'live' : 'waiting';
+   * ```
+   */
+  streamState(name: string): StreamState;
   /** Sends a request and resolves with its result; rejects with a typed error on error, timeout, abort or close. */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
@@ -192,6 +205,7 @@ export function createSession(options: SessionOptions): Session {
         return shared;
       });
     },
+    streamState: (name: string) => registry.streamState(name),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
       start();
       return correlator.request(

@@ -125,7 +125,7 @@ export class ConnectionClosedError extends WirestateError {
   }
 }
 
-/** The server rejected the credentials (AUTHORIZE error 401 or close 4001). */
+/** The server rejected the credentials (an authorize request answered with error 401, or close 4001). */
 export class UnauthorizedError extends WirestateError {
   constructor(message = 'The server rejected the credentials. Check `auth` (license, username/password or token provider).') {
     super('unauthorized', message);
@@ -198,7 +198,7 @@ export class QueueFullError extends WirestateError {
   }
 }
 
-/** A SUBSCRIBE failed for the named stream(s). Only the observers of those streams receive it. */
+/** A subscribe request failed for the named stream(s). Only the observers of those streams receive it. */
 export class SubscribeError extends WirestateError {
   /** The stream this error is delivered for. */
   readonly stream: string;
@@ -212,7 +212,7 @@ export class SubscribeError extends WirestateError {
   }
 }
 
-/** The server sent something the protocol does not allow (for example an INITIALIZE result of the wrong shape). */
+/** The server sent something the protocol does not allow (for example an initialize result of the wrong shape). */
 export class ProtocolViolationError extends WirestateError {
   constructor(message: string) {
     super('protocol', message);

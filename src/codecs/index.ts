@@ -32,7 +32,7 @@ export type { CodecSelection, SubprotocolNames } from './negotiation.js';
  * @example
  * ```ts
  * const codec = createCodec('msgpack');
- * socket.send(codec.encode({ id: 1, method: 'PING' }));
+ * socket.send(codec.encode({ id: 1, method: 'ECHO', params: { hello: 'world' } }));
  * ```
  */
 export function createCodec(name: CodecName): Codec {

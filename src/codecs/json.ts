@@ -15,8 +15,8 @@ import { malformedFrame, wrongFrameType } from './decode-failure.js';
  * @example
  * ```ts
  * const codec = new JsonCodec();
- * const frame = codec.encode({ id: 1, method: 'PING' }); // '{"id":1,"method":"PING"}'
- * const result = codec.decode(frame);                      // { ok: true, value: { id: 1, method: 'PING' } }
+ * const frame = codec.encode({ id: 1, method: 'ECHO' }); // '{"id":1,"method":"ECHO"}'
+ * const result = codec.decode(frame);                      // { ok: true, value: { id: 1, method: 'ECHO' } }
  * ```
  */
 export class JsonCodec implements Codec {

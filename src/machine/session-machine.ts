@@ -383,7 +383,7 @@ export const sessionMachine = setup({
       on: {
         'LIFECYCLE.RESULT': 'authorized',
         'LIFECYCLE.ERROR': [
-          // The server follows a rejected AUTHORIZE with close 4001; the close-code policy decides then.
+          // The server follows a rejected authorize request with close 4001; the close-code policy decides then.
           { guard: 'errorIsUnauthorized', actions: assign({ lastError: () => new UnauthorizedError() }) },
           { target: 'closed', actions: { type: 'closeOnLifecycleError', params: { step: 'authorize' } } },
         ],

@@ -48,7 +48,7 @@ const REMEMBERED_FAILURES = 1000;
  *   failedStreams: (error, names) => protocol.failedStreams(error, names),
  * });
  * registry.observe<Trade>('btcusdt@trade').subscribe(render);
- * registry.sessionReady({ resumed: false, fresh: true }); // sends SUBSCRIBE ["btcusdt@trade"]
+ * registry.sessionReady({ resumed: false, fresh: true }); // sends one subscribe request for ["btcusdt@trade"]
  * ```
  */
 export class StreamRegistry {

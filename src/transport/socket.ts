@@ -46,7 +46,7 @@ type Phase = 'connecting' | 'open' | 'closing' | 'finished';
  * const connection = openSocket(
  *   { url: 'wss://example.com/ws?version=1', protocols: ['json.v1'], WebSocket: globalThis.WebSocket },
  *   {
- *     onOpen: ({ protocol }) => connection.send(JSON.stringify({ id: 1, method: 'INITIALIZE', params: { protocol } })),
+ *     onOpen: ({ protocol }) => connection.send(JSON.stringify({ id: 1, method: 'ECHO', params: { protocol } })),
  *     onFrame: (frame) => console.log(frame),
  *     onClose: ({ code, reason }) => console.log('closed', code, reason),
  *     onError: (error) => console.warn(error.message),

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, defer, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import { SessionClosedError, type WirestateError } from './errors.js';
 import { sessionMachine } from './machine/session-machine.js';
@@ -153,6 +153,7 @@ export function createSession(options: SessionOptions): Session {
 
   const initial = sessionActor.getSnapshot();
   const state$ = new BehaviorSubject<SessionSnapshot>(toSessionSnapshot(topLevel(initial.value), initial.context));
+  let finalSnapshot: SessionSnapshot | undefined;
   let resolveClosed!: (reason: ClosedReason) => void;
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
 
@@ -183,7 +184,10 @@ export function createSession(options: SessionOptions): Session {
     next(snapshot) {
       const next = toSessionSnapshot(topLevel(snapshot.value), snapshot.context);
       if (snapshotChanged(state$.getValue(), next)) state$.next(next);
-      if (snapshot.status === 'done') state$.complete();
+      if (snapshot.status === 'done' && finalSnapshot === undefined) {
+        finalSnapshot = state$.getValue();
+        state$.complete();
+      }
     },
     error(error) {
       errors$.next(error as WirestateError);
@@ -197,7 +201,8 @@ export function createSession(options: SessionOptions): Session {
   if (!resolved.lazy) start();
 
   return {
-    state$: state$.asObservable(),
+    // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
+    state$: defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot))),
     stream<T>(name: string): Observable<T> {
       const shared = registry.observe<T>(name);
       return defer(() => {

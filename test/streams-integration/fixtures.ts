@@ -1,4 +1,4 @@
-import type { SessionOptions } from '../../src/node.js';
+import { plainStreams, type SessionOptions } from '../../src/node.js';
 import type { TestServer, TestServerOptions } from '../../src/testing/index.js';
 import { startServer } from '../helpers/session-harness.js';
 
@@ -44,8 +44,21 @@ export const referenceFixture: StreamsFixture = {
   features: { resume: true, seq: true, refusesUnknownNames: true, restart: true },
 };
 
+/**
+ * The plain-streams protocol (seed 003: no initialize, no resume, no `seq`) against the test
+ * server's plain-streams dialect, at its fixed endpoint (such servers have no balancer). Every
+ * reconnect is a fresh connection with a re-subscribe and a gap; the server accepts every name.
+ */
+export const plainStreamsFixture: StreamsFixture = {
+  name: 'plain-streams',
+  startServer: (options = {}) => startServer({ dialect: 'plain-streams', ...options }),
+  sessionOptions: (server) => ({ endpoint: server.endpointUrl, protocol: plainStreams() }),
+  methods: { subscribe: 'SUBSCRIBE', unsubscribe: 'UNSUBSCRIBE' },
+  features: { resume: false, seq: false, refusesUnknownNames: false, restart: true },
+};
+
 /** Every dialect the stream suites run against. */
-export const streamFixtures: readonly StreamsFixture[] = [referenceFixture];
+export const streamFixtures: readonly StreamsFixture[] = [referenceFixture, plainStreamsFixture];
 
 /** The fixtures whose dialect has `feature`. */
 export function withFeature(feature: keyof StreamsFixtureFeatures): StreamsFixture[] {

@@ -58,7 +58,6 @@ describe('resume in the browser', () => {
     const authorized = await waitForState(session, 'authorized');
     await eventually(() => open.hasSubscribers(stream), 'the server to see the subscription');
 
-    // state$ completes once closed (a late observer gets no snapshot): wait before closing.
     const closing = waitForState(session, 'closed');
     expect(await open.closeConnection(authorized.sessionId as string, 4000, 'taken over')).toBe(1);
     const closed = await closing;

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../../src/testing/index.js';
+import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
+import { withFeature } from './fixtures.js';
+import { barrier, collect, connect, namesOf, requests, serverSubscriptions, untilServerHolds, type TestSession } from './helpers.js';
+
+interface Numbered {
+  /** Global publication number: equals the server's seq, since one session is subscribed to every stream published. */
+  readonly k: number;
+  /** Per-stream number, 1, 2, 3, … */
+  readonly n: number;
+}
+
+/** Publishes round-robin to `streams`, numbering each message globally and per stream. */
+class Publisher {
+  published = 0;
+  readonly perStream = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly server: TestServer,
+    private readonly streams: readonly string[],
+  ) {}
+
+  publish(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const stream = this.streams[this.published % this.streams.length]!;
+      const n = (this.perStream.get(stream) ?? 0) + 1;
+      this.perStream.set(stream, n);
+      this.published++;
+      // Every message must reach the one subscribed session (live or held), or k and seq drift apart.
+      expect(this.server.publish(stream, { k: this.published, n } satisfies Numbered)).toBe(1);
+    }
+  }
+
+  start(batch: number): void {
+    this.timer = setInterval(() => this.publish(batch), 1);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function sessionIdOf(session: TestSession): string | undefined {
+  return session.states.at(-1)?.sessionId;
+}
+
+describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
+  const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
+
+  it('loses nothing, duplicates nothing, keeps order, and re-subscribes nothing', async () => {
+    const server = await fixture.startServer({ resumeWindowMs: 5_000 });
+    const session = await connect(fixture, server);
+    const gaps: (readonly string[])[] = [];
+    session.gaps$.subscribe((names) => gaps.push(names));
+    const streams = ['btcusdt@trade', 'ethusdt@trade', 'solusdt@depth'];
+    const observers = new Map(streams.map((name) => [name, collect(session.stream<Numbered>(name))]));
+    await untilServerHolds(server, session, streams);
+    const sessionId = sessionIdOf(session);
+    const subscribesBefore = requests(server, SUBSCRIBE).length;
+    const received = () => [...observers.values()].reduce((sum, observer) => sum + observer.values.length, 0);
+
+    const publisher = new Publisher(server, streams);
+    try {
+      publisher.start(3);
+      await eventually(() => received() >= 60, 3_000, 'messages before the drop');
+
+      const resumedAgain = waitForNextState(session, 'resuming');
+      expect(server.faults.dropConnection()).toBe(1);
+      // Published while the connection is gone: only the replay can deliver these.
+      publisher.publish(90);
+      const publishedWhileDown = publisher.published;
+      await resumedAgain;
+      await waitForState(session, 'authorized');
+      expect(session.states.at(-1)?.resumed).toBe(true);
+      await eventually(() => received() >= publishedWhileDown + 30, 3_000, 'messages after the resume');
+    } finally {
+      publisher.stop();
+    }
+    const total = publisher.published;
+    await eventually(() => received() >= total, 3_000, `all ${total} messages`);
+    await barrier(session);
+
+    // Per stream: 1, 2, 3, … with no gap and no repeat.
+    for (const [name, observer] of observers) {
+      const count = publisher.perStream.get(name) ?? 0;
+      expect(observer.values.map((value) => value.n), name).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+      expect(observer.errors).toEqual([]);
+    }
+    // Across streams: every seq from 1 to the server's last one, exactly once, each stream in seq order.
+    const seqs = [...observers.values()].flatMap((observer) => observer.values.map((value) => value.k));
+    expect(seqs.toSorted((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+    for (const observer of observers.values()) {
+      const ks = observer.values.map((value) => value.k);
+      expect(ks).toEqual(ks.toSorted((a, b) => a - b));
+    }
+    const serverSession = server.session(sessionId ?? '');
+    expect(serverSession?.lastSeq).toBe(total);
+    expect(serverSession?.resumeCount).toBe(1);
+
+    // Same session, same subscriptions: nothing re-subscribed, nothing unsubscribed, no gap announced.
+    expect(sessionIdOf(session)).toBe(sessionId);
+    expect(requests(server, SUBSCRIBE)).toHaveLength(subscribesBefore);
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    expect(gaps).toEqual([]);
+    expect(serverSubscriptions(server, session)).toEqual(new Set(streams));
+    for (const name of streams) expect(session.streamState(name)).toBe('active');
+  });
+
+  it('sends the changes made while disconnected, and only those, after the resume', async () => {
+    const server = await fixture.startServer({ resumeWindowMs: 5_000 });
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 100, maxDelayMs: 100 } });
+    const kept = session.stream('btcusdt@trade').subscribe();
+    const left = session.stream('ethusdt@trade').subscribe();
+    await untilServerHolds(server, session, ['btcusdt@trade', 'ethusdt@trade']);
+    server.clearRecords();
+
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    left.unsubscribe();
+    const added = collect(session.stream('solusdt@trade'));
+    await waitForState(session, 'authorized');
+    expect(session.states.at(-1)?.resumed).toBe(true);
+    await untilServerHolds(server, session, ['btcusdt@trade', 'solusdt@trade']);
+    await barrier(session);
+    expect(requests(server, SUBSCRIBE).map(namesOf)).toEqual([['solusdt@trade']]);
+    expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['ethusdt@trade']]);
+    server.publish('solusdt@trade', 1);
+    await eventually(() => added.values.length === 1, 2_000, 'the stream added while disconnected to flow');
+    kept.unsubscribe();
+  });
+});
+
+/** Observes `streams`, one observer each, and returns the collectors by name. */
+function observeAll(session: TestSession, streams: readonly string[]) {
+  return new Map(streams.map((name) => [name, collect(session.stream<number>(name))]));
+}
+
+describe.each(withFeature('resume'))('$name: resume rejected', (fixture) => {
+  const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
+
+  it('re-subscribes every observed stream once, in one batch, and names exactly the subscribed ones on gaps$', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 100, maxDelayMs: 100 } });
+    const gaps: (readonly string[])[] = [];
+    session.gaps$.subscribe((names) => gaps.push(names));
+    const observers = observeAll(session, ['btcusdt@trade', 'ethusdt@trade', 'xrpusdt@trade']);
+    await untilServerHolds(server, session, observers.keys());
+    const oldSessionId = sessionIdOf(session);
+    server.clearRecords();
+
+    server.faults.rejectNextResume();
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    // While disconnected: one stream loses its observer, one new stream gains one.
+    observers.get('xrpusdt@trade')!.subscription.unsubscribe();
+    const added = collect(session.stream<number>('solusdt@trade'));
+
+    await waitForState(session, 'authorized');
+    expect(session.states.at(-1)?.resumed).toBe(false);
+    expect(sessionIdOf(session)).not.toBe(oldSessionId);
+    await untilServerHolds(server, session, ['btcusdt@trade', 'ethusdt@trade', 'solusdt@trade']);
+    await barrier(session);
+
+    const subscribes = requests(server, SUBSCRIBE);
+    expect(subscribes).toHaveLength(1);
+    expect(namesOf(subscribes[0]!).toSorted()).toEqual(['btcusdt@trade', 'ethusdt@trade', 'solusdt@trade']);
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    expect(gaps.map((names) => names.toSorted())).toEqual([['btcusdt@trade', 'ethusdt@trade']]);
+
+    server.publish('btcusdt@trade', 1);
+    server.publish('ethusdt@trade', 2);
+    server.publish('solusdt@trade', 3);
+    await eventually(() => observers.get('btcusdt@trade')!.values.length === 1 && observers.get('ethusdt@trade')!.values.length === 1 && added.values.length === 1, 2_000, 'streams to flow on the fresh session');
+    expect(observers.get('btcusdt@trade')!.values).toEqual([1]);
+    expect(added.values).toEqual([3]);
+    for (const observer of [...observers.values(), added]) expect(observer.errors).toEqual([]);
+    expect(session.streamState('btcusdt@trade')).toBe('active');
+  });
+});
+
+describe.each(withFeature('restart'))('$name: server restart', (fixture) => {
+  const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
+
+  it('starts a fresh session, re-subscribes every observed stream once in one batch, and gaps$ names them', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server);
+    const gaps: (readonly string[])[] = [];
+    session.gaps$.subscribe((names) => gaps.push(names));
+    const streams = Array.from({ length: 50 }, (_, index) => `pair${index}@trade`);
+    const observers = observeAll(session, streams);
+    const gone = session.stream('gone@trade').subscribe();
+    await untilServerHolds(server, session, [...streams, 'gone@trade']);
+    gone.unsubscribe();
+    await untilServerHolds(server, session, streams);
+    // Every message of the old session arrives first, so the replacement is what the test sees.
+    server.publish('pair0@trade', 0);
+    await eventually(() => observers.get('pair0@trade')!.values.length === 1, 2_000, 'a message on the old session');
+    const oldSessions = new Set(server.sessions().map((info) => info.sessionId));
+    server.clearRecords();
+
+    const replaced = waitForNextState(session, 'authorized');
+    await server.faults.restart();
+    await replaced;
+    expect(session.states.at(-1)?.resumed).toBe(false);
+    expect(session.states.some((state) => state.lastClose?.code === 1012)).toBe(true);
+    const live = server.sessions().filter((info) => info.connected);
+    expect(live).toHaveLength(1);
+    expect(oldSessions.has(live[0]!.sessionId)).toBe(false);
+    if ('balancer' in fixture.sessionOptions(server)) expect(server.balancerRequests()).toHaveLength(1);
+    await untilServerHolds(server, session, streams);
+    await barrier(session);
+
+    expect(requests(server, SUBSCRIBE)).toHaveLength(1);
+    expect(namesOf(requests(server, SUBSCRIBE)[0]!).toSorted()).toEqual(streams.toSorted());
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    expect(gaps.map((names) => names.toSorted())).toEqual([streams.toSorted()]);
+
+    for (const name of streams) server.publish(name, 1);
+    await eventually(() => [...observers.values()].every((observer) => observer.values.at(-1) === 1), 2_000, 'every stream to flow again');
+    for (const observer of observers.values()) expect(observer.errors).toEqual([]);
+  });
+});

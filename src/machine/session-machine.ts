@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, not, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
 import type { InitializeResult } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
@@ -463,9 +463,10 @@ export const sessionMachine = setup({
       },
       on: {
         'SOCKET.CLOSED': [
-          // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back to the balancer.
+          // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back to
+          // the balancer; with the attempts spent, the policy below ends the session instead.
           {
-            guard: 'refusedBeforeOpening',
+            guard: and(['refusedBeforeOpening', not('retriesExhausted')]),
             target: 'reconnecting',
             actions: ['recordClose', 'forgetSession', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
           },

@@ -47,9 +47,10 @@ const NO_INITIALIZE: InitializeResult = Object.freeze({ resumed: false, authRequ
  *   silently ignore what they do not understand, so an unanswered request fails with a
  *   RequestTimeoutError after `requestTimeoutMs`; an unanswered subscribe is retried.
  * - Liveness: no ping request exists, so the connection counts as dead after two heartbeats
- *   (`heartbeatMs`, default 30 s) without any frame; it is dropped and a new one made. Browsers and
- *   `ws` do not report WebSocket ping frames to the client, so raise `heartbeatMs` when a
- *   connection may legitimately stay silent longer than that (few, rarely updated streams).
+ *   (`heartbeatMs`, default 30 s) without any message; it is dropped and a new one made.
+ *   WebSocket ping frames do not count (browsers do not expose them, so the session reads only
+ *   messages), so raise `heartbeatMs` when a connection may legitimately stay silent longer than
+ *   that (few, rarely updated streams).
  * - Close codes: see {@link PLAIN_STREAMS_CLOSE_CODES}; most closes reconnect after a backoff.
  * - Codec: JSON (no subprotocol is offered unless `offerCodecSubprotocols` is set). `auth` is
  *   not used: the dialect has none.

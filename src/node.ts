@@ -13,8 +13,19 @@ import type { WebSocketConstructor } from './transport/types.js';
 export * from './index.js';
 
 /**
- * Creates a session; in Node, `WebSocket` defaults to the `ws` package.
- * {@inheritDoc createSessionWith}
+ * Creates a session. It connects on first use (or on `start()` with `lazy: false`), resolves an
+ * endpoint through the balancer, negotiates a codec, initializes and authorizes, then serves
+ * streams and requests, resuming across drops as the close-code policy says. In Node, `WebSocket`
+ * defaults to the `ws` package, which can send the `Resume-Id` handshake header and read the
+ * response headers.
+ *
+ * @example
+ * ```ts
+ * const session = createSession({ balancer: 'https://api.example.com', auth: { token: () => getToken() } });
+ * session.stream<Trade>('btcusdt@trade').subscribe((trade) => render(trade));
+ * const echoed = await session.request('ECHO', { hello: 1 });
+ * await session.close();
+ * ```
  */
 export function createSession(options: SessionOptions): Session {
   return createSessionWith({ WebSocket: WebSocket as unknown as WebSocketConstructor, ...options });

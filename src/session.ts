@@ -13,7 +13,9 @@ import { resolveWebSocket } from './transport/default-websocket.js';
 
 /** A server event, as `session.events$` emits it. */
 export interface ServerEvent {
+  /** The event's name. */
   readonly event: string;
+  /** Its payload, when the server sent one. */
   readonly data?: unknown;
 }
 

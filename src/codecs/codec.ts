@@ -10,7 +10,19 @@ export type FrameType = 'text' | 'binary';
 export type Frame = string | Uint8Array;
 
 /** The outcome of decoding one frame: never throws past the codec boundary. */
-export type DecodeResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult =
+  | {
+      /** The frame decoded. */
+      readonly ok: true;
+      /** The decoded packet. */
+      readonly value: unknown;
+    }
+  | {
+      /** The frame did not decode. */
+      readonly ok: false;
+      /** Why, with the codec's name and the frame's size. */
+      readonly error: DecodeError;
+    };
 
 /**
  * Turns packets (plain objects) into frames and back. One instance is reused for every message of

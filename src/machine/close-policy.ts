@@ -27,9 +27,18 @@ const MAX_CLOSE_CODE = 4999;
 
 /** How the session goes on after a close, or that it does not. */
 export type CloseDecision =
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'fatal'; readonly reason: string }
   | {
+      /** The client asked for the close: the session ends cleanly. */
+      readonly kind: 'closed';
+    }
+  | {
+      /** The session ends with an error and never reconnects. */
+      readonly kind: 'fatal';
+      /** Why, in words, for the error message. */
+      readonly reason: string;
+    }
+  | {
+      /** `resume`: reconnect to the same endpoint and continue the session; `new-session`: start over. */
       readonly kind: 'resume' | 'new-session';
       /** `none`: at once; `backoff` and `long-backoff`: after a jittered delay (see `backoffDelay`). */
       readonly delay: 'none' | 'backoff' | 'long-backoff';

@@ -27,9 +27,13 @@ export type ResolvedAuth =
 
 /** Per-phase timeouts in milliseconds. */
 export interface PhaseTimeouts {
+  /** How long the balancer may take to answer. */
   readonly balancerMs: number;
+  /** How long the WebSocket handshake may take. */
   readonly connectMs: number;
+  /** How long the answer to the initialize request may take. */
   readonly initializeMs: number;
+  /** How long the answer to the authorize request may take. */
   readonly authorizeMs: number;
 }
 
@@ -78,8 +82,11 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 /** The last close the session saw. */
 export interface CloseInfo {
+  /** The WebSocket close code; 1006 also stands for a timeout or a connection found dead. */
   readonly code: number;
+  /** The close reason the server sent (empty when it sent none), or why the client dropped the connection. */
   readonly reason: string;
+  /** Whether the close handshake completed. */
   readonly wasClean: boolean;
 }
 
@@ -87,6 +94,7 @@ export interface CloseInfo {
 export interface ClosedReason {
   /** WebSocket close code (1000 for a close the client asked for). */
   readonly code: number;
+  /** The close reason, or what went wrong when the session ended without a close from the server. */
   readonly reason: string;
   /** True when `close()` ended the session. */
   readonly clientRequested: boolean;

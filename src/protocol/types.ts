@@ -25,7 +25,14 @@ export interface CloseCodeTable {
   /** Reactions for exact codes. */
   readonly codes: Readonly<Record<number, CloseReaction>>;
   /** Reactions for inclusive code ranges, first match wins. */
-  readonly ranges: ReadonlyArray<{ readonly from: number; readonly to: number; readonly reaction: CloseReaction }>;
+  readonly ranges: ReadonlyArray<{
+    /** The lowest code of the range. */
+    readonly from: number;
+    /** The highest code of the range, included. */
+    readonly to: number;
+    /** The reaction to every code in it. */
+    readonly reaction: CloseReaction;
+  }>;
   /** Reaction for any code matched by neither. */
   readonly fallback: CloseReaction;
   /** How a close the server sent with 1000 (Normal) is handled when the client did not ask for it. */
@@ -36,7 +43,21 @@ export interface CloseCodeTable {
 export type TokenTransport = 'subprotocol' | 'query' | 'packet';
 
 /** Credentials for the authorize step. */
-export type Credentials = { readonly license: string } | { readonly username: string; readonly password: string } | { readonly token: string };
+export type Credentials =
+  | {
+      /** A license key. */
+      readonly license: string;
+    }
+  | {
+      /** A user name. */
+      readonly username: string;
+      /** The user's password. */
+      readonly password: string;
+    }
+  | {
+      /** A bearer token, as the token provider gave it for this connection attempt. */
+      readonly token: string;
+    };
 
 /** Everything a protocol needs to build the handshake of one connection attempt. */
 export interface HandshakeContext {
@@ -56,19 +77,25 @@ export interface HandshakeContext {
 
 /** The URL, subprotocols and headers of one connection attempt. */
 export interface Handshake {
+  /** The URL to connect to, query parameters included. */
   readonly url: string;
+  /** Subprotocols to offer (`Sec-WebSocket-Protocol`), in order of preference. */
   readonly protocols: readonly string[];
+  /** Request headers, sent where the platform allows it (Node's `ws`; browsers cannot). */
   readonly headers: Readonly<Record<string, string>>;
 }
 
 /** What the initialize step tells the client. */
 export interface InitializeResult {
+  /** The server's id of the session; unchanged by a successful resume. */
   readonly sessionId?: string;
+  /** The Resume-Id for the next resume (browsers cannot read it from the handshake's headers). */
   readonly resumeId?: string;
   /** True when the server kept the session (subscriptions, authorization, buffered messages). */
   readonly resumed: boolean;
   /** Server heartbeat; the client's liveness check runs at this interval. */
   readonly heartbeatMs?: number;
+  /** Whether the authorize request must succeed before other requests are served. */
   readonly authRequired: boolean;
 }
 
@@ -88,27 +115,99 @@ export interface ProtocolFeatures {
 
 /** A request the library sends, in protocol-neutral terms; the protocol turns it into a packet. */
 export type ProtocolRequest =
-  | { readonly kind: 'initialize'; readonly client: string; readonly lastSeq?: number }
-  | { readonly kind: 'authorize'; readonly credentials: Credentials }
-  | { readonly kind: 'subscribe'; readonly streams: readonly string[] }
-  | { readonly kind: 'unsubscribe'; readonly streams: readonly string[] }
-  | { readonly kind: 'ping' }
-  | { readonly kind: 'call'; readonly method: string; readonly params?: unknown };
+  | {
+      /** The first request of a connection. */
+      readonly kind: 'initialize';
+      /** `name/version` of the client. */
+      readonly client: string;
+      /** When resuming: the `seq` of the last stream message received (0 for none). */
+      readonly lastSeq?: number;
+    }
+  | {
+      /** Sent when the initialize result says authorization is required. */
+      readonly kind: 'authorize';
+      /** What to authorize with. */
+      readonly credentials: Credentials;
+    }
+  | {
+      /** Subscribes streams (one batch). */
+      readonly kind: 'subscribe';
+      /** The stream names, never empty. */
+      readonly streams: readonly string[];
+    }
+  | {
+      /** Unsubscribes streams (one batch). */
+      readonly kind: 'unsubscribe';
+      /** The stream names, never empty. */
+      readonly streams: readonly string[];
+    }
+  | {
+      /** A liveness probe, sent after a quiet heartbeat. */
+      readonly kind: 'ping';
+    }
+  | {
+      /** An application request from `session.request()`. */
+      readonly kind: 'call';
+      /** The method name, as the user gave it. */
+      readonly method: string;
+      /** Its parameters, if any. */
+      readonly params?: unknown;
+    };
 
 /** An error object a server sent in a response. */
 export interface ResponseError {
+  /** The error code (the reference protocol uses 401, 404, -32601, …). */
   readonly code: number;
+  /** A human-readable message. */
   readonly message: string;
+  /** More detail, when the server sent any. */
   readonly data?: unknown;
 }
 
 /** An incoming packet, classified. */
 export type IncomingPacket =
-  | { readonly kind: 'result'; readonly id: number; readonly result: unknown }
-  | { readonly kind: 'error'; readonly id: number; readonly error: ResponseError }
-  | { readonly kind: 'stream'; readonly stream: string; readonly data: unknown; readonly seq?: number }
-  | { readonly kind: 'event'; readonly event: string; readonly data?: unknown }
-  | { readonly kind: 'unknown'; readonly packet: unknown; readonly reason: string };
+  | {
+      /** A successful response. */
+      readonly kind: 'result';
+      /** The id of the request it answers. */
+      readonly id: number;
+      /** The result. */
+      readonly result: unknown;
+    }
+  | {
+      /** A failed response. */
+      readonly kind: 'error';
+      /** The id of the request it answers. */
+      readonly id: number;
+      /** What went wrong. */
+      readonly error: ResponseError;
+    }
+  | {
+      /** A message of a subscribed stream. */
+      readonly kind: 'stream';
+      /** The stream's name. */
+      readonly stream: string;
+      /** The message. */
+      readonly data: unknown;
+      /** Its session-wide sequence number, where the protocol has one. */
+      readonly seq?: number;
+    }
+  | {
+      /** A server event. */
+      readonly kind: 'event';
+      /** The event's name. */
+      readonly event: string;
+      /** Its payload, if any. */
+      readonly data?: unknown;
+    }
+  | {
+      /** Anything else: reported on `errors$` and otherwise ignored. */
+      readonly kind: 'unknown';
+      /** The packet as decoded. */
+      readonly packet: unknown;
+      /** Why it was not recognised. */
+      readonly reason: string;
+    };
 
 /**
  * Everything dialect-specific about a server: handshake, packets, classification, which lifecycle
@@ -118,6 +217,7 @@ export type IncomingPacket =
 export interface Protocol {
   /** Name for diagnostics (`reference`, `plain-streams`). */
   readonly name: string;
+  /** Which lifecycle steps and features the protocol has. */
   readonly features: ProtocolFeatures;
   /** Default close-code reactions; users override per code. */
   readonly closeCodes: CloseCodeTable;

@@ -20,9 +20,22 @@ import type { WebSocketConstructor } from '../transport/types.js';
  *   URL (`token=`), `'packet'` sends it only in the authorize request.
  */
 export type AuthOptions =
-  | { readonly license: string }
-  | { readonly username: string; readonly password: string }
-  | { readonly token: ValueOrProvider<string>; readonly transport?: TokenTransport };
+  | {
+      /** A license key, sent in the authorize request. */
+      readonly license: string;
+    }
+  | {
+      /** A user name, sent with `password` in the authorize request. */
+      readonly username: string;
+      /** The user's password. */
+      readonly password: string;
+    }
+  | {
+      /** A token, or a (possibly async) provider asked before every connection attempt. */
+      readonly token: ValueOrProvider<string>;
+      /** How the token travels. @default 'subprotocol' */
+      readonly transport?: TokenTransport;
+    };
 
 /** Options of {@link createSession}. Exactly one of `balancer` and `endpoint` is required. */
 export interface SessionOptions {

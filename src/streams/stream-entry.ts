@@ -1,7 +1,7 @@
 import type { Subject } from 'rxjs';
 
 /**
- * What a stream looks like to its users, from {@link StreamRegistry.streamState}:
+ * What a stream looks like to its users, from `session.streamState(name)`:
  *
  * - `subscribing`: it has observers and its first subscribe is not confirmed yet.
  * - `active`: it has observers and the server confirmed the subscription.

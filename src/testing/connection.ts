@@ -28,14 +28,23 @@ export interface ConnectionSetup {
 
 /** Close codes the server uses. */
 export const SERVER_CLOSE_CODES = {
+  /** Idle timeout, maximum lifetime, or the server closing. */
   goingAway: 1001,
+  /** A frame that does not decode, or the wrong frame type for the codec. */
   invalidData: 1007,
+  /** A missed pong. */
   policyViolation: 1008,
+  /** `faults.restart()`: every session is forgotten. */
   serverRestart: 1012,
+  /** A client that does not read its output (`maxBufferedBytes`). */
   tryAgainLater: 1013,
+  /** The session was resumed on another connection. */
   sessionTakenOver: 4000,
+  /** Rejected credentials. */
   unauthorized: 4001,
+  /** A packet other than INITIALIZE came first. */
   notInitialized: 4002,
+  /** No INITIALIZE within `initTimeoutMs`. */
   initTimeout: 4202,
 } as const;
 

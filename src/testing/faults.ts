@@ -74,7 +74,8 @@ export class TestServerFaults {
   /**
    * Refuses the next upgrade requests: `destroy` (default) cuts the socket, so the client sees a
    * failed connect; `http-503` answers HTTP 503. The balancer keeps answering.
-   * @param times - how many requests to refuse. @default Infinity (until {@link restore})
+   * @param options - `times`: how many requests to refuse (default Infinity, until {@link restore});
+   * `mode`: `destroy` (default) or `http-503`.
    */
   refuseConnections(options: { readonly times?: number; readonly mode?: RefusalMode } = {}): void {
     this.#context.faults.refuseConnections.arm(options.mode ?? 'destroy', options.times ?? Infinity);

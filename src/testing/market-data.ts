@@ -25,8 +25,11 @@ export interface TradePayload {
 
 /** A depth update: price levels as `[price, quantity]` decimal strings. */
 export interface DepthPayload {
+  /** Event type, always `depthUpdate`. */
   readonly e: 'depthUpdate';
+  /** Event time, epoch ms. */
   readonly E: number;
+  /** Symbol, upper case (`BTCUSDT`). */
   readonly s: string;
   /** First update id in this event. */
   readonly U: number;

@@ -44,6 +44,7 @@ export interface MarketSimulator {
   readonly published: number;
   /** Stream messages handed to sessions so far (published × subscribers). */
   readonly deliveries: number;
+  /** False once stopped. */
   readonly running: boolean;
   /**
    * Publishes `count` messages at once, round robin over the streams, whether running or not;

@@ -37,7 +37,9 @@ export interface TestServerAuthOptions {
 
 /** The context a custom method handler is called with. */
 export interface MethodContext {
+  /** The calling session. */
   readonly sessionId: string;
+  /** The connection the request came on. */
   readonly connectionId: string;
 }
 

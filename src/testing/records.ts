@@ -25,6 +25,7 @@ export interface HandshakeRecord {
   readonly time: number;
   /** The `Connection-Id` given, when the upgrade went through. */
   readonly connectionId?: string;
+  /** The request path, without the query. */
   readonly path: string;
   /** Query parameters, with the value of `token` replaced by `<redacted>`. */
   readonly query: Readonly<Record<string, string>>;
@@ -42,6 +43,7 @@ export interface HandshakeRecord {
   readonly issuedResumeId?: string;
   /** Request headers of interest (lower-case names): `resume-id`, `user-agent`, `origin`. */
   readonly headers: Readonly<Record<string, string>>;
+  /** How it ended. */
   readonly outcome: HandshakeOutcome;
 }
 
@@ -49,6 +51,7 @@ export interface HandshakeRecord {
 export interface ReceivedPacket {
   /** Epoch ms of arrival. */
   readonly time: number;
+  /** The connection it came on. */
   readonly connectionId: string;
   /** The session of the connection at arrival; absent before INITIALIZE has been answered. */
   readonly sessionId?: string;
@@ -64,10 +67,13 @@ export interface ReceivedPacket {
 export interface DisconnectRecord {
   /** Epoch ms of the close. */
   readonly time: number;
+  /** The connection that closed. */
   readonly connectionId: string;
+  /** Its session, if it had one. */
   readonly sessionId?: string;
   /** The close code the server observed (1006 when the TCP connection ended without a close frame). */
   readonly code: number;
+  /** The close reason observed (empty when none). */
   readonly reason: string;
   /** Who ended the connection first. */
   readonly initiatedBy: 'server' | 'client';
@@ -79,7 +85,9 @@ export interface DisconnectRecord {
 export interface BalancerRequestRecord {
   /** Epoch ms of arrival. */
   readonly time: number;
+  /** The HTTP method. */
   readonly method: string;
+  /** The request path, without the query. */
   readonly path: string;
   /** HTTP status answered (0 when the client went away during an injected delay). */
   readonly status: number;
@@ -89,6 +97,7 @@ export interface BalancerRequestRecord {
 
 /** A change in the life of a session. */
 export interface SessionEvent {
+  /** What happened. */
   readonly type:
     /** A fresh session was created by INITIALIZE (plain-streams dialect: by a new connection). */
     | 'created'
@@ -100,18 +109,23 @@ export interface SessionEvent {
     | 'expired'
     /** A held session was forgotten because its resume could not succeed (gap, injected rejection, restart). */
     | 'discarded';
+  /** The session it happened to. */
   readonly sessionId: string;
+  /** Epoch ms. */
   readonly time: number;
 }
 
 /** A snapshot of one session. */
 export interface SessionInfo {
+  /** The session's id, as INITIALIZE returned it. */
   readonly sessionId: string;
   /** The `client` given in INITIALIZE. */
   readonly client: string;
   /** Whether a connection is attached (false while held for a resume). */
   readonly connected: boolean;
+  /** The attached connection, if any. */
   readonly connectionId?: string;
+  /** Whether AUTHORIZE succeeded (or none was required). */
   readonly authorized: boolean;
   /** Subscribed streams, in subscription order. */
   readonly subscriptions: readonly string[];
@@ -125,14 +139,19 @@ export interface SessionInfo {
   readonly codec?: CodecName;
   /** How many times it has been resumed. */
   readonly resumeCount: number;
+  /** Epoch ms of creation. */
   readonly createdAt: number;
 }
 
 /** A snapshot of one open connection. */
 export interface ConnectionInfo {
+  /** The `Connection-Id` given in the handshake. */
   readonly connectionId: string;
+  /** Its session, once INITIALIZE has been answered. */
   readonly sessionId?: string;
+  /** The codec in use. */
   readonly codec: CodecName;
+  /** The subprotocol selected, if any. */
   readonly selectedProtocol?: string;
   /** The Resume-Id issued in this connection's handshake. */
   readonly resumeId: string;
@@ -142,7 +161,9 @@ export interface ConnectionInfo {
   readonly silent: boolean;
   /** Whether a token was accepted at the handshake. */
   readonly tokenAccepted: boolean;
+  /** Epoch ms of the upgrade. */
   readonly openedAt: number;
+  /** The client's port, to tell connections from the same host apart. */
   readonly remotePort?: number;
 }
 
@@ -167,7 +188,9 @@ export interface TestServerStats {
   readonly framesSent: number;
   /** Stream messages handed to sessions by publish (one per subscribed session). */
   readonly streamMessages: number;
+  /** Sessions created (fresh ones, including those after a rejected resume). */
   readonly sessionsCreated: number;
+  /** Successful resumes. */
   readonly sessionsResumed: number;
   /** Sessions live or held now. */
   readonly sessionsOpen: number;
@@ -175,11 +198,17 @@ export interface TestServerStats {
 
 /** Every event of the server and its payload. */
 export interface TestServerEvents {
+  /** A handshake ended, however it ended. */
   readonly handshake: HandshakeRecord;
+  /** A connection opened. */
   readonly connection: ConnectionInfo;
+  /** A packet arrived. */
   readonly packet: ReceivedPacket;
+  /** A connection closed. */
   readonly disconnect: DisconnectRecord;
+  /** A session was created, resumed, held, expired or discarded. */
   readonly session: SessionEvent;
+  /** The balancer port answered a request. */
   readonly balancer: BalancerRequestRecord;
   /** The server closed (`server.close()`); used by helpers such as the market simulator to stop. */
   readonly close: undefined;

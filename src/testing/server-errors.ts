@@ -31,7 +31,9 @@ export const ECHO_METHOD = 'ECHO';
  * ```
  */
 export class MethodError extends Error {
+  /** The error code of the answer. */
   readonly code: number;
+  /** The error's `data`, when given. */
   readonly data: unknown;
 
   constructor(code: number, message: string, data?: unknown) {

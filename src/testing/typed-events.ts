@@ -2,7 +2,7 @@
 
 type Listener<T> = (payload: T) => void;
 
-/** Thrown by {@link TypedEvents.waitFor} when nothing matched in time. */
+/** Thrown by the test server's `waitFor` and `waitForPacket` when nothing matched in time. */
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number) {
     super(`Timed out after ${timeoutMs} ms waiting for ${what}.`);

@@ -5,7 +5,10 @@ import type { Frame } from '../codecs/codec.js';
  * bivariantly, so the browser's `(this: WebSocket, ev: Event) => any` and `ws`'s
  * `(event: WebSocket.MessageEvent) => void` both fit without casts.
  */
-export type WebSocketEventSlot<E> = { handle(event: E): void }['handle'] | null;
+export type WebSocketEventSlot<E> = {
+  /** The handler, called with the event. */
+  handle(event: E): void;
+}['handle'] | null;
 
 /**
  * The part of the WebSocket API wirestate relies on: the browser's `WebSocket`, Node's `ws`, and
@@ -14,17 +17,35 @@ export type WebSocketEventSlot<E> = { handle(event: E): void }['handle'] | null;
  * headers where the implementation supports them (`ws`); browsers ignore it.
  */
 export interface WebSocketLike {
+  /** The subprotocol the server selected ('' for none). */
   readonly protocol: string;
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
   /** Bytes queued by `send` but not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** Set to `'arraybuffer'` so that binary frames arrive as bytes. */
   binaryType: string;
+  /** Called once the handshake completed. */
   onopen: WebSocketEventSlot<unknown>;
-  onmessage: WebSocketEventSlot<{ data: unknown }>;
-  onclose: WebSocketEventSlot<{ code: number; reason: string; wasClean: boolean }>;
+  /** Called for every frame. */
+  onmessage: WebSocketEventSlot<{
+    /** A string for a text frame; bytes (ArrayBuffer, Buffer or a view) for a binary one. */
+    data: unknown;
+  }>;
+  /** Called once when the connection closed, whoever closed it. */
+  onclose: WebSocketEventSlot<{
+    /** The close code (1006 when the connection dropped without a close frame). */
+    code: number;
+    /** The close reason, empty when none was sent. */
+    reason: string;
+    /** Whether the close handshake completed. */
+    wasClean: boolean;
+  }>;
+  /** Called on a connection error; a close follows. */
   onerror: WebSocketEventSlot<unknown>;
   /** Narrowed to what wirestate sends, so that the DOM's `send(string | Blob | BufferSource)` fits. */
   send(data: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>): void;
+  /** Starts the close handshake. */
   close(code?: number, reason?: string): void;
   /** Drops the connection without a close handshake (`ws` has it; browsers do not). */
   terminate?(): void;

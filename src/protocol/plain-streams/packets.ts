@@ -17,7 +17,9 @@ export const PLAIN_STREAMS_METHODS = Object.freeze({
 
 /** Method names for the subscribe and unsubscribe requests. */
 export interface PlainStreamsMethodNames {
+  /** The method of the subscribe request. */
   readonly subscribe: string;
+  /** The method of the unsubscribe request. */
   readonly unsubscribe: string;
 }
 

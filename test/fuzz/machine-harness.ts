@@ -1,0 +1,233 @@
+import type { Subscription } from 'rxjs';
+import { vi } from 'vitest';
+import { createCodec, createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
+import { FAKE_BALANCER, FAKE_ENDPOINT, FakeNetwork, type FakeSocket } from './fake-network.js';
+import { ReconnectOracle } from './reconnect-oracle.js';
+
+/** One generated session set-up for the machine-level fuzz tests. */
+export interface MachineFuzzConfig {
+  readonly balancer: boolean;
+  readonly auth: 'none' | 'license' | 'token' | 'token-provider';
+  /** Whether the fake server asks for AUTHORIZE on a fresh session. */
+  readonly authRequired: boolean;
+  readonly backoff: BackoffOptions;
+  readonly closeCodes: CloseCodeOverrides;
+  readonly timeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** The heartbeat the fake server announces. */
+  readonly heartbeatMs: number;
+  /** The jitter draws, used in turn. */
+  readonly randoms: readonly number[];
+}
+
+interface TrackedRequest {
+  readonly method: string;
+  readonly sentAt: number;
+  readonly timeoutMs: number;
+  outcome: 'pending' | 'result' | 'error';
+}
+
+const json = createCodec('json');
+const protocol = referenceProtocol();
+
+/** Whether the client must report `frame` on errors$: it does not decode, or is no packet of the protocol. */
+export function frameNeedsError(frame: string | Uint8Array): boolean {
+  if (typeof frame !== 'string') return true;
+  const decoded = json.decode(frame);
+  return !decoded.ok || protocol.classify(decoded.value).kind === 'unknown';
+}
+
+/**
+ * Runs one session against the {@link FakeNetwork} under vitest's fake clock and checks the
+ * invariants of issue 5 after every step. Violations found inside callbacks are collected (throwing
+ * there would only break the machine) and thrown by {@link MachineHarness.check}, with the trace of
+ * what the network saw.
+ */
+export class MachineHarness {
+  readonly network: FakeNetwork;
+  readonly oracle: ReconnectOracle;
+  readonly session: Session;
+  readonly requests: TrackedRequest[] = [];
+  readonly errors: unknown[] = [];
+  private readonly observers = new Map<string, Subscription>();
+  private readonly extraViolations: string[] = [];
+  private drawIndex = 0;
+
+  constructor(readonly config: MachineFuzzConfig) {
+    const sockets = () => this.network.sockets;
+    this.oracle = new ReconnectOracle({
+      backoff: config.backoff,
+      closeCodes: config.closeCodes,
+      balancer: config.balancer,
+      hasCredentials: config.auth !== 'none',
+      hasTokenProvider: config.auth === 'token-provider',
+      balancerTimeoutMs: config.timeoutMs,
+      now: () => Date.now(),
+      sockets,
+    });
+    this.network = new FakeNetwork(this.oracle, { heartbeatMs: config.heartbeatMs, authRequired: config.authRequired });
+    const auth: SessionOptions['auth'] =
+      config.auth === 'license' ? { license: 'fuzz' } : config.auth === 'token' ? { token: 'fuzz-token' } : config.auth === 'token-provider' ? { token: () => 'fuzz-token' } : undefined;
+    const timeoutMs = config.timeoutMs;
+    this.session = createSession({
+      ...(config.balancer ? { balancer: FAKE_BALANCER } : { endpoint: FAKE_ENDPOINT }),
+      ...(auth === undefined ? {} : { auth }),
+      codecs: ['json'],
+      reconnect: config.backoff,
+      closeCodes: config.closeCodes,
+      timeouts: { balancerMs: timeoutMs, connectMs: timeoutMs, initializeMs: timeoutMs, authorizeMs: timeoutMs },
+      requestTimeoutMs: config.requestTimeoutMs,
+      WebSocket: this.network.WebSocket,
+      fetch: this.network.fetch,
+      random: () => config.randoms[this.drawIndex++ % config.randoms.length] ?? 0,
+      lazy: false,
+    });
+    this.session.actor.on('ready', ({ resumed }) => this.oracle.ready(resumed));
+    this.session.actor.on('closed', ({ reason }) => this.oracle.sessionClosed(`${reason.code} ${reason.reason}`));
+    this.session.errors$.subscribe((error) => this.errors.push(error));
+  }
+
+  get machineClosed(): boolean {
+    return this.session.actor.getSnapshot().status === 'done';
+  }
+
+  get state(): string {
+    const value = this.session.actor.getSnapshot().value;
+    return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+  }
+
+  /** Runs what the last step caused (microtasks and timers due now) without moving the clock. */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 10; round++) await vi.advanceTimersByTimeAsync(0);
+  }
+
+  /** Moves the fake clock, running every timer and microtask on the way. */
+  async advance(ms: number): Promise<void> {
+    await vi.advanceTimersByTimeAsync(ms);
+    await this.settle();
+  }
+
+  /** The open socket the server side may act on. */
+  openSocket(): FakeSocket | undefined {
+    const socket = this.network.current();
+    return socket?.opened === true ? socket : undefined;
+  }
+
+  serverClose(code: number): void {
+    this.openSocket()?.endFromServer(code);
+  }
+
+  userClose(): void {
+    this.oracle.userClose();
+    void this.session.close();
+  }
+
+  subscribe(name: string): void {
+    if (this.observers.has(name) || this.oracle.closing || this.machineClosed) return;
+    const subscription = this.session.stream(name).subscribe({
+      error: () => this.observers.delete(name),
+      complete: () => this.observers.delete(name),
+    });
+    if (!subscription.closed) this.observers.set(name, subscription);
+  }
+
+  unsubscribe(name: string): void {
+    this.observers.get(name)?.unsubscribe();
+    this.observers.delete(name);
+  }
+
+  request(method: string): void {
+    if (this.oracle.closing || this.machineClosed) return;
+    const tracked: TrackedRequest = { method, sentAt: Date.now(), timeoutMs: this.config.requestTimeoutMs, outcome: 'pending' };
+    this.requests.push(tracked);
+    this.session.request(method, { n: this.requests.length }).then(
+      () => (tracked.outcome = 'result'),
+      (error: unknown) => {
+        tracked.outcome = 'error';
+        if (!(error instanceof WirestateError)) this.extraViolations.push(`request ${method} rejected with an untyped error: ${String(error)}`);
+      },
+    );
+  }
+
+  /** Sends an arbitrary frame on the authorized connection and checks that it is reported and survived. */
+  async garbage(frame: string | Uint8Array): Promise<void> {
+    const socket = this.openSocket();
+    if (socket === undefined || socket.silent || this.state !== 'authorized') return;
+    const errorsBefore = this.errors.length;
+    socket.deliver(frame);
+    await this.settle();
+    if (!socket.live && this.network.sockets.at(-1) === socket) this.extraViolations.push(`a garbage frame ${describeFrame(frame)} ended the connection`);
+    const reported = this.errors.slice(errorsBefore);
+    if (reported.some((error) => !(error instanceof WirestateError))) this.extraViolations.push(`a garbage frame ${describeFrame(frame)} reported an untyped error`);
+    if (frameNeedsError(frame) && reported.length === 0) this.extraViolations.push(`a garbage frame ${describeFrame(frame)} was not reported on errors$`);
+  }
+
+  /** Checks every invariant that must hold after a settled step; throws with the trace on a violation. */
+  check(): void {
+    const now = Date.now();
+    const closed = this.machineClosed;
+    this.oracle.checkSettled(closed);
+    const live = this.network.sockets.filter((socket) => socket.live);
+    if (live.length > 1) this.extraViolations.push(`${live.length} sockets open at once`);
+    if (closed) {
+      if (live.length > 0) this.extraViolations.push('a socket is still open after the session closed');
+      const timers = vi.getTimerCount();
+      if (timers > 0) this.extraViolations.push(`${timers} timer(s) pending after the session closed`);
+    }
+    // A connection the server stopped answering is noticed: by a phase timeout, or by the liveness
+    // check within about two heartbeats.
+    const deafBoundMs = this.config.timeoutMs + 3 * this.config.heartbeatMs + 1;
+    for (const socket of live) {
+      if (socket.deafSince !== undefined && now - socket.deafSince > deafBoundMs) {
+        this.extraViolations.push(`socket #${socket.index} has had no answer since t=${socket.deafSince} and is still open at t=${now} (bound ${deafBoundMs} ms)`);
+      }
+    }
+    if (!closed && !this.oracle.closing) {
+      const attempt = this.session.actor.getSnapshot().context.attempt;
+      if (attempt !== this.oracle.attempt) this.extraViolations.push(`the session counts ${attempt} reconnect attempts, the model ${this.oracle.attempt}`);
+    }
+    for (const request of this.requests) {
+      if (request.outcome === 'pending' && now - request.sentAt > request.timeoutMs) {
+        this.extraViolations.push(`request ${request.method} sent at t=${request.sentAt} still pending at t=${now} (timeout ${request.timeoutMs} ms)`);
+      }
+    }
+    this.checkSubscriptions();
+    const violations = [...this.oracle.violations, ...this.extraViolations];
+    if (violations.length > 0) {
+      throw new Error(`${violations.join('\n')}\n--- trace (last 60 lines) ---\n${this.oracle.trace.slice(-60).join('\n')}`);
+    }
+  }
+
+  /** Authorized and quiet (the server answers, nothing in flight after settling): the server holds exactly the observed streams. */
+  private checkSubscriptions(): void {
+    if (this.state !== 'authorized' || this.oracle.closing) return;
+    const socket = this.openSocket();
+    const held = this.network.currentSession()?.subscriptions;
+    if (socket === undefined || socket.silent || held === undefined) return;
+    const observed = [...this.observers.keys()].sort();
+    const onServer = [...held].sort();
+    if (observed.join(',') !== onServer.join(',')) this.extraViolations.push(`authorized and quiet, but the server holds [${onServer.join(', ')}] while [${observed.join(', ')}] are observed`);
+  }
+
+  /** Closes the session, then checks that it ended cleanly and left nothing behind. */
+  async finish(): Promise<void> {
+    if (!this.oracle.closing) this.userClose();
+    await this.settle();
+    this.check();
+    if (!this.machineClosed) throw new Error('the session did not close after close()');
+    const pending = this.requests.filter((request) => request.outcome === 'pending');
+    if (pending.length > 0) throw new Error(`${pending.length} request(s) never settled: ${pending.map((request) => request.method).join(', ')}`);
+  }
+
+  /** Leaves nothing behind even after a failed run. */
+  dispose(): void {
+    for (const subscription of this.observers.values()) subscription.unsubscribe();
+    this.observers.clear();
+    if (!this.machineClosed) this.session.actor.stop();
+    vi.clearAllTimers();
+  }
+}
+
+export function describeFrame(frame: string | Uint8Array): string {
+  return typeof frame === 'string' ? JSON.stringify(frame.length > 60 ? `${frame.slice(0, 60)}…` : frame) : `bytes[${[...frame.slice(0, 16)].join(',')}${frame.length > 16 ? ',…' : ''}]`;
+}

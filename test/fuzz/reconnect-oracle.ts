@@ -1,0 +1,236 @@
+import { backoffCeiling, decideClose, REFERENCE_CLOSE_CODES, type BackoffOptions, type CloseCodeOverrides, type CloseDecision } from '../../src/node.js';
+import type { BalancerAnswer, EndCause, FakeSocket, InitializeAnswer, NetworkObserver } from './fake-network.js';
+
+/**
+ * A timer of 0 ms fires after 1 ms (Node clamps it, and so does the fake clock for timers set
+ * while it runs), so a backoff that drew 0 may take 1 ms.
+ */
+const TIMER_SLACK_MS = 1;
+
+/** What the oracle must know about the session it judges. */
+export interface OracleSettings {
+  readonly backoff: BackoffOptions;
+  readonly closeCodes: CloseCodeOverrides;
+  readonly balancer: boolean;
+  readonly hasCredentials: boolean;
+  readonly hasTokenProvider: boolean;
+  readonly balancerTimeoutMs: number;
+  /** The fake clock. */
+  readonly now: () => number;
+  /** All sockets created so far, for the one-socket rule. */
+  readonly sockets: () => readonly FakeSocket[];
+}
+
+/** The next connection start the policy asks for. */
+interface Expectation {
+  /** `resume`: a socket with a Resume-Id; `socket`: a fresh socket; `balancer`: a balancer call. */
+  readonly start: 'resume' | 'socket' | 'balancer';
+  /** When the connection ended (or the balancer call failed). */
+  readonly since: number;
+  /** The longest wait the backoff allows. */
+  readonly maxDelayMs: number;
+  /** "At once": no timer, so the start must come within the same step. */
+  readonly immediate: boolean;
+  readonly why: string;
+}
+
+/**
+ * An independent model of PROTOCOL.md sections 1, 5 and 8 that watches the fake network and judges
+ * every reconnect as it happens: whether the close-code policy (`decideClose`, fed with what the
+ * model itself tracked: attempts, whether a Resume-Id is known, whether the socket opened) allows
+ * one, of which kind (resume, fresh socket, balancer), and within which delay.
+ *
+ * It never reads the machine's context: what it knows comes from the network and the session's
+ * public events, so a machine that tracks attempts or forgets Resume-Ids wrongly disagrees with it.
+ */
+export class ReconnectOracle implements NetworkObserver {
+  readonly violations: string[] = [];
+  readonly trace: string[] = [];
+  /** Reconnect attempts since the session was last authorized, as the model counts them. */
+  attempt = 0;
+  /** Connection starts since the last authorized state, counted independently of the policy. */
+  startsInARow = 0;
+  /** Why the session must be closed now, once it must. */
+  mustBeClosed: string | undefined;
+  closing = false;
+  closed = false;
+  private tokenRetryUsed = false;
+  private knowsResumeId = false;
+  private started = false;
+  private balancerAnswered = false;
+  private pending: Expectation | undefined;
+
+  constructor(private readonly settings: OracleSettings) {}
+
+  private note(line: string): void {
+    this.trace.push(`t=${this.settings.now()} ${line}`);
+    if (this.trace.length > 200) this.trace.shift();
+  }
+
+  private violate(message: string): void {
+    this.note(`VIOLATION ${message}`);
+    this.violations.push(`t=${this.settings.now()}: ${message}`);
+  }
+
+  /** The user called close(): nothing may start any more. */
+  userClose(): void {
+    this.note('user close()');
+    this.closing = true;
+    this.pending = undefined;
+  }
+
+  /** The session emitted `ready` (it is authorized). */
+  ready(resumed: boolean): void {
+    this.note(`ready (${resumed ? 'resumed' : 'fresh'})`);
+    if (this.mustBeClosed !== undefined) this.violate(`became ready although it had to close: ${this.mustBeClosed}`);
+    this.attempt = 0;
+    this.startsInARow = 0;
+    this.tokenRetryUsed = false;
+  }
+
+  /** The session reached `closed`. */
+  sessionClosed(reason: string): void {
+    this.note(`closed: ${reason}`);
+    if (!this.closing && this.mustBeClosed === undefined) {
+      this.violate(`closed (${reason}) although the policy said ${this.pending === undefined ? 'nothing' : `to reconnect (${this.pending.why})`}`);
+    }
+    this.closed = true;
+    this.pending = undefined;
+  }
+
+  socketCreated(socket: FakeSocket): void {
+    const resume = socket.resumeId !== undefined;
+    this.note(`socket #${socket.index} created${resume ? ` (resume ${socket.resumeId})` : ''}`);
+    const others = this.settings.sockets().filter((other) => other !== socket && other.live);
+    if (others.length > 0) this.violate(`socket #${socket.index} created while #${others.map((other) => other.index).join(', #')} still open`);
+    if (this.balancerAnswered) {
+      this.balancerAnswered = false;
+      if (resume) this.violate('the socket after a balancer answer offered a Resume-Id');
+      return;
+    }
+    this.checkStart(resume ? 'resume' : 'socket');
+  }
+
+  fetchStarted(answer: BalancerAnswer): void {
+    this.note(`balancer call (will answer ${answer})`);
+    if (!this.settings.balancer) this.violate('a balancer call without a balancer');
+    this.checkStart('balancer');
+    if (answer === 200) this.balancerAnswered = true;
+  }
+
+  fetchFailed(answer: BalancerAnswer, retryable: boolean): void {
+    if (this.closing || this.closed) return;
+    this.note(`balancer call failed (${answer})`);
+    this.balancerAnswered = false;
+    if (!retryable) {
+      this.mustBeClosed = `the balancer answered ${answer}`;
+      return;
+    }
+    if (this.attempt >= this.settings.backoff.maxAttempts) {
+      this.mustBeClosed = `balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
+      return;
+    }
+    this.expect('balancer', backoffCeiling(this.attempt, this.settings.backoff), false, `balancer ${answer}, attempt ${this.attempt}`);
+    this.attempt++;
+  }
+
+  socketOpened(socket: FakeSocket): void {
+    this.note(`socket #${socket.index} open`);
+  }
+
+  initializeDelivered(socket: FakeSocket, result: InitializeAnswer): void {
+    this.note(`socket #${socket.index} INITIALIZE result ${JSON.stringify(result)}`);
+    this.knowsResumeId = true;
+    if (result.authRequired && !this.settings.hasCredentials) this.mustBeClosed = 'the server requires authorization and there are no credentials';
+  }
+
+  socketClosedByClient(socket: FakeSocket, code: number | undefined): void {
+    this.note(`socket #${socket.index} closed by the client (${String(code)})`);
+    // Outside close() and a known fatal end, a clean close can only be a phase timeout or a dead
+    // connection that the policy made fatal: judge it as the 1006 the machine raises for those.
+    if (!this.closing && this.mustBeClosed === undefined && !this.closed) this.socketEnded(socket, 1006, 'client-drop');
+  }
+
+  socketEnded(socket: FakeSocket, code: number, cause: EndCause): void {
+    this.note(`socket #${socket.index} ended: ${cause} ${code}`);
+    if (this.closing || this.closed || this.mustBeClosed !== undefined) return;
+    if (socket !== this.settings.sockets().at(-1)) return;
+    const decision = decideClose({
+      code,
+      table: REFERENCE_CLOSE_CODES,
+      overrides: this.settings.closeCodes,
+      clientRequested: false,
+      canResume: this.knowsResumeId,
+      hasTokenProvider: this.settings.hasTokenProvider,
+      tokenRetryUsed: this.tokenRetryUsed,
+      attempt: this.attempt,
+      maxAttempts: this.settings.backoff.maxAttempts,
+      opened: socket.opened,
+    });
+    this.note(`policy: ${describeDecision(decision)} (attempt ${this.attempt}, resumeId ${this.knowsResumeId ? 'known' : 'unknown'}, opened ${socket.opened})`);
+    if (decision.kind === 'fatal' || decision.kind === 'closed') {
+      this.mustBeClosed = `close ${code} is ${decision.kind}`;
+      return;
+    }
+    if (decision.freshToken === true) this.tokenRetryUsed = true;
+    if (decision.kind === 'new-session') this.knowsResumeId = false;
+    const start = decision.kind === 'resume' ? 'resume' : this.settings.balancer ? 'balancer' : 'socket';
+    const maxDelayMs = decision.delay === 'none' ? 0 : backoffCeiling(this.attempt, this.settings.backoff, decision.delay);
+    this.expect(start, maxDelayMs, decision.delay === 'none', `${cause} ${code} → ${describeDecision(decision)}`);
+    this.attempt++;
+  }
+
+  private expect(start: Expectation['start'], maxDelayMs: number, immediate: boolean, why: string): void {
+    if (this.pending !== undefined) this.violate(`a new expectation (${why}) while one was still open (${this.pending.why})`);
+    this.pending = { start, since: this.settings.now(), maxDelayMs, immediate, why };
+  }
+
+  private checkStart(start: Expectation['start']): void {
+    if (this.closing || this.closed || this.mustBeClosed !== undefined) {
+      this.violate(`a connection start (${start}) after the session ${this.closed ? 'closed' : this.closing ? 'was asked to close' : `had to close (${this.mustBeClosed})`}`);
+      return;
+    }
+    if (!this.started) {
+      this.started = true;
+      if (start === 'resume') this.violate('the first connection offered a Resume-Id');
+      if (start === 'socket' && this.settings.balancer) this.violate('the first connection skipped the balancer');
+      return;
+    }
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending === undefined) {
+      this.violate(`a connection start (${start}) that no close or failure asked for`);
+      return;
+    }
+    if (pending.start !== start) this.violate(`expected a ${pending.start} start (${pending.why}) but got a ${start} start`);
+    const waited = this.settings.now() - pending.since;
+    if (waited > pending.maxDelayMs + TIMER_SLACK_MS) this.violate(`reconnected after ${waited} ms, more than the backoff bound ${pending.maxDelayMs} ms (${pending.why})`);
+    this.startsInARow++;
+    if (this.startsInARow > this.settings.backoff.maxAttempts) {
+      this.violate(`reconnect number ${this.startsInARow} in a row, above maxAttempts ${this.settings.backoff.maxAttempts}`);
+    }
+  }
+
+  /**
+   * Checks what must have happened by now, after the microtasks of a step ran: an "at once"
+   * reconnect has started, a backoff did not overrun its bound, a fatal close ended the session.
+   */
+  checkSettled(machineClosed: boolean): void {
+    const now = this.settings.now();
+    const pending = this.pending;
+    // Every step ends by running the microtasks it caused, so an "at once" start has happened by now.
+    if (pending !== undefined && !this.closing && (pending.immediate || now - pending.since > pending.maxDelayMs + TIMER_SLACK_MS)) {
+      this.violate(`no ${pending.start} start ${pending.immediate ? 'at once' : `within ${pending.maxDelayMs} ms`} (${pending.why})`);
+      this.pending = undefined;
+    }
+    if (this.mustBeClosed !== undefined && !machineClosed) {
+      this.violate(`not closed although ${this.mustBeClosed}`);
+      this.mustBeClosed = `${this.mustBeClosed} (reported)`;
+    }
+  }
+}
+
+function describeDecision(decision: CloseDecision): string {
+  if (decision.kind === 'fatal' || decision.kind === 'closed') return decision.kind;
+  return `${decision.kind} ${decision.delay}${decision.freshToken === true ? ' with a fresh token' : ''}`;
+}

@@ -53,7 +53,10 @@ export interface SessionOptions {
    * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
    */
   readonly subprotocols?: Partial<Record<CodecName, string>>;
-  /** Credentials; without them a server that requires authorization ends the session with an UnauthorizedError. */
+  /**
+   * Credentials; without them a server that requires authorization ends the session with an
+   * UnauthorizedError. Protocols without an authorize step (`plainStreams()`) do not use them.
+   */
   readonly auth?: AuthOptions;
   /**
    * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once the
@@ -77,9 +80,10 @@ export interface SessionOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * Liveness interval: with no frame for this long the client sends a ping request, and with
-   * nothing for a further interval it drops the connection and resumes. Defaults to the heartbeat
-   * the server announces, else 30 s.
+   * Liveness interval: with no frame for this long the client sends a ping request (where the
+   * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
+   * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
+   * the server announces, else 30 s (so always 30 s with `plainStreams()`, whose servers announce none).
    */
   readonly heartbeatMs?: number;
   /**
@@ -108,7 +112,11 @@ export interface SessionOptions {
    * @default true
    */
   readonly lazy?: boolean;
-  /** The wire dialect. @default referenceProtocol() */
+  /**
+   * The wire dialect: `referenceProtocol()` (PROTOCOL.md), `plainStreams()` for seed-003-style
+   * market-data servers, or your own {@link Protocol} (see the protocol adapter guide).
+   * @default referenceProtocol()
+   */
   readonly protocol?: Protocol;
   /** `name/version` sent to the server in the initialize request. @default 'wirestate/0.1.0' */
   readonly clientName?: string;

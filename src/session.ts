@@ -84,8 +84,9 @@ function topLevel(value: unknown): SessionStateName {
 
 /**
  * Creates a session. It connects on first use (or on `start()` with `lazy: false`), resolves an
- * endpoint through the balancer, negotiates a codec, initializes and authorizes, then serves
- * streams and requests, resuming across drops as the close-code policy says.
+ * endpoint through the balancer, negotiates a codec, initializes and authorizes where the protocol
+ * has those steps, then serves streams and requests, resuming across drops as the close-code
+ * policy says (or, with a protocol that cannot resume, reconnecting with a re-subscribe and `gaps$`).
  *
  * @example
  * ```ts

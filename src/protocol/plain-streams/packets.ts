@@ -25,8 +25,11 @@ export interface PlainStreamsMethodNames {
 
 /** A client-to-server packet of the plain-streams dialect: `{method, params?, id}`. */
 export interface PlainStreamsRequestPacket {
+  /** The method name. */
   readonly method: string;
+  /** Stream names for subscribe and unsubscribe, the call's params otherwise; left out when there are none. */
   readonly params?: unknown;
+  /** The correlation id the server echoes in its answer. */
   readonly id: number;
 }
 

@@ -52,6 +52,21 @@ function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
   } as const;
 }
 
+/**
+ * For the connection-params actor: builds this attempt's handshake with the provided values and
+ * rethrows an OptionsError (a token the chosen transport cannot carry), which ends the session with
+ * that error instead of failing inside the action that opens the socket.
+ */
+function handshakeCheck(context: SessionContext, resume: boolean) {
+  return (params: { readonly endpoint?: string; readonly token?: string }): void => {
+    try {
+      socketInput({ ...context, endpoint: params.endpoint ?? context.endpoint, token: params.token }, resume);
+    } catch (error) {
+      if (error instanceof OptionsError) throw error;
+    }
+  };
+}
+
 function forgetting(context: SessionContext): Partial<SessionContext> {
   return {
     resumeId: undefined,
@@ -316,6 +331,7 @@ export const sessionMachine = setup({
             input: ({ context }) => ({
               ...(context.input.balancerUrl === undefined && context.input.endpoint !== undefined ? { endpoint: context.input.endpoint } : {}),
               ...(context.input.auth.kind === 'token' ? { token: context.input.auth.token } : {}),
+              check: handshakeCheck(context, false),
             }),
             onDone: {
               target: 'opening',
@@ -428,7 +444,10 @@ export const sessionMachine = setup({
         preparing: {
           invoke: {
             src: 'connectionParams',
-            input: ({ context }) => (context.input.auth.kind === 'token' ? { token: context.input.auth.token } : {}),
+            input: ({ context }) => ({
+              ...(context.input.auth.kind === 'token' ? { token: context.input.auth.token } : {}),
+              check: handshakeCheck(context, true),
+            }),
             onDone: {
               target: 'connecting',
               actions: assign(({ event }) => ({ token: event.output.token })),

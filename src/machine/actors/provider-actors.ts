@@ -35,6 +35,12 @@ export interface ConnectionParamsInput {
   readonly endpoint?: ValueOrProvider<string>;
   /** The token option, when auth is by token. */
   readonly token?: ValueOrProvider<string>;
+  /**
+   * Checks that the values can make a handshake, throwing an OptionsError when they cannot (a token
+   * a subprotocol cannot carry), so that the attempt fails here, with an error the machine treats as
+   * fatal, rather than later while the socket is being opened.
+   */
+  readonly check?: (params: { readonly endpoint?: string; readonly token?: string }) => void;
 }
 
 /**
@@ -57,5 +63,6 @@ export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: st
     }
     result.token = token;
   }
+  input.check?.(result);
   return result;
 });

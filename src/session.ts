@@ -111,7 +111,11 @@ export function createSession(options: SessionOptions): Session {
     maxQueued: resolved.maxQueuedRequests,
   });
   const registry = new StreamRegistry({
-    call: (request) => correlator.request(request, { idempotent: true, timeoutMs: resolved.requestTimeoutMs }),
+    // Not idempotent on purpose: a subscribe or unsubscribe in flight at a drop fails with
+    // ConnectionLostError instead of being re-sent as it was, and the registry decides again on the
+    // next ready from the observers of that moment (a fresh session then gets one re-subscribe
+    // batch, and a stream nobody observes any more is not subscribed just to be unsubscribed).
+    call: (request) => correlator.request(request, { idempotent: false, timeoutMs: resolved.requestTimeoutMs }),
     failedStreams: (error, requested) => resolved.protocol.failedStreams(error, requested),
     maxStreamsPerPacket: resolved.maxStreamsPerPacket,
     lingerMs: resolved.unsubscribeLingerMs,

@@ -5,7 +5,9 @@ import type { Timers } from './timers.js';
 export interface StreamRegistryOptions {
   /**
    * Sends a subscribe or unsubscribe request and resolves when the server confirms it; in a session
-   * this is the request correlator with `idempotent: true` (both requests are safe to repeat).
+   * this is the request correlator. Both requests are safe to repeat, but a session does not let the
+   * correlator re-send them after a drop: a request that fails with a ConnectionLostError is decided
+   * again by the registry on the next ready, against the observers of that moment.
    */
   readonly call: (request: ProtocolRequest) => Promise<unknown>;
   /** Which of the requested names a refused subscribe concerns (the protocol's `failedStreams`). */

@@ -44,7 +44,7 @@ const REMEMBERED_FAILURES = 1000;
  * @example
  * ```ts
  * const registry = new StreamRegistry({
- *   call: (request) => correlator.request(request, { idempotent: true }),
+ *   call: (request) => correlator.request(request),
  *   failedStreams: (error, names) => protocol.failedStreams(error, names),
  * });
  * registry.observe<Trade>('btcusdt@trade').subscribe(render);

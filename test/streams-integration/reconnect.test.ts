@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestServer } from '../../src/testing/index.js';
 import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
-import { withFeature } from './fixtures.js';
+import { streamFixtures, withFeature } from './fixtures.js';
 import { barrier, collect, connect, namesOf, requests, serverSubscriptions, untilServerHolds, type TestSession } from './helpers.js';
 
 interface Numbered {
@@ -222,5 +222,91 @@ describe.each(withFeature('restart'))('$name: server restart', (fixture) => {
     for (const name of streams) server.publish(name, 1);
     await eventually(() => [...observers.values()].every((observer) => observer.values.at(-1) === 1), 2_000, 'every stream to flow again');
     for (const observer of observers.values()) expect(observer.errors).toEqual([]);
+  });
+});
+
+describe.each(streamFixtures)('$name: requests in flight at a drop', (fixture) => {
+  const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
+
+  /** Observes a and b (confirmed), then c, whose subscribe the server swallows; resolves once it was sent. */
+  async function withSubscribeInFlight(session: TestSession, server: TestServer) {
+    const settled = observeAll(session, ['a@trade', 'b@trade']);
+    await untilServerHolds(server, session, ['a@trade', 'b@trade']);
+    server.faults.ignoreRequests({ methods: [SUBSCRIBE], times: 1 });
+    const inFlight = collect(session.stream<number>('c@trade'));
+    await server.waitForPacket((packet) => packet.method === SUBSCRIBE && namesOf(packet).includes('c@trade'));
+    server.clearRecords();
+    return { settled, inFlight };
+  }
+
+  it('on a fresh session, a subscribe that was in flight joins the one re-subscribe batch', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 50, maxDelayMs: 50 } });
+    const gaps: (readonly string[])[] = [];
+    session.gaps$.subscribe((names) => gaps.push(names));
+    const { settled, inFlight } = await withSubscribeInFlight(session, server);
+
+    if (fixture.features.resume) server.faults.rejectNextResume();
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    await waitForState(session, 'authorized');
+    await untilServerHolds(server, session, ['a@trade', 'b@trade', 'c@trade']);
+    await barrier(session);
+
+    expect(requests(server, SUBSCRIBE).map((packet) => namesOf(packet).toSorted())).toEqual([['a@trade', 'b@trade', 'c@trade']]);
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    // c may have been subscribed on the old session before the drop: it may have missed messages too.
+    expect(gaps.map((names) => names.toSorted())).toEqual([['a@trade', 'b@trade', 'c@trade']]);
+    server.publish('c@trade', 3);
+    await eventually(() => inFlight.values.length === 1, 2_000, 'c to flow');
+    for (const observer of [...settled.values(), inFlight]) expect(observer.errors).toEqual([]);
+  });
+
+  it('on a fresh session, a stream whose subscribe was in flight and whose observer left meanwhile is not sent at all', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 50, maxDelayMs: 50 } });
+    const { inFlight } = await withSubscribeInFlight(session, server);
+
+    if (fixture.features.resume) server.faults.rejectNextResume();
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    inFlight.subscription.unsubscribe();
+    await waitForState(session, 'authorized');
+    await untilServerHolds(server, session, ['a@trade', 'b@trade']);
+    await barrier(session);
+
+    expect(requests(server, SUBSCRIBE).map((packet) => namesOf(packet).toSorted())).toEqual([['a@trade', 'b@trade']]);
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    expect(session.streamState('c@trade')).toBe('inactive');
+  });
+});
+
+describe.each(withFeature('resume'))('$name: requests in flight at a resumed drop', (fixture) => {
+  it('a stream whose subscribe was in flight and whose observer left while disconnected is only unsubscribed', async () => {
+    const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
+    const server = await fixture.startServer({ resumeWindowMs: 5_000 });
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 50, maxDelayMs: 50 } });
+    const settled = observeAll(session, ['a@trade']);
+    await untilServerHolds(server, session, ['a@trade']);
+    // Handled by the server, answer lost with the connection: the client cannot know which.
+    server.faults.ignoreRequests({ methods: [SUBSCRIBE], times: 1 });
+    const inFlight = collect(session.stream('c@trade'));
+    await server.waitForPacket((packet) => packet.method === SUBSCRIBE && namesOf(packet).includes('c@trade'));
+    server.clearRecords();
+
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    inFlight.subscription.unsubscribe();
+    await waitForState(session, 'authorized');
+    expect(session.states.at(-1)?.resumed).toBe(true);
+    await barrier(session);
+    await untilServerHolds(server, session, ['a@trade']);
+
+    expect(requests(server, SUBSCRIBE)).toHaveLength(0);
+    expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['c@trade']]);
+    expect(settled.get('a@trade')!.errors).toEqual([]);
   });
 });

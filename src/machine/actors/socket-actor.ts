@@ -12,6 +12,13 @@ import { utf8ByteLength } from './utf8-length.js';
 /** Release code meaning "drop the socket without a close handshake". */
 export const RELEASE_BY_DROPPING = 4999;
 
+/**
+ * How long the close handshake of an orderly end may take before the socket is dropped anyway. A
+ * half-open peer never answers the close frame, and `ws` would hold the socket (and its timer)
+ * for 30 s, keeping a closed session's process alive.
+ */
+export const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
+
 /** What the socket actor is started with: one connection attempt. */
 export interface SocketActorInput {
   readonly handshake: Handshake;
@@ -103,6 +110,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         }
       },
       onClose(info) {
+        clearCloseGrace();
         if (finished) return;
         finished = true;
         sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
@@ -171,16 +179,26 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   });
 
   let closingGracefully = false;
+  let closeGrace: ReturnType<typeof setTimeout> | undefined;
+  function clearCloseGrace() {
+    if (closeGrace === undefined) return;
+    clearTimeout(closeGrace);
+    closeGrace = undefined;
+  }
   function release(code: number) {
     if (closingGracefully) return;
     const wasFinished = finished;
     finished = true;
-    // A clean close frame for an orderly end (the close handshake finishes on its own); a dead or
-    // failed connection is dropped at once so no half-open socket lingers waiting for a close
-    // handshake that will never come.
+    // A clean close frame for an orderly end (the close handshake gets CLOSE_HANDSHAKE_GRACE_MS to
+    // finish); a dead or failed connection is dropped at once so no half-open socket lingers
+    // waiting for a close handshake that will never come.
     if (code === 1000 && !wasFinished) {
       closingGracefully = true;
       connection.close(1000, 'client closed');
+      closeGrace = setTimeout(() => {
+        closeGrace = undefined;
+        connection.terminate();
+      }, CLOSE_HANDSHAKE_GRACE_MS);
     } else {
       connection.terminate();
     }

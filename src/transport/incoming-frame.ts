@@ -7,15 +7,17 @@ import type { Frame } from '../codecs/codec.js';
  *
  * Binary data is wrapped, not copied, wherever that is possible:
  * - `ArrayBuffer` (browsers, and `ws` with `binaryType 'arraybuffer'`): a view over it;
- * - a Node `Buffer` or any other typed array or `DataView`: a plain `Uint8Array` over the same
- *   memory, so consumers never see Buffer-specific behaviour (`slice` sharing memory, `toString`);
+ * - a Node `Buffer` (`ws` with `binaryType 'nodebuffer'`) or any other typed array or `DataView`:
+ *   a plain `Uint8Array` over the same memory, so consumers never see Buffer-specific behaviour
+ *   (`slice` sharing memory, `toString`);
  * - an array of chunks (`ws` with `binaryType 'fragments'`): one chunk is wrapped, several are
  *   joined (the only case that copies).
  */
 export function toFrame(data: unknown): Frame | undefined {
   if (typeof data === 'string') return data;
-  if (isArrayBufferLike(data)) return new Uint8Array(data);
+  // Views first: ws delivers Buffers, and the tag check below costs a string per message.
   if (ArrayBuffer.isView(data)) return asPlainBytes(data);
+  if (isArrayBufferLike(data)) return new Uint8Array(data);
   if (Array.isArray(data) && data.every((chunk) => ArrayBuffer.isView(chunk))) return joinChunks(data as ArrayBufferView[]);
   return undefined;
 }

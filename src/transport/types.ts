@@ -23,7 +23,7 @@ export interface WebSocketLike {
   readonly readyState: number;
   /** Bytes queued by `send` but not yet handed to the network. */
   readonly bufferedAmount: number;
-  /** Set to `'arraybuffer'` so that binary frames arrive as bytes. */
+  /** Set to `'arraybuffer'` (`'nodebuffer'` for `ws`) so that binary frames arrive as bytes. */
   binaryType: string;
   /** Called once the handshake completed. */
   onopen: WebSocketEventSlot<unknown>;

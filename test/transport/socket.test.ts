@@ -90,7 +90,22 @@ describe('openSocket over ws', () => {
     const { recorder } = open();
     const opened = await recorder.next('open');
     expect(opened.info).toEqual({ protocol: 'json.v1', resumeId: 'resume-1', connectionId: 'connection-1' });
-    expect(rawClients[0]?.binaryType).toBe('arraybuffer');
+    expect(rawClients[0]?.binaryType).toBe('nodebuffer');
+  });
+
+  it("sets 'arraybuffer' on sockets that are not EventEmitters, even ones that would keep any value", async () => {
+    let created: { binaryType: string } | undefined;
+    class KeepsAnyValue extends BrowserLikeWebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        let value = 'blob';
+        Object.defineProperty(this, 'binaryType', { get: () => value, set: (next: string) => (value = next), configurable: true });
+        created = this;
+      }
+    }
+    const { recorder } = open({ WebSocket: KeepsAnyValue });
+    await recorder.next('open');
+    expect(created?.binaryType).toBe('arraybuffer');
   });
 
   it('sends request headers and offers the subprotocols in order', async () => {

@@ -35,7 +35,8 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resol
 export async function barrier(session: Session): Promise<void> {
   for (let round = 0; round < 2; round++) {
     await macrotask();
-    await session.request('ECHO', 'barrier', { timeoutMs: 2_000 });
+    // Idempotent: a drop racing the barrier re-sends it rather than failing it.
+    await session.request('ECHO', 'barrier', { timeoutMs: 2_000, idempotent: true });
   }
   await macrotask();
 }

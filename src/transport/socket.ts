@@ -78,6 +78,7 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
   let suppressErrors = false;
   let handshakeHeaders: Omit<SocketOpenInfo, 'protocol'> = {};
   let stopListeningForUpgrade: (() => void) | undefined;
+  let stopListeningForMessages: (() => void) | undefined;
 
   function reportError(error: Error): void {
     if (phase === 'finished' || suppressErrors) return;
@@ -100,6 +101,8 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
     socket.onerror = ignoreEvent;
     stopListeningForUpgrade?.();
     stopListeningForUpgrade = undefined;
+    stopListeningForMessages?.();
+    stopListeningForMessages = undefined;
   }
 
   socket.binaryType = preferredBinaryType(socket);
@@ -112,13 +115,13 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
     phase = 'open';
     handlers.onOpen({ protocol: socket.protocol ?? '', ...handshakeHeaders });
   };
-  socket.onmessage = (event) => {
+  const deliver = (data: unknown): void => {
     if (phase !== 'open' && phase !== 'closing') return;
-    const frame = toFrame(event.data);
+    const frame = toFrame(data);
     if (frame === undefined) {
       reportError(
         new Error(
-          `Dropped a binary message from ${shownUrl} that arrived as ${describeData(event.data)}: the WebSocket implementation ` +
+          `Dropped a binary message from ${shownUrl} that arrived as ${describeData(data)}: the WebSocket implementation ` +
             "ignored binaryType 'arraybuffer'. Pass a WebSocket constructor that supports it (option `WebSocket`).",
         ),
       );
@@ -126,6 +129,8 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
     }
     handlers.onFrame(frame);
   };
+  stopListeningForMessages = socket.binaryType === 'nodebuffer' ? listenForMessagesDirectly(socket, deliver) : undefined;
+  if (stopListeningForMessages === undefined) socket.onmessage = (event) => deliver(event.data);
   socket.onerror = (event) => reportError(errorFromEvent(event, url, shownUrl));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
@@ -180,6 +185,24 @@ function preferredBinaryType(socket: WebSocketLike): string {
   if (typeof (socket as { on?: unknown }).on !== 'function') return 'arraybuffer';
   socket.binaryType = 'nodebuffer';
   return socket.binaryType === 'nodebuffer' ? 'nodebuffer' : 'arraybuffer';
+}
+
+/**
+ * Listens to ws's own 'message' event (`data, isBinary`), skipping the MessageEvent that its
+ * `onmessage` wraps around every message. Only for sockets that took `'nodebuffer'` (ws): an
+ * unknown EventEmitter may give its 'message' listeners something else. Text arrives as a Buffer
+ * and is decoded as UTF-8, as ws's `onmessage` does. Returns how to stop, or undefined when the
+ * socket has no `on`.
+ */
+function listenForMessagesDirectly(socket: WebSocketLike, deliver: (data: unknown) => void): (() => void) | undefined {
+  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
+  if (typeof emitter.on !== 'function') return undefined;
+  const onMessage = (data: unknown, isBinary: unknown) => deliver(isBinary === false && ArrayBuffer.isView(data) ? String(data) : data);
+  emitter.on.call(socket, 'message', onMessage);
+  return () => {
+    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
+    if (typeof off === 'function') off.call(socket, 'message', onMessage);
+  };
 }
 
 function sendOutsideOpen(phase: Phase): void {

@@ -91,21 +91,24 @@ describe('openSocket over ws', () => {
     const opened = await recorder.next('open');
     expect(opened.info).toEqual({ protocol: 'json.v1', resumeId: 'resume-1', connectionId: 'connection-1' });
     expect(rawClients[0]?.binaryType).toBe('nodebuffer');
+    // Frames come from ws's own 'message' event, without the MessageEvent its onmessage would wrap.
+    expect(rawClients[0]?.onmessage).toBeNull();
+    expect(rawClients[0]?.listenerCount('message')).toBe(1);
   });
 
   it("sets 'arraybuffer' on sockets that are not EventEmitters, even ones that would keep any value", async () => {
-    let created: { binaryType: string } | undefined;
+    const created: Array<{ binaryType: string }> = [];
     class KeepsAnyValue extends BrowserLikeWebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
         let value = 'blob';
         Object.defineProperty(this, 'binaryType', { get: () => value, set: (next: string) => (value = next), configurable: true });
-        created = this;
+        created.push(this);
       }
     }
     const { recorder } = open({ WebSocket: KeepsAnyValue });
     await recorder.next('open');
-    expect(created?.binaryType).toBe('arraybuffer');
+    expect(created[0]?.binaryType).toBe('arraybuffer');
   });
 
   it('sends request headers and offers the subprotocols in order', async () => {
@@ -148,6 +151,8 @@ describe('openSocket over ws', () => {
     expect(Buffer.isBuffer(frames[1])).toBe(false);
     expect([...(frames[1] as Uint8Array)]).toEqual([4, 5, 6]);
     expect(connection.bufferedAmount()).toBeTypeOf('number');
+    // The message listener goes with the close report.
+    expect(rawClients[0]?.listenerCount('message')).toBe(0);
   });
 
   it("reports the server's close code and reason once, and nothing after it", async () => {

@@ -5,6 +5,8 @@ import { and, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { sessionMachine } from '../../src/machine/session-machine.js';
 import { diagramFiles, machineToJson, machineToMermaid, transitionTable } from '../../scripts/diagram.js';
+import { closeCodeMarkdown, guideSections, overviewMermaid, updateGeneratedSections } from '../../scripts/doc-sections.js';
+import { CLOSE_CODE_NAMES, REFERENCE_CLOSE_CODES } from '../../src/protocol/reference/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -18,6 +20,13 @@ describe('the committed state chart', () => {
     }
     if (committed !== generated) throw new Error(`${path} is out of date with src/machine/session-machine.ts: run \`npm run diagram\` and commit the result.`);
     expect(committed).toBe(generated);
+  });
+
+  it.each(Object.entries(guideSections(sessionMachine)))('the generated sections of %s are up to date (run `npm run diagram` if not)', (path, sections) => {
+    const committed = readFileSync(resolve(root, path), 'utf8');
+    if (updateGeneratedSections(committed, sections) !== committed) {
+      throw new Error(`The generated sections of ${path} are out of date with the machine or the close-code table: run \`npm run diagram\` and commit the result.`);
+    }
   });
 
   it('shows every top-level state, the substates of connecting, resuming and authorized, and names every guard', () => {
@@ -104,5 +113,31 @@ describe('machineToMermaid', () => {
     expect(table).toContain('| door | RESET |  | closed |  |');
     expect(table).toContain('| open.still | KNOCK |  | (stays) | log |');
     expect(table).toContain('| closed | OPEN | ready and allowed | open |  |');
+  });
+});
+
+describe('generated guide sections', () => {
+  it('the overview keeps top-level states only, one edge per pair with its events', () => {
+    const overview = overviewMermaid(sessionMachine);
+    expect(overview).toContain('  reconnecting --> resuming : after retryDelay');
+    expect(overview).toContain('  connecting --> initializing : SOCKET.OPEN');
+    expect(overview).not.toMatch(/_/); // no inner state
+    expect(overview).not.toContain('authorized --> authorized'); // the liveness loop stays inside
+    expect(overview.split('\n').filter((line) => line.startsWith('  idle --> resolving'))).toHaveLength(1);
+  });
+
+  it('the close-code table gives every code of the reference table its reaction', () => {
+    const table = closeCodeMarkdown(REFERENCE_CLOSE_CODES, CLOSE_CODE_NAMES);
+    for (const [code, reaction] of Object.entries(REFERENCE_CLOSE_CODES.codes)) {
+      expect(table).toMatch(new RegExp(`^\\| ${code} \\| .*\\| \`${reaction}\` \\|$`, 'm'));
+    }
+    expect(table).toMatch(/^\| 1010 \| MandatoryExtension \| .*1000-1999 range.*\| `resume-after-backoff` \|$/m);
+    expect(table).toMatch(/^\| other 4000-4999 \| \| .*\| `fatal` \|$/m);
+  });
+
+  it('rewrites only what is between the markers, and insists on them', () => {
+    const page = 'intro\n<!-- generated:x -->\nold\n<!-- /generated:x -->\noutro\n';
+    expect(updateGeneratedSections(page, { x: 'new' })).toBe('intro\n<!-- generated:x -->\nnew\n<!-- /generated:x -->\noutro\n');
+    expect(() => updateGeneratedSections(page, { y: 'new' })).toThrow(/generated:y/);
   });
 });

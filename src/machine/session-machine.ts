@@ -211,8 +211,9 @@ export const sessionMachine = setup({
     }),
     markFresh: assign({ resumed: false }),
     becomeReady: enqueueActions(({ enqueue, context }) => {
-      enqueue.assign({ attempt: 0, tokenRetryUsed: false, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, retryDelayMs: undefined, nextRetryAt: undefined });
-      enqueue.emit({ type: 'ready', resumed: context.resumed, readyCount: context.readyCount + 1 });
+      const resumed = context.resumed && context.sessionId === context.readySessionId;
+      enqueue.assign({ attempt: 0, tokenRetryUsed: false, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1 });
     }),
     emitConnectionLost: emit({ type: 'connection-lost' as const }),
     forwardToSocket: sendTo('socket', ({ event }) => event as Extract<SessionEvent, { type: 'SEND' }>),
@@ -472,8 +473,9 @@ export const sessionMachine = setup({
           on: {
             'LIFECYCLE.RESULT': [
               { guard: 'initializeIsInvalid', target: '#session.closed', actions: 'closeOnInvalidInitialize' },
+              // A resumed session the server still wants authorized (it dropped before AUTHORIZE was answered) is authorized first.
+              { guard: 'initializeNeedsAuthorize', target: '#session.authorizing', actions: 'recordInitialize' },
               { guard: 'initializeResumed', target: '#session.authorized', actions: 'recordInitialize' },
-              { guard: 'initializeNeedsAuthorize', target: '#session.authorizing', actions: ['recordInitialize', 'markFresh'] },
               { target: '#session.authorized', actions: ['recordInitialize', 'markFresh'] },
             ],
             'LIFECYCLE.ERROR': { target: '#session.closed', actions: { type: 'closeOnLifecycleError', params: { step: 'initialize' } } },

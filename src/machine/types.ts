@@ -133,6 +133,12 @@ export interface SessionContext {
   readyCount: number;
   /** Whether the latest authorized state continued the previous session (resume) or is a fresh one. */
   resumed: boolean;
+  /**
+   * The session id of the latest authorized state. A resume counts as one only when it continues
+   * that session: resuming a fresh session that never became authorized still leaves the streams
+   * to re-subscribe.
+   */
+  readySessionId?: string;
   lastClose?: CloseInfo;
   lastError?: WirestateError;
   closedReason?: ClosedReason;

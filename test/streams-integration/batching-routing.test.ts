@@ -55,6 +55,25 @@ describe.each(streamFixtures)('$name: batching', (fixture) => {
     for (const subscription of [...held, ...addedSubscriptions]) subscription.unsubscribe();
   });
 
+  it('a batch over the message size limit is split further, without losing a name or bothering errors$', async () => {
+    const server = await fixture.startServer();
+    const session = openSession({ ...fixture.sessionOptions(server) });
+    // 1,000 names of ~190 characters make a packet of ~190 KiB, above the 128 KiB limit.
+    const wanted = Array.from({ length: 2_000 }, (_, index) => `${'x'.repeat(180)}${String(index).padStart(5, '0')}@trade`);
+    const observers = wanted.map((name) => collect(session.stream(name)));
+    await waitForState(session, 'authorized');
+    await untilServerHolds(server, session, wanted, 5_000);
+    await barrier(session);
+    const packets = requests(server, SUBSCRIBE);
+    expect(packets.length).toBeGreaterThan(2);
+    expect(packets.length).toBeLessThanOrEqual(8);
+    expect(packets.flatMap(namesOf)).toHaveLength(2_000);
+    expect(observers.every((observer) => observer.errors.length === 0)).toBe(true);
+    expect(session.reportedErrors).toEqual([]);
+    for (const observer of observers) observer.subscription.unsubscribe();
+    await untilServerHolds(server, session, [], 5_000);
+  });
+
   it('splits at maxStreamsPerPacket', async () => {
     const server = await fixture.startServer();
     const session = openSession({ ...fixture.sessionOptions(server), maxStreamsPerPacket: 40 });

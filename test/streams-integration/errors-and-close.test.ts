@@ -1,8 +1,8 @@
 import { config, firstValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, DecodeError, SessionClosedError, SubscribeError } from '../../src/node.js';
-import { eventually } from '../helpers/session-harness.js';
-import { streamFixtures, withFeature } from './fixtures.js';
+import { CODEC_NAMES, ConnectionClosedError, DecodeError, SessionClosedError, SubscribeError, UnauthorizedError } from '../../src/node.js';
+import { eventually, openSession, waitForNextState } from '../helpers/session-harness.js';
+import { referenceFixture, streamFixtures, withFeature } from './fixtures.js';
 import { barrier, collect, connect, finished, requests, serverSubscriptions, untilServerHolds } from './helpers.js';
 
 describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolation', (fixture) => {
@@ -81,6 +81,22 @@ describe.each(streamFixtures)('$name: completion on close', (fixture) => {
     expect(late.errors[0]).toBeInstanceOf(SessionClosedError);
   });
 
+  it('a clean close() while the connection is down completes every stream at once', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server, { reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 } });
+    const observers = [collect(session.stream('btcusdt@trade')), collect(session.stream('ethusdt@trade'))];
+    await untilServerHolds(server, session, ['btcusdt@trade', 'ethusdt@trade']);
+    const down = waitForNextState(session, 'reconnecting');
+    server.faults.dropConnection();
+    await down;
+    const closing = session.close();
+    await Promise.race([closing, new Promise((_, reject) => setTimeout(() => reject(new Error('close() did not resolve')), 2_000))]);
+    for (const observer of observers) {
+      expect(observer.completed).toBe(true);
+      expect(observer.errors).toEqual([]);
+    }
+  });
+
   it('a fatal close (4000) errors every stream with the reason', async () => {
     const server = await fixture.startServer();
     // Fatal by default in the reference protocol; said explicitly so every dialect's table agrees.
@@ -100,6 +116,21 @@ describe.each(streamFixtures)('$name: completion on close', (fixture) => {
       expect((observer.errors[0] as ConnectionClosedError).closeCode).toBe(4000);
       expect(observer.errors[0]).toBe(reason.error);
     }
+  });
+});
+
+describe('reference: a session that never gets authorized', () => {
+  it('errors the streams observed before it connected with the UnauthorizedError', async () => {
+    const server = await referenceFixture.startServer({ auth: { licenses: ['good'] } });
+    const session = openSession({ ...referenceFixture.sessionOptions(server), auth: { license: 'bad' } });
+    const observers = [collect(session.stream('btcusdt@trade')), collect(session.stream('ethusdt@trade'))];
+    const reason = await Promise.race([session.closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the session did not close')), 3_000))]);
+    expect(reason.error).toBeInstanceOf(UnauthorizedError);
+    for (const observer of observers) {
+      expect(observer.errors).toEqual([reason.error]);
+      expect(observer.completed).toBe(false);
+    }
+    expect(requests(server, referenceFixture.methods.subscribe)).toHaveLength(0);
   });
 });
 
@@ -152,9 +183,9 @@ describe.each(streamFixtures)('$name: misbehaving observers', (fixture) => {
 });
 
 describe.each(streamFixtures)('$name: decode error isolation', (fixture) => {
-  it('an undecodable frame is reported as a DecodeError on errors$; streams keep flowing on the same connection', async () => {
+  it.each(CODEC_NAMES)('%s: an undecodable frame is reported as a DecodeError on errors$; streams keep flowing on the same connection', async (codec) => {
     const server = await fixture.startServer();
-    const session = await connect(fixture, server);
+    const session = await connect(fixture, server, { codecs: [codec] });
     const trades = collect(session.stream<number>('btcusdt@trade'));
     await untilServerHolds(server, session, ['btcusdt@trade']);
     server.publish('btcusdt@trade', 1);
@@ -171,8 +202,11 @@ describe.each(streamFixtures)('$name: decode error isolation', (fixture) => {
 
     expect(trades.values).toEqual([1, 2, 3]);
     expect(trades.errors).toEqual([]);
-    const decodeErrors = session.reportedErrors.filter((error) => error instanceof DecodeError);
+    const decodeErrors = session.reportedErrors.filter((error): error is DecodeError => error instanceof DecodeError);
     expect(decodeErrors).toHaveLength(2);
+    // The codec in use (a dialect without negotiation may fall back to JSON).
+    const negotiated = session.states.at(-1)?.codec;
+    expect(decodeErrors.map((error) => error.codec)).toEqual([negotiated, negotiated]);
     expect(session.states.length).toBe(statesBefore);
     expect(session.states.at(-1)?.value).toBe('authorized');
     expect(server.stats().connectionsOpened).toBe(connectionsBefore);

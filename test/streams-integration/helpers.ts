@@ -99,3 +99,8 @@ export function collect<T>(source: Observable<T>): Collected<T> {
 export function finished(collected: Collected<unknown>): boolean {
   return collected.completed || collected.errors.length > 0;
 }
+
+/** A sorted copy (numbers numerically, strings by code unit). */
+export function sorted<T extends string | number>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

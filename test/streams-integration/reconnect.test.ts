@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CODEC_NAMES } from '../../src/node.js';
 import type { TestServer } from '../../src/testing/index.js';
 import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
 import { streamFixtures, withFeature } from './fixtures.js';
-import { barrier, collect, connect, namesOf, requests, serverSubscriptions, untilServerHolds, type TestSession } from './helpers.js';
+import { barrier, collect, connect, namesOf, requests, serverSubscriptions, sorted, untilServerHolds, type TestSession } from './helpers.js';
 
 interface Numbered {
   /** Global publication number: equals the server's seq, since one session is subscribed to every stream published. */
@@ -49,9 +50,9 @@ function sessionIdOf(session: TestSession): string | undefined {
 describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
   const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
 
-  it('loses nothing, duplicates nothing, keeps order, and re-subscribes nothing', async () => {
+  it.each(CODEC_NAMES)('%s: loses nothing, duplicates nothing, keeps order, and re-subscribes nothing', async (codec) => {
     const server = await fixture.startServer({ resumeWindowMs: 5_000 });
-    const session = await connect(fixture, server);
+    const session = await connect(fixture, server, { codecs: [codec] });
     const gaps: (readonly string[])[] = [];
     session.gaps$.subscribe((names) => gaps.push(names));
     const streams = ['btcusdt@trade', 'ethusdt@trade', 'solusdt@depth'];
@@ -90,10 +91,10 @@ describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
     }
     // Across streams: every seq from 1 to the server's last one, exactly once, each stream in seq order.
     const seqs = [...observers.values()].flatMap((observer) => observer.values.map((value) => value.k));
-    expect(seqs.toSorted((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+    expect(sorted(seqs)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
     for (const observer of observers.values()) {
       const ks = observer.values.map((value) => value.k);
-      expect(ks).toEqual(ks.toSorted((a, b) => a - b));
+      expect(ks).toEqual(sorted(ks));
     }
     const serverSession = server.session(sessionId ?? '');
     expect(serverSession?.lastSeq).toBe(total);
@@ -167,9 +168,9 @@ describe.each(withFeature('resume'))('$name: resume rejected', (fixture) => {
 
     const subscribes = requests(server, SUBSCRIBE);
     expect(subscribes).toHaveLength(1);
-    expect(namesOf(subscribes[0]!).toSorted()).toEqual(['btcusdt@trade', 'ethusdt@trade', 'solusdt@trade']);
+    expect(sorted(namesOf(subscribes[0]!))).toEqual(['btcusdt@trade', 'ethusdt@trade', 'solusdt@trade']);
     expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
-    expect(gaps.map((names) => names.toSorted())).toEqual([['btcusdt@trade', 'ethusdt@trade']]);
+    expect(gaps.map((names) => sorted(names))).toEqual([['btcusdt@trade', 'ethusdt@trade']]);
 
     server.publish('btcusdt@trade', 1);
     server.publish('ethusdt@trade', 2);
@@ -215,9 +216,9 @@ describe.each(withFeature('restart'))('$name: server restart', (fixture) => {
     await barrier(session);
 
     expect(requests(server, SUBSCRIBE)).toHaveLength(1);
-    expect(namesOf(requests(server, SUBSCRIBE)[0]!).toSorted()).toEqual(streams.toSorted());
+    expect(sorted(namesOf(requests(server, SUBSCRIBE)[0]!))).toEqual(sorted(streams));
     expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
-    expect(gaps.map((names) => names.toSorted())).toEqual([streams.toSorted()]);
+    expect(gaps.map((names) => sorted(names))).toEqual([sorted(streams)]);
 
     for (const name of streams) server.publish(name, 1);
     await eventually(() => [...observers.values()].every((observer) => observer.values.at(-1) === 1), 2_000, 'every stream to flow again');
@@ -254,10 +255,10 @@ describe.each(streamFixtures)('$name: requests in flight at a drop', (fixture) =
     await untilServerHolds(server, session, ['a@trade', 'b@trade', 'c@trade']);
     await barrier(session);
 
-    expect(requests(server, SUBSCRIBE).map((packet) => namesOf(packet).toSorted())).toEqual([['a@trade', 'b@trade', 'c@trade']]);
+    expect(requests(server, SUBSCRIBE).map((packet) => sorted(namesOf(packet)))).toEqual([['a@trade', 'b@trade', 'c@trade']]);
     expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
     // c may have been subscribed on the old session before the drop: it may have missed messages too.
-    expect(gaps.map((names) => names.toSorted())).toEqual([['a@trade', 'b@trade', 'c@trade']]);
+    expect(gaps.map((names) => sorted(names))).toEqual([['a@trade', 'b@trade', 'c@trade']]);
     server.publish('c@trade', 3);
     await eventually(() => inFlight.values.length === 1, 2_000, 'c to flow');
     for (const observer of [...settled.values(), inFlight]) expect(observer.errors).toEqual([]);
@@ -277,7 +278,7 @@ describe.each(streamFixtures)('$name: requests in flight at a drop', (fixture) =
     await untilServerHolds(server, session, ['a@trade', 'b@trade']);
     await barrier(session);
 
-    expect(requests(server, SUBSCRIBE).map((packet) => namesOf(packet).toSorted())).toEqual([['a@trade', 'b@trade']]);
+    expect(requests(server, SUBSCRIBE).map((packet) => sorted(namesOf(packet)))).toEqual([['a@trade', 'b@trade']]);
     expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
     expect(session.streamState('c@trade')).toBe('inactive');
   });

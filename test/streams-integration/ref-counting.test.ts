@@ -86,6 +86,27 @@ describe.each(streamFixtures)('$name: ref counting', (fixture) => {
     expect(session.streamState('ethusdt@trade')).toBe('inactive');
   });
 
+  it('with unsubscribeLingerMs, a stream observed again within the linger is kept; the others go in one unsubscribe', async () => {
+    const server = await fixture.startServer();
+    const session = await connect(fixture, server, { unsubscribeLingerMs: 300 });
+    const names = ['a@trade', 'b@trade', 'c@trade'];
+    const held = names.map((name) => session.stream(name).subscribe());
+    await untilServerHolds(server, session, names);
+    for (const subscription of held) subscription.unsubscribe();
+    await barrier(session);
+    expect(requests(server, UNSUBSCRIBE)).toHaveLength(0);
+    const back = collect(session.stream<number>('a@trade'));
+    await untilServerHolds(server, session, ['a@trade']);
+    await barrier(session);
+    expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['b@trade', 'c@trade']]);
+    expect(requests(server, SUBSCRIBE)).toHaveLength(1);
+    server.publish('a@trade', 1);
+    await eventually(() => back.values.length === 1, 2_000, 'the kept stream to flow');
+    // Closing while a linger is still running must not hang.
+    back.subscription.unsubscribe();
+    await session.close();
+  });
+
   it('a stream observed again after its unsubscribe went out is subscribed again, once', async () => {
     const server = await fixture.startServer();
     const session = await connect(fixture, server);

@@ -5,9 +5,10 @@ import type fc from 'fast-check';
  *
  * - `FC_RUNS`: runs of the fast (machine) properties; the real-server properties run a twentieth
  *   of it (at least their default), since each of their runs takes real time.
- * - `FC_SEED` and `FC_PATH`: replay one failure exactly, as printed in the failure report
- *   (`FC_SEED=-1203 FC_PATH="14:2:0" npm run test:fuzz`). Give both; a path without its seed
- *   means nothing.
+ * - `FC_SEED`, `FC_PATH` and `FC_REPLAY_PATH`: replay one failure exactly, as printed in the
+ *   failure report (`{ seed: -1203, path: "14:2:0" }` and the counterexample's
+ *   `/*replayPath="gD//r:d"*\/`). FC_SEED alone re-runs the same generation, so the same failure
+ *   is found and shrunk again; with all three the shrunk counterexample runs at once.
  *
  * Every property prints its seed, and on failure the shrunk command sequence, through fast-check's
  * own report (`verbose` 1).
@@ -23,6 +24,7 @@ function readInteger(name: string): number | undefined {
 const runsFromEnv = readInteger('FC_RUNS');
 const seedFromEnv = readInteger('FC_SEED');
 const pathFromEnv = process.env.FC_PATH?.trim() || undefined;
+const commandsReplayPath = process.env.FC_REPLAY_PATH?.trim() || undefined;
 
 if (runsFromEnv !== undefined && runsFromEnv < 1) throw new Error('FC_RUNS must be at least 1.');
 if (pathFromEnv !== undefined && seedFromEnv === undefined) throw new Error('FC_PATH replays a failure only together with its FC_SEED.');
@@ -39,6 +41,15 @@ export function fuzzRuns(defaultRuns: number, cost: RunCost = 'fast'): number {
   return cost === 'fast' ? runsFromEnv : Math.max(defaultRuns, Math.ceil(runsFromEnv / SERVER_RUN_DIVISOR));
 }
 
+/**
+ * Options of `fc.commands` shared by the properties: the command-sequence replay path
+ * (`FC_REPLAY_PATH`, printed as `/*replayPath="…"*\/` after a counterexample), which a replay of a
+ * shrunk command sequence needs besides FC_SEED and FC_PATH.
+ */
+export function commandOptions(maxCommands: number): { maxCommands: number; size: 'medium'; replayPath?: string } {
+  return { maxCommands, size: 'medium', ...(commandsReplayPath === undefined ? {} : { replayPath: commandsReplayPath }) };
+}
+
 /** True when a failure is being replayed (FC_SEED given). */
 export const replaying = seedFromEnv !== undefined;
 
@@ -47,8 +58,10 @@ export const replaying = seedFromEnv !== undefined;
  * report that names the seed, the path and the shrunk command sequence.
  */
 export function fuzzParameters<T>(defaultRuns: number, cost: RunCost = 'fast'): fc.Parameters<T> {
+  // A replayed path starts with the index of the failing run, which may lie beyond the default runs.
+  const replayedRun = pathFromEnv === undefined ? 0 : Number(pathFromEnv.split(':')[0]) + 1;
   return {
-    numRuns: fuzzRuns(defaultRuns, cost),
+    numRuns: Math.max(fuzzRuns(defaultRuns, cost), Number.isSafeInteger(replayedRun) ? replayedRun : 0),
     verbose: 1,
     ...(seedFromEnv === undefined ? {} : { seed: seedFromEnv }),
     ...(pathFromEnv === undefined ? {} : { path: pathFromEnv }),

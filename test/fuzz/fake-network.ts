@@ -84,6 +84,8 @@ export class FakeSocket implements WebSocketLike {
   silent = false;
   /** Since when the server has stopped answering this connection (half-open, stalled, INITIALIZE ignored). */
   deafSince: number | undefined;
+  /** Since when the client has been waiting for the server's answer to its close frame. */
+  closingSince: number | undefined;
   /** The resume id the client offered in the URL, if any. */
   readonly resumeId: string | undefined;
   session: FakeServerSession | undefined;
@@ -116,8 +118,11 @@ export class FakeSocket implements WebSocketLike {
     if (this.readyState === WS_CLOSING || this.readyState === WS_CLOSED) return;
     const wasConnecting = this.readyState === WS_CONNECTING;
     this.readyState = WS_CLOSING;
+    this.closingSince = Date.now();
     this.network.detach(this);
     this.network.observer.socketClosedByClient(this, code);
+    // A half-open server never answers the close frame: the handshake hangs until the client drops the socket.
+    if (this.silent && !wasConnecting) return;
     queueMicrotask(() => {
       this.readyState = WS_CLOSED;
       this.onclose?.(wasConnecting ? { code: 1006, reason: '', wasClean: false } : { code: code ?? 1005, reason: '', wasClean: true });
@@ -191,6 +196,8 @@ export class FakeNetwork {
   stalls = 0;
   /** INITIALIZE requests still to leave unanswered (the initialize timeout ends them). */
   unansweredInitializes = 0;
+  /** AUTHORIZE requests still to leave unanswered (the authorize timeout ends them). */
+  unansweredAuthorizes = 0;
   /** Resumes still to answer with a fresh session. */
   rejectedResumes = 0;
   /** Answers of the next balancer calls; 200 once they are used up. */
@@ -222,7 +229,7 @@ export class FakeNetwork {
   }
 
   /** The server-side session of the newest open socket. */
-  currentSession(): { readonly subscriptions: ReadonlySet<string> } | undefined {
+  currentSession(): { readonly subscriptions: ReadonlySet<string>; readonly authorized: boolean } | undefined {
     return this.current()?.session;
   }
 
@@ -264,6 +271,11 @@ export class FakeNetwork {
     }
     switch (method) {
       case 'AUTHORIZE':
+        if (this.unansweredAuthorizes > 0) {
+          this.unansweredAuthorizes--;
+          socket.deafSince ??= Date.now();
+          return;
+        }
         session.authorized = true;
         reply({});
         return;

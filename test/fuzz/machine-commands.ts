@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { validateBackoffOptions } from '../../src/machine/backoff.js';
 import type { CloseCodeOverrides } from '../../src/node.js';
+import { commandOptions } from './config.js';
 import { describeFrame, type MachineFuzzConfig, type MachineHarness } from './machine-harness.js';
 import type { BalancerAnswer } from './fake-network.js';
 import { UNANSWERED_METHOD } from './fake-network.js';
@@ -98,6 +99,15 @@ class DelayInitialize extends MachineCommand {
   }
   toString(): string {
     return 'leave the next INITIALIZE unanswered';
+  }
+}
+
+class DelayAuthorize extends MachineCommand {
+  act(_model: MachineModel, harness: MachineHarness): void {
+    harness.network.unansweredAuthorizes++;
+  }
+  toString(): string {
+    return 'leave the next AUTHORIZE unanswered';
   }
 }
 
@@ -212,6 +222,7 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     fc.constant(new RejectNextResume()),
     fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403).map((answer) => new BalancerFault(answer)),
     fc.constant(new DelayInitialize()),
+    fc.constant(new DelayAuthorize()),
     // close() ends a run, so it shares its slot with waiting: about one run in three closes early.
     fc.oneof({ weight: 1, arbitrary: fc.constant(new UserClose()) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((ms) => new Advance(ms)) }),
     // fc.commands picks each entry alike: the everyday commands come twice so that faults do not end most runs early.
@@ -221,7 +232,7 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     ...[1, 2, 3].map(() => fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 40_000 })).map((ms) => new Advance(ms))),
     garbageFrame.map((frame) => new Garbage(frame)),
   ],
-  { maxCommands: 60, size: 'medium' },
+  commandOptions(60),
 );
 
 /** Session set-ups: balancer or fixed endpoint, every kind of auth, small and large backoffs, finite and infinite maxAttempts. */

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { vi } from 'vitest';
 import { createCodec, createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
+import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { FAKE_BALANCER, FAKE_ENDPOINT, FakeNetwork, type FakeSocket } from './fake-network.js';
 import { ReconnectOracle } from './reconnect-oracle.js';
 
@@ -169,10 +170,16 @@ export class MachineHarness {
     this.oracle.checkSettled(closed);
     const live = this.network.sockets.filter((socket) => socket.live);
     if (live.length > 1) this.extraViolations.push(`${live.length} sockets open at once`);
+    // A close handshake the client started may wait for the server's answer, but only so long.
+    const closing = this.network.sockets.filter((socket) => socket.readyState === 2);
+    for (const socket of closing) {
+      if (now - (socket.closingSince ?? now) > CLOSE_HANDSHAKE_GRACE_MS) this.extraViolations.push(`socket #${socket.index} has been closing since t=${socket.closingSince}`);
+    }
     if (closed) {
       if (live.length > 0) this.extraViolations.push('a socket is still open after the session closed');
       const timers = vi.getTimerCount();
-      if (timers > 0) this.extraViolations.push(`${timers} timer(s) pending after the session closed`);
+      // The one timer allowed then bounds an unanswered close handshake.
+      if (timers > (closing.length > 0 ? 1 : 0)) this.extraViolations.push(`${timers} timer(s) pending after the session closed`);
     }
     // A connection the server stopped answering is noticed: by a phase timeout, or by the liveness
     // check within about two heartbeats.
@@ -202,8 +209,10 @@ export class MachineHarness {
   private checkSubscriptions(): void {
     if (this.state !== 'authorized' || this.oracle.closing) return;
     const socket = this.openSocket();
-    const held = this.network.currentSession()?.subscriptions;
-    if (socket === undefined || socket.silent || held === undefined) return;
+    const serverSession = this.network.currentSession();
+    if (socket === undefined || socket.silent || serverSession === undefined) return;
+    if (this.config.authRequired && !serverSession.authorized) this.extraViolations.push('authorized, but the server never accepted an AUTHORIZE for this session');
+    const held = serverSession.subscriptions;
     const observed = [...this.observers.keys()].sort();
     const onServer = [...held].sort();
     if (observed.join(',') !== onServer.join(',')) this.extraViolations.push(`authorized and quiet, but the server holds [${onServer.join(', ')}] while [${observed.join(', ')}] are observed`);
@@ -214,6 +223,9 @@ export class MachineHarness {
     if (!this.oracle.closing) this.userClose();
     await this.settle();
     this.check();
+    await this.advance(CLOSE_HANDSHAKE_GRACE_MS + 1);
+    this.check();
+    if (vi.getTimerCount() > 0 || this.network.sockets.some((socket) => socket.readyState !== 3)) throw new Error('a timer or socket is left after close() and the close grace');
     if (!this.machineClosed) throw new Error('the session did not close after close()');
     const pending = this.requests.filter((request) => request.outcome === 'pending');
     if (pending.length > 0) throw new Error(`${pending.length} request(s) never settled: ${pending.map((request) => request.method).join(', ')}`);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { validateBackoffOptions } from '../../src/machine/backoff.js';
 import { useFakeClock } from './fake-clock.js';
 import { MachineHarness, type MachineFuzzConfig } from './machine-harness.js';
@@ -45,6 +46,57 @@ describe('machine regressions', () => {
       await harness.advance(10_000);
       harness.check();
       expect(harness.network.sockets).toHaveLength(2);
+      await harness.finish();
+    } finally {
+      harness.dispose();
+    }
+  });
+
+  // Counterexample (real server): publish 1 on btcusdt@trade, half-open, publish 1 on btcusdt@trade, user close().
+  // close() sent a close frame that a half-open server never answers, and ws kept the socket for 30 s.
+  it('close() on a half-open connection drops the socket once the close grace has passed', async () => {
+    const harness = await started();
+    try {
+      harness.openSocket()?.goSilent();
+      harness.userClose();
+      await harness.settle();
+      harness.check();
+      expect(harness.network.sockets[0]?.readyState).toBe(2);
+      await harness.advance(CLOSE_HANDSHAKE_GRACE_MS);
+      harness.check();
+      expect(harness.network.sockets[0]?.readyState).toBe(3);
+      expect(vi.getTimerCount()).toBe(0);
+      await harness.finish();
+    } finally {
+      harness.dispose();
+    }
+  });
+
+  // Counterexample: token provider, server requires authorization; leave the next INITIALIZE unanswered,
+  // leave the next AUTHORIZE unanswered, server closes with 1000, leave the next connection hanging, wait 1503 ms.
+  // Resuming a fresh session whose AUTHORIZE never got an answer skipped AUTHORIZE (the server still
+  // required it), and reported a resume, so the streams of the session before were never re-subscribed.
+  it('resuming a fresh session that never became authorized authorizes it, re-subscribes and signals a gap', async () => {
+    const harness = await started({ auth: 'license', authRequired: true, backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    const gaps: string[][] = [];
+    harness.session.gaps$.subscribe((names) => gaps.push([...names]));
+    try {
+      harness.subscribe('a@trade');
+      await harness.settle();
+      harness.check();
+      harness.network.rejectedResumes = 1;
+      harness.network.unansweredAuthorizes = 1;
+      harness.serverClose(1006);
+      await harness.advance(1);
+      harness.check();
+      expect(harness.state).toBe('authorizing');
+      await harness.advance(BASE.timeoutMs + 2);
+      harness.check();
+      expect(harness.state).toBe('authorized');
+      expect(harness.network.sockets.at(-1)?.resumeId).toBeDefined();
+      expect(harness.network.currentSession()?.authorized).toBe(true);
+      expect([...(harness.network.currentSession()?.subscriptions ?? [])]).toEqual(['a@trade']);
+      expect(gaps).toEqual([['a@trade']]);
       await harness.finish();
     } finally {
       harness.dispose();

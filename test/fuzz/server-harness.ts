@@ -1,0 +1,341 @@
+import type { Subscription } from 'rxjs';
+import WebSocket from 'ws';
+import {
+  BalancerError,
+  ConnectionClosedError,
+  createSession,
+  UnauthorizedError,
+  WirestateError,
+  type CodecName,
+  type Session,
+  type SessionOptions,
+  type WebSocketConstructor,
+} from '../../src/node.js';
+import { createTestServer, type TestServer } from '../../src/testing/index.js';
+
+/** One generated set-up of the real-server property. */
+export interface ServerFuzzConfig {
+  readonly codecs: readonly CodecName[];
+  readonly licensed: boolean;
+}
+
+/** Client timings: short, so that every fault heals within a fraction of a second. */
+const CLIENT_TIMINGS = {
+  reconnect: { initialDelayMs: 5, maxDelayMs: 40 },
+  timeouts: { balancerMs: 500, connectMs: 500, initializeMs: 300, authorizeMs: 500 },
+  requestTimeoutMs: 600,
+  heartbeatMs: 80,
+} as const satisfies Partial<SessionOptions>;
+
+/** How long the session may take to be authorized and quiet again after any fault. */
+const RECOVERY_MS = 4_000;
+/** How long the session may take to close after a fatal code or `close()`. */
+const CLOSE_MS = 2_000;
+
+interface Publication {
+  readonly index: number;
+  readonly stream: string;
+  /** Whether the session the client last knew held the stream when it was published: then it is owed. */
+  readonly owed: boolean;
+}
+
+interface Epoch {
+  readonly subscription: Subscription;
+  /** The last payload number when observing started: nothing published before is owed to this epoch. */
+  readonly from: number;
+  readonly received: number[];
+}
+
+interface TrackedRequest {
+  readonly payload: { readonly n: number };
+  settled: boolean;
+  readonly done: Promise<void>;
+}
+
+/** Why the session may end before `close()`: the faults that end it, once they hit. */
+type EndLicence = { readonly kind: 'close-code'; readonly code: number } | { readonly kind: 'balancer'; readonly status: number };
+
+/**
+ * A real session against a real reference server (127.0.0.1, port 0), with the invariants of
+ * issue 5 checked as the faults come: sockets counted on the client as they are made and ended,
+ * stream messages checked for order and duplicates as they arrive, and subscriptions, deliveries
+ * and connections checked whenever the session is authorized and quiet.
+ */
+export class ServerHarness {
+  readonly violations: string[] = [];
+  readonly log: string[] = [];
+  private readonly epochs = new Map<string, Epoch>();
+  private readonly publications: Publication[] = [];
+  /** The last payload number when a gap was signalled, per stream. */
+  private readonly gapAt = new Map<string, number>();
+  private readonly requests: TrackedRequest[] = [];
+  private readonly endLicences: EndLicence[] = [];
+  private nextPayload = 1;
+  userClosed = false;
+
+  private constructor(
+    readonly server: TestServer,
+    readonly session: Session,
+    private readonly liveSockets: ReadonlySet<WebSocket>,
+    private readonly unclosedSockets: ReadonlySet<WebSocket>,
+    private readonly startedAt: number,
+  ) {}
+
+  static async start(config: ServerFuzzConfig): Promise<ServerHarness> {
+    const server = await createTestServer({
+      heartbeatMs: 1_000,
+      initTimeoutMs: 1_000,
+      resumeWindowMs: 3_000,
+      closeGraceMs: 50,
+      ...(config.licensed ? { auth: { licenses: ['fuzz'] } } : {}),
+    });
+    // The sockets are made once the session runs, by which time the harness exists.
+    const owner: { harness?: ServerHarness } = {};
+    // `live`: not yet closed or dropped by the client; `unclosed`: its TCP connection not yet closed.
+    const live = new Set<WebSocket>();
+    const unclosed = new Set<WebSocket>();
+    const onCreated = (socket: WebSocket) => {
+      if (live.size > 0) owner.harness?.violate(`a socket was created while ${live.size} other(s) were still open`);
+      live.add(socket);
+    };
+    const TrackedWebSocket = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions) {
+        super(url, protocols, options);
+        onCreated(this);
+        unclosed.add(this);
+        this.once('close', () => {
+          live.delete(this);
+          unclosed.delete(this);
+        });
+      }
+      override close(code?: number, reason?: string | Buffer): void {
+        live.delete(this);
+        super.close(code, reason);
+      }
+      override terminate(): void {
+        live.delete(this);
+        super.terminate();
+      }
+    };
+    const session = createSession({
+      balancer: server.balancerUrl,
+      codecs: config.codecs,
+      ...(config.licensed ? { auth: { license: 'fuzz' } } : {}),
+      ...CLIENT_TIMINGS,
+      WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+      lazy: false,
+    });
+    const current = new ServerHarness(server, session, live, unclosed, Date.now());
+    owner.harness = current;
+    session.gaps$.subscribe((names) => {
+      for (const name of names) current.gapAt.set(name, current.nextPayload - 1);
+      current.note(`gap signalled on ${names.join(', ')}`);
+    });
+    session.state$.subscribe((snapshot) => current.note(`state ${snapshot.value}${snapshot.value === 'authorized' ? ` (${snapshot.resumed ? 'resumed' : 'fresh'} ${snapshot.sessionId ?? ''})` : ''}`));
+    session.errors$.subscribe((error) => {
+      if (!(error instanceof WirestateError)) current.violate(`errors$ emitted an untyped error: ${String(error)}`);
+    });
+    return current;
+  }
+
+  note(line: string): void {
+    this.log.push(`+${Date.now() - this.startedAt}ms ${line}`);
+    if (this.log.length > 120) this.log.shift();
+  }
+
+  violate(message: string): void {
+    this.note(`VIOLATION ${message}`);
+    this.violations.push(message);
+  }
+
+  get state(): string {
+    const value = this.session.actor.getSnapshot().value;
+    return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+  }
+
+  get ended(): boolean {
+    return this.session.actor.getSnapshot().status === 'done';
+  }
+
+  /** The session may now end: a fault that ends it hit a connection (or is armed, for the balancer). */
+  allowEnd(licence: EndLicence): void {
+    this.endLicences.push(licence);
+  }
+
+  subscribe(stream: string): void {
+    if (this.epochs.has(stream) || this.ended || this.userClosed) return;
+    const received: number[] = [];
+    const subscription = this.session.stream<{ n: number }>(stream).subscribe({
+      next: (message) => {
+        const last = received.at(-1);
+        if (last !== undefined && message.n <= last) this.violate(`${stream}: message ${message.n} arrived after ${last} (duplicate or out of order)`);
+        received.push(message.n);
+      },
+      error: (error: unknown) => {
+        if (!(error instanceof WirestateError)) this.violate(`${stream} errored with an untyped error: ${String(error)}`);
+        this.epochs.delete(stream);
+      },
+      complete: () => this.epochs.delete(stream),
+    });
+    if (!subscription.closed) this.epochs.set(stream, { subscription, from: this.nextPayload - 1, received });
+  }
+
+  unsubscribe(stream: string): void {
+    this.epochs.get(stream)?.subscription.unsubscribe();
+    this.epochs.delete(stream);
+  }
+
+  publish(stream: string, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const n = this.nextPayload++;
+      const sessionId = this.session.actor.getSnapshot().context.sessionId;
+      const held = sessionId === undefined ? undefined : this.server.session(sessionId);
+      const owed = held?.subscriptions.includes(stream) === true;
+      this.publications.push({ index: n, stream, owed });
+      this.server.publish(stream, { n });
+    }
+  }
+
+  request(): void {
+    if (this.ended || this.userClosed) return;
+    const payload = { n: this.nextPayload++ };
+    const tracked: TrackedRequest = {
+      payload,
+      settled: false,
+      done: this.session.request<{ n: number }>('ECHO', payload).then(
+        (result) => {
+          tracked.settled = true;
+          if (result?.n !== payload.n) this.violate(`ECHO ${payload.n} answered ${JSON.stringify(result)}`);
+        },
+        (error: unknown) => {
+          tracked.settled = true;
+          if (!(error instanceof WirestateError)) this.violate(`ECHO ${payload.n} rejected with an untyped error: ${String(error)}`);
+        },
+      ),
+    };
+    this.requests.push(tracked);
+  }
+
+  userClose(): void {
+    this.userClosed = true;
+    this.note('user close()');
+    void this.session.close();
+  }
+
+  /**
+   * Waits until the session is authorized and quiet, then checks: one server connection, the
+   * server's subscriptions equal the observed streams, every owed message delivered. When the
+   * session ended instead, checks that a fault allowed it to.
+   */
+  async quiesce(): Promise<void> {
+    const settled = await until(() => this.ended || (this.state === 'authorized' && this.quiet()), RECOVERY_MS);
+    if (this.ended) {
+      this.checkEnd();
+      return;
+    }
+    if (!settled) {
+      this.violate(`not authorized and quiet within ${RECOVERY_MS} ms (state ${this.state}; ${this.whyNotQuiet()})`);
+      return;
+    }
+    // Silenced connections are left out: they stopped reading, so they cannot see the client drop them.
+    const connections = this.server.connections().filter((connection) => !connection.silent);
+    if (connections.length !== 1) this.violate(`authorized and quiet with ${connections.length} server connections`);
+    if (this.liveSockets.size !== 1) this.violate(`authorized and quiet with ${this.liveSockets.size} client sockets open`);
+  }
+
+  /** Authorized and quiet: the server holds exactly the observed streams and every owed message arrived. */
+  private quiet(): boolean {
+    return this.whyNotQuiet() === '';
+  }
+
+  private whyNotQuiet(): string {
+    const sessionId = this.session.actor.getSnapshot().context.sessionId;
+    const held = sessionId === undefined ? undefined : this.server.session(sessionId);
+    if (held === undefined) return `the server has no session ${String(sessionId)}`;
+    const connection = this.server.connections().find((candidate) => candidate.sessionId === sessionId && !candidate.silent && candidate.phase === 'ready');
+    if (connection === undefined) return 'the session has no answering connection';
+    const onServer = [...held.subscriptions].sort().join(',');
+    const observed = [...this.epochs.keys()].sort().join(',');
+    if (onServer !== observed) return `the server holds [${onServer}] while [${observed}] are observed`;
+    const missing = this.missingMessages();
+    if (missing.length > 0) return `owed messages missing: ${missing.slice(0, 8).join(', ')}`;
+    return '';
+  }
+
+  private missingMessages(): string[] {
+    const missing: string[] = [];
+    for (const [stream, epoch] of this.epochs) {
+      const gap = this.gapAt.get(stream) ?? -1;
+      const got = new Set(epoch.received);
+      for (const publication of this.publications) {
+        if (publication.stream !== stream || !publication.owed || publication.index <= epoch.from) continue;
+        // A gap signalled after the message was published excuses its loss.
+        if (gap >= publication.index) continue;
+        if (!got.has(publication.index)) missing.push(`${stream}#${publication.index}`);
+      }
+    }
+    return missing;
+  }
+
+  private checkEnd(): void {
+    const reason = this.session.actor.getSnapshot().context.closedReason;
+    if (reason === undefined || reason.clientRequested) return;
+    const error = reason.error;
+    const allowed = this.endLicences.some((licence) => {
+      if (licence.kind === 'balancer') return error instanceof BalancerError && error.status === licence.status;
+      if (licence.code === 4001) return error instanceof UnauthorizedError;
+      return error instanceof ConnectionClosedError && reason.code === licence.code;
+    });
+    if (!allowed) this.violate(`the session ended (${reason.code} ${reason.reason}: ${error?.message ?? 'no error'}) without a fault that allows it`);
+  }
+
+  /** Closes the session and checks that nothing is left: no connection, no reconnect, every request settled. */
+  async finish(): Promise<void> {
+    if (!this.ended && !this.userClosed) await this.quiesce();
+    if (!this.userClosed) this.userClose();
+    const closed = await until(() => this.ended, CLOSE_MS);
+    if (!closed) this.violate(`not closed ${CLOSE_MS} ms after close()`);
+    const handshakes = this.server.handshakes().length;
+    const balancerCalls = this.server.balancerRequests().length;
+    // A half-open (silenced) server connection no longer reads, so it cannot see the client leave:
+    // like a real one, it stays until the server's own timeouts. Every other one must go.
+    const serverConnections = () => this.server.connections().filter((connection) => !connection.silent).length;
+    const gone = await until(() => serverConnections() === 0 && this.unclosedSockets.size === 0, CLOSE_MS);
+    if (!gone) this.violate(`${serverConnections()} server connection(s) and ${this.unclosedSockets.size} client socket(s) left ${CLOSE_MS} ms after close()`);
+    await pause(60);
+    if (this.server.handshakes().length !== handshakes || this.server.balancerRequests().length !== balancerCalls) this.violate('connected again after close()');
+    const settledInTime = await until(() => this.requests.every((request) => request.settled), CLOSE_MS);
+    if (!settledInTime) this.violate(`${this.requests.filter((request) => !request.settled).length} request(s) never settled`);
+  }
+
+  /** Throws the collected violations with the log of the run. */
+  assertClean(): void {
+    if (this.violations.length > 0) throw new Error(`${this.violations.join('\n')}\n--- log (last 60 lines) ---\n${this.log.slice(-60).join('\n')}`);
+  }
+
+  /** Client sockets whose TCP connection is not closed yet. */
+  get unclosedSocketCount(): number {
+    return this.unclosedSockets.size;
+  }
+
+  async dispose(): Promise<void> {
+    for (const epoch of this.epochs.values()) epoch.subscription.unsubscribe();
+    this.epochs.clear();
+    if (!this.ended) await Promise.race([this.session.close(), pause(CLOSE_MS)]);
+    await this.server.close();
+  }
+}
+
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` every 5 ms until it holds or `timeoutMs` passed; says whether it held. */
+export async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await pause(5);
+  }
+  return true;
+}

@@ -473,7 +473,7 @@ export const sessionMachine = setup({
           on: {
             'LIFECYCLE.RESULT': [
               { guard: 'initializeIsInvalid', target: '#session.closed', actions: 'closeOnInvalidInitialize' },
-              // A resumed session the server still wants authorized (it dropped before AUTHORIZE was answered) is authorized first.
+              // A resumed session the server still wants authorized (it dropped before the authorize request was answered) is authorized first.
               { guard: 'initializeNeedsAuthorize', target: '#session.authorizing', actions: 'recordInitialize' },
               { guard: 'initializeResumed', target: '#session.authorized', actions: 'recordInitialize' },
               { target: '#session.authorized', actions: ['recordInitialize', 'markFresh'] },

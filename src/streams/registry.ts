@@ -1,4 +1,4 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
 import {
   ConnectionLostError,
   OptionsError,
@@ -9,6 +9,7 @@ import {
   SubscribeError,
 } from '../errors.js';
 import { Linger } from './linger.js';
+import { addObserver, deliverTo, endAll, removeObserver } from './observers.js';
 import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
@@ -32,7 +33,7 @@ const REMEMBERED_FAILURES = 1000;
  *   holds exactly the names that have observers. It relies on the server applying one
  *   connection's requests in the order they were sent (as the reference server does): a
  *   subscribe must not overtake the unsubscribe sent after it.
- * - Routing: one Map lookup per message, then `Subject.next`; an observer that throws does not stop
+ * - Routing: one Map lookup per message, then a call per observer; an observer that throws does not stop
  *   the others (RxJS reports the error asynchronously through `config.onUnhandledError`).
  * - Resume and gaps: after a resume nothing is re-subscribed; on a fresh session every observed
  *   stream is re-subscribed in one batch and `gaps$` names the streams that may have missed messages.
@@ -125,17 +126,18 @@ export class StreamRegistry {
         return undefined;
       }
       const entry = this.acquire(name);
-      const inner = (entry.subject as Subject<T>).subscribe(subscriber);
+      entry.subscribers = addObserver(entry.subscribers, subscriber as Subscriber<unknown>);
       return () => {
-        inner.unsubscribe();
+        // After a failure the subscriber is no longer among the entry's observers: nothing to remove.
+        entry.subscribers = removeObserver(entry.subscribers, subscriber as Subscriber<unknown>);
         this.release(entry);
       };
     });
   }
 
   /**
-   * Delivers one stream message to the stream's observers. The hot path: one Map lookup, then
-   * `Subject.next`. With seq tracking, a message whose `seq` is not above {@link StreamRegistry.lastSeq}
+   * Delivers one stream message to the stream's observers. The hot path: one Map lookup, then a
+   * call per observer. With seq tracking, a message whose `seq` is not above {@link StreamRegistry.lastSeq}
    * is a duplicate and is dropped; any other seq becomes the new `lastSeq`, whether or not the
    * stream has observers. A message for a stream nobody observes is dropped and counted.
    */
@@ -153,7 +155,7 @@ export class StreamRegistry {
       return;
     }
     this.messagesRouted++;
-    entry.subject.next(data);
+    deliverTo(entry.subscribers, data);
   }
 
   /** The `seq` of the last stream message received in this session (undefined before the first, and after a fresh session replaced it). */
@@ -224,8 +226,9 @@ export class StreamRegistry {
     this.dirty.clear();
     this.observedStreams = 0;
     for (const entry of entries) {
-      if (error === undefined) entry.subject.complete();
-      else entry.subject.error(error);
+      const observers = entry.subscribers;
+      entry.subscribers = undefined;
+      endAll(observers, error);
     }
     this.gaps.complete();
   }
@@ -256,7 +259,7 @@ export class StreamRegistry {
   private acquire(name: string): StreamEntry {
     let entry = this.streams.get(name);
     if (entry === undefined) {
-      entry = { name, subject: new Subject(), observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined };
+      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined };
       this.streams.set(name, entry);
     }
     entry.lingerGroup = undefined;
@@ -384,16 +387,16 @@ export class StreamRegistry {
     }
   }
 
-  /** Errors the current observers of `entry` (only those) and gives later observers a fresh subject. */
+  /** Errors the current observers of `entry` (only those); later observers start afresh. */
   private fail(entry: StreamEntry, error: Error): void {
     this.failures.set(entry.name, error);
     if (this.failures.size > REMEMBERED_FAILURES) {
       const oldest = this.failures.keys().next();
       if (oldest.done !== true) this.failures.delete(oldest.value);
     }
-    const subject = entry.subject;
-    entry.subject = new Subject();
+    const observers = entry.subscribers;
+    entry.subscribers = undefined;
     entry.resubscribing = false;
-    subject.error(error);
+    endAll(observers, error);
   }
 }

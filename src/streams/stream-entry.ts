@@ -1,4 +1,4 @@
-import type { Subject } from 'rxjs';
+import type { StreamObservers } from './observers.js';
 
 /**
  * What a stream looks like to its users, from `session.streamState(name)`:
@@ -29,8 +29,8 @@ export interface LingerGroup {
 /** The registry's bookkeeping for one stream name. */
 export interface StreamEntry {
   readonly name: string;
-  /** Delivers the stream's messages; replaced by a fresh one after a failure errored it. */
-  subject: Subject<unknown>;
+  /** Who gets the stream's messages; emptied when a failure errors them or the registry closes. */
+  subscribers: StreamObservers;
   /** Number of current subscribers: the stream is wanted on the server while this is above 0. */
   observers: number;
   presence: ServerPresence;

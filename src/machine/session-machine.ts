@@ -186,7 +186,10 @@ export const sessionMachine = setup({
     sendInitialize: sendTo('socket', ({ context }) => ({ type: 'LIFECYCLE.REQUEST' as const, step: 'initialize' as const, request: { kind: 'initialize' as const, client: context.input.clientName } })),
     sendResumeInitialize: sendTo('socket', ({ context }) => {
       // 0 when nothing arrived yet: the server then replays everything it buffered for the session.
-      const lastSeq = context.input.getLastSeq() ?? 0;
+      // The stream layer's lastSeq belongs to the session that was last ready; a replacement that
+      // dropped before becoming ready has received nothing, and the older seq would make the server
+      // refuse its resume as a gap.
+      const lastSeq = context.sessionId === context.readySessionId ? (context.input.getLastSeq() ?? 0) : 0;
       return {
         type: 'LIFECYCLE.REQUEST' as const,
         step: 'initialize' as const,

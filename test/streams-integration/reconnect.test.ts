@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CODEC_NAMES } from '../../src/node.js';
 import type { TestServer } from '../../src/testing/index.js';
 import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
-import { streamFixtures, withFeature } from './fixtures.js';
+import { referenceFixture, streamFixtures, withFeature } from './fixtures.js';
 import { barrier, collect, connect, namesOf, requests, serverSubscriptions, sorted, untilServerHolds, type TestSession } from './helpers.js';
 
 interface Numbered {
@@ -142,8 +142,20 @@ function observeAll(session: TestSession, streams: readonly string[]) {
 describe.each(withFeature('resume'))('$name: resume rejected', (fixture) => {
   const { subscribe: SUBSCRIBE, unsubscribe: UNSUBSCRIBE } = fixture.methods;
 
-  it('re-subscribes every observed stream once, in one batch, and names exactly the subscribed ones on gaps$', async () => {
-    const server = await fixture.startServer();
+  const causes = [
+    { cause: 'the server lost the session', serverOptions: {}, beforeDrop: (server: TestServer) => server.faults.rejectNextResume(), whileDown: () => {} },
+    {
+      cause: 'more was missed than the replay buffer holds',
+      serverOptions: { replayBufferSize: 5 },
+      beforeDrop: () => {},
+      whileDown: (server: TestServer) => {
+        for (let n = 0; n < 20; n++) server.publish('btcusdt@trade', -1);
+      },
+    },
+  ];
+
+  it.each(causes)('$cause: re-subscribes every observed stream once, in one batch, and names exactly the subscribed ones on gaps$', async ({ serverOptions, beforeDrop, whileDown }) => {
+    const server = await fixture.startServer(serverOptions);
     const session = await connect(fixture, server, { reconnect: { initialDelayMs: 100, maxDelayMs: 100 } });
     const gaps: (readonly string[])[] = [];
     session.gaps$.subscribe((names) => gaps.push(names));
@@ -152,10 +164,11 @@ describe.each(withFeature('resume'))('$name: resume rejected', (fixture) => {
     const oldSessionId = sessionIdOf(session);
     server.clearRecords();
 
-    server.faults.rejectNextResume();
+    beforeDrop(server);
     const down = waitForNextState(session, 'reconnecting');
     server.faults.dropConnection();
     await down;
+    whileDown(server);
     // While disconnected: one stream loses its observer, one new stream gains one.
     observers.get('xrpusdt@trade')!.subscription.unsubscribe();
     const added = collect(session.stream<number>('solusdt@trade'));
@@ -309,5 +322,45 @@ describe.each(withFeature('resume'))('$name: requests in flight at a resumed dro
     expect(requests(server, SUBSCRIBE)).toHaveLength(0);
     expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['c@trade']]);
     expect(settled.get('a@trade')!.errors).toEqual([]);
+  });
+});
+
+describe('reference: a drop while the replacement session is being authorized', () => {
+  const fixture = referenceFixture;
+
+  it.each([0, 3])('after %i messages: the streams are re-subscribed on the session that ends up authorized, gaps$ names them once, and they flow', async (messagesBefore) => {
+    const server = await fixture.startServer({ auth: { licenses: ['L-1'] } });
+    const session = await connect(fixture, server, { auth: { license: 'L-1' } });
+    const gaps: (readonly string[])[] = [];
+    session.gaps$.subscribe((names) => gaps.push(names));
+    const trades = collect(session.stream<number>('btcusdt@trade'));
+    await untilServerHolds(server, session, ['btcusdt@trade']);
+    for (let n = 1; n <= messagesBefore; n++) server.publish('btcusdt@trade', n);
+    await eventually(() => trades.values.length === messagesBefore, 2_000, 'the messages before the restart');
+
+    // The replacement session's AUTHORIZE goes unanswered and its connection drops: the client resumes
+    // a server session that was never authorized and holds no subscriptions.
+    server.faults.ignoreRequests({ methods: ['AUTHORIZE'], times: 1 });
+    const sessionsBefore = server.stats().sessionsCreated;
+    server.clearRecords();
+    const authorizeSeen = server.waitForPacket((packet) => packet.method === 'AUTHORIZE', 3_000);
+    await server.faults.restart();
+    await authorizeSeen;
+    expect(server.faults.dropConnection()).toBe(1);
+    await eventually(() => server.sessions().some((info) => info.connected && info.authorized && info.subscriptions.includes('btcusdt@trade')), 3_000, 'an authorized server session holding the stream');
+    await waitForState(session, 'authorized');
+    await barrier(session);
+
+    expect(serverSubscriptions(server, session)).toEqual(new Set(['btcusdt@trade']));
+    expect(gaps).toEqual([['btcusdt@trade']]);
+    // The replacement session is resumed, not discarded for a lastSeq of the session before it.
+    const resumeInitialize = requests(server, 'INITIALIZE').at(-1)?.packet as { params?: { lastSeq?: number } } | undefined;
+    expect(resumeInitialize?.params?.lastSeq).toBe(0);
+    expect(server.stats().sessionsCreated).toBe(sessionsBefore + 1);
+    server.publish('btcusdt@trade', 100);
+    await eventually(() => trades.values.at(-1) === 100, 2_000, 'the stream to flow on the new session');
+    expect(trades.values).toEqual([...Array.from({ length: messagesBefore }, (_, index) => index + 1), 100]);
+    expect(trades.errors).toEqual([]);
+    expect(session.streamState('btcusdt@trade')).toBe('active');
   });
 });

@@ -29,10 +29,27 @@ interface Real {
   readonly pending: Promise<unknown>[];
   /** Errors any observer saw (none is expected: every name is valid). */
   readonly streamErrors: string[];
+  /** What each subscription received. */
+  readonly received: Map<Subscription, unknown[]>;
 }
 
 function observe(real: Real, name: string): Subscription {
-  return real.session.stream(name).subscribe({ error: (error: unknown) => real.streamErrors.push(`${name}: ${String(error)}`) });
+  const values: unknown[] = [];
+  const subscription = real.session.stream(name).subscribe({
+    next: (value) => values.push(value),
+    error: (error: unknown) => real.streamErrors.push(`${name}: ${String(error)}`),
+  });
+  real.received.set(subscription, values);
+  return subscription;
+}
+
+/** After the chaos, one message per observed name reaches every current observer of it, exactly once. */
+async function expectDelivery(real: Real): Promise<void> {
+  const current = [...real.subscriptions].flatMap(([name, list]) => list.map((subscription) => ({ name, values: real.received.get(subscription)! })));
+  for (const name of real.subscriptions.keys()) if (real.subscriptions.get(name)!.length > 0) real.server.publish(name, `probe:${name}`);
+  await eventually(() => current.every(({ values }) => values.length >= 1), 3_000, 'the probe message to reach every observer');
+  await barrier(real.session);
+  for (const { name, values } of current) expect(values).toEqual([`probe:${name}`]);
 }
 
 type StreamsCommand = fc.AsyncCommand<Model, Real>;
@@ -156,11 +173,12 @@ describe.each(streamFixtures)('$name: reconciliation property', (fixture) => {
         const server = await fixture.startServer({ closeGraceMs: 20 });
         // A swallowed request times out quickly and is sent again.
         const session = await connect(fixture, server, { requestTimeoutMs: 250 });
-        const real: Real = { server, session, subscriptions: new Map(), pending: [], streamErrors: [] };
+        const real: Real = { server, session, subscriptions: new Map(), pending: [], streamErrors: [], received: new Map() };
         const model: Model = new Map();
         try {
           await fc.asyncModelRun(() => ({ model, real }), commands);
           await expectReconciled(model, real);
+          await expectDelivery(real);
           expect(real.streamErrors).toEqual([]);
           expect(session.states.at(-1)?.value).toBe('authorized');
         } finally {

@@ -291,6 +291,8 @@ export const sessionMachine = setup({
   initial: 'idle',
   on: {
     CLOSE: { target: '.closed', actions: 'closeByClient' },
+    // The server chose a subprotocol the client did not offer: no codec can be trusted, so stop.
+    'SOCKET.FAILED': { target: '.closed', actions: 'closeWithError' },
     SEND: { actions: 'refuseSend' },
   },
   states: {

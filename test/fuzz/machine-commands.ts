@@ -188,7 +188,7 @@ class Garbage extends MachineCommand {
 const STREAMS = ['a@trade', 'b@trade', 'c@depth'] as const;
 
 /** Keys the reference classifier looks at, so generated objects come near real packets. */
-const PACKET_KEYS = ['id', 'result', 'error', 'stream', 'data', 'seq', 'event', 'method', 'code', 'message'] as const;
+export const PACKET_KEYS = ['id', 'result', 'error', 'stream', 'data', 'seq', 'event', 'method', 'code', 'message'] as const;
 
 /** Frames that are not, or are barely, packets: text that is no JSON, binary frames, JSON values, objects made of packet keys. */
 export const garbageFrame: fc.Arbitrary<string | Uint8Array> = fc.oneof(

@@ -199,7 +199,7 @@ class UserClose extends ServerCommand {
   }
 }
 
-const STREAMS = ['btcusdt@trade', 'ethusdt@trade', 'btcusdt@depth'] as const;
+const STREAMS: readonly string[] = ['btcusdt@trade', 'ethusdt@trade', 'btcusdt@depth'];
 
 /** Codes a server may send in a close frame, section 8's first. */
 const closeCode = fc.oneof(
@@ -219,7 +219,7 @@ export const serverCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<ServerModel, 
     fc.constantFrom(503, 500, 429, 503, 404).map((status) => new BalancerStatus(status)),
     fc.constant(new DelayInitialize()),
     fc.constant(new Restart()),
-    ...[1, 2].map(() => fc.tuple(fc.constantFrom(...STREAMS), fc.integer({ min: 1, max: 5 })).map(([stream, count]) => new Publish(stream, count))),
+    ...[1, 2, 3].map(() => fc.tuple(fc.constantFrom(...STREAMS), fc.integer({ min: 1, max: 8 })).map(([stream, count]) => new Publish(stream, count))),
     ...[1, 2].map(() => fc.constantFrom(...STREAMS).map((stream) => new Subscribe(stream))),
     fc.constantFrom(...STREAMS).map((stream) => new Unsubscribe(stream)),
     fc.constant(new Request()),
@@ -229,8 +229,9 @@ export const serverCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<ServerModel, 
   commandOptions(16),
 );
 
-/** Set-ups: the codec order, and whether the server requires a license. */
+/** Set-ups: the codec order, whether the server requires a license, the streams observed from the start. */
 export const serverConfig: fc.Arbitrary<ServerFuzzConfig> = fc.record({
   codecs: fc.shuffledSubarray<CodecName>(['json', 'msgpack', 'bson'], { minLength: 1 }),
   licensed: fc.boolean(),
+  initialStreams: fc.subarray([...STREAMS], { minLength: 1 }),
 });

@@ -17,6 +17,8 @@ import { createTestServer, type TestServer } from '../../src/testing/index.js';
 export interface ServerFuzzConfig {
   readonly codecs: readonly CodecName[];
   readonly licensed: boolean;
+  /** Streams observed from the start; the run begins once the server holds them. */
+  readonly initialStreams: readonly string[];
 }
 
 /** Client timings: short, so that every fault heals within a fraction of a second. */
@@ -135,6 +137,8 @@ export class ServerHarness {
     session.errors$.subscribe((error) => {
       if (!(error instanceof WirestateError)) current.violate(`errors$ emitted an untyped error: ${String(error)}`);
     });
+    for (const stream of config.initialStreams) current.subscribe(stream);
+    await current.quiesce();
     return current;
   }
 

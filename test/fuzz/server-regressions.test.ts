@@ -9,7 +9,7 @@ describe('real-server regressions', () => {
   // Counterexample: {codecs: [msgpack]}, publish 1 on btcusdt@trade, half-open, publish 1 on btcusdt@trade, user close().
   // close() sent a close frame that the half-open server never answers, and ws kept the socket open for 30 s.
   it('close() on a half-open connection closes the client socket once the close grace has passed', async () => {
-    const harness = await ServerHarness.start({ codecs: ['msgpack'], licensed: false });
+    const harness = await ServerHarness.start({ codecs: ['msgpack'], licensed: false, initialStreams: [] });
     try {
       await harness.quiesce();
       harness.server.faults.goSilent();

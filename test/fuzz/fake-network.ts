@@ -52,6 +52,10 @@ interface FakeServerSession {
   authorized: boolean;
   readonly subscriptions: Set<string>;
   socket: FakeSocket | undefined;
+  /** The session's last stream message seq, across its streams (PROTOCOL.md section 3). */
+  seq: number;
+  /** Every stream message of the session, for replays on resume. */
+  readonly sent: { readonly seq: number; readonly frame: string }[];
 }
 
 const WS_CONNECTING = 0;
@@ -203,6 +207,8 @@ export class FakeNetwork {
   /** Answers of the next balancer calls; 200 once they are used up. */
   readonly balancerAnswers: BalancerAnswer[] = [];
   private readonly sessions = new Map<string, FakeServerSession>();
+  /** The session whose INITIALIZE result the client saw last: the one it believes it has. */
+  private clientSessionId: string | undefined;
   private nextSessionNumber = 1;
   private nextResumeNumber = 1;
 
@@ -233,6 +239,24 @@ export class FakeNetwork {
     return this.current()?.session;
   }
 
+  /**
+   * Publishes one stream message to every session subscribed to `stream`: sent at once on an open
+   * connection, kept for a replay either way.
+   * @returns whether the session the client believes it has got it, so that it is owed to the client
+   */
+  publish(stream: string, data: unknown): boolean {
+    let owed = false;
+    for (const session of this.sessions.values()) {
+      if (!session.subscriptions.has(stream)) continue;
+      session.seq++;
+      const frame = JSON.stringify({ stream, data, seq: session.seq });
+      session.sent.push({ seq: session.seq, frame });
+      if (session.socket !== undefined && session.socket.readyState === WS_OPEN) session.socket.deliver(frame);
+      if (session.sessionId === this.clientSessionId) owed = true;
+    }
+    return owed;
+  }
+
   /** @internal */
   adopt(socket: FakeSocket): void {
     this.sockets.push(socket);
@@ -260,7 +284,15 @@ export class FakeNetwork {
         return;
       }
       const answer = this.initialize(socket);
-      reply(answer, () => this.observer.initializeDelivered(socket, answer));
+      reply(answer, () => {
+        this.clientSessionId = answer.sessionId;
+        this.observer.initializeDelivered(socket, answer);
+      });
+      // PROTOCOL.md section 5: a resumed session gets what it missed, in seq order, before anything new.
+      if (answer.resumed && socket.session !== undefined) {
+        const lastSeq = (params as { lastSeq?: number } | undefined)?.lastSeq ?? 0;
+        for (const message of socket.session.sent) if (message.seq > lastSeq) socket.deliver(message.frame);
+      }
       return;
     }
     const session = socket.session;
@@ -309,7 +341,7 @@ export class FakeNetwork {
     }
     const resumed = session !== undefined;
     if (session === undefined) {
-      session = { sessionId: `s${this.nextSessionNumber++}`, resumeId: '', authorized: false, subscriptions: new Set(), socket: undefined };
+      session = { sessionId: `s${this.nextSessionNumber++}`, resumeId: '', authorized: false, subscriptions: new Set(), socket: undefined, seq: 0, sent: [] };
       this.sessions.set(session.sessionId, session);
     }
     // Resuming a session still connected elsewhere takes it over (PROTOCOL.md section 5).

@@ -133,6 +133,25 @@ class Subscribe extends MachineCommand {
   }
 }
 
+class Publish extends MachineCommand {
+  constructor(
+    readonly stream: string,
+    readonly count: number,
+  ) {
+    super();
+  }
+  // The server publishes whatever the client does, closed or not.
+  override check(): boolean {
+    return true;
+  }
+  act(_model: MachineModel, harness: MachineHarness): void {
+    harness.publish(this.stream, this.count);
+  }
+  toString(): string {
+    return `publish ${this.count} on ${this.stream}`;
+  }
+}
+
 class Unsubscribe extends MachineCommand {
   constructor(readonly name: string) {
     super();
@@ -228,6 +247,7 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     // fc.commands picks each entry alike: the everyday commands come twice so that faults do not end most runs early.
     ...[1, 2].map(() => fc.constantFrom(...STREAMS).map((name) => new Subscribe(name))),
     fc.constantFrom(...STREAMS).map((name) => new Unsubscribe(name)),
+    ...[1, 2].map(() => fc.tuple(fc.constantFrom(...STREAMS), fc.integer({ min: 1, max: 4 })).map(([name, count]) => new Publish(name, count))),
     ...[1, 2].map(() => fc.constantFrom('ECHO', UNANSWERED_METHOD, 'NO_SUCH_METHOD').map((method) => new Request(method))),
     ...[1, 2, 3].map(() => fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 40_000 })).map((ms) => new Advance(ms))),
     garbageFrame.map((frame) => new Garbage(frame)),

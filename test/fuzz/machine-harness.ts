@@ -21,6 +21,13 @@ export interface MachineFuzzConfig {
   readonly randoms: readonly number[];
 }
 
+/** One observer of a stream: from which payload on messages are owed to it, and what it got. */
+interface Observer {
+  readonly subscription: Subscription;
+  readonly from: number;
+  readonly received: number[];
+}
+
 interface TrackedRequest {
   readonly method: string;
   readonly sentAt: number;
@@ -50,7 +57,12 @@ export class MachineHarness {
   readonly session: Session;
   readonly requests: TrackedRequest[] = [];
   readonly errors: unknown[] = [];
-  private readonly observers = new Map<string, Subscription>();
+  private readonly observers = new Map<string, Observer>();
+  /** Stream messages published: payload number, stream, and whether the client's session held the stream then. */
+  private readonly publications: { readonly n: number; readonly stream: string; readonly owed: boolean }[] = [];
+  /** The last payload number when a gap was signalled, per stream. */
+  private readonly gapAt = new Map<string, number>();
+  private lastPayload = 0;
   private readonly extraViolations: string[] = [];
   private drawIndex = 0;
 
@@ -86,6 +98,9 @@ export class MachineHarness {
     this.session.actor.on('ready', ({ resumed }) => this.oracle.ready(resumed));
     this.session.actor.on('closed', ({ reason }) => this.oracle.sessionClosed(`${reason.code} ${reason.reason}`));
     this.session.errors$.subscribe((error) => this.errors.push(error));
+    this.session.gaps$.subscribe((names) => {
+      for (const name of names) this.gapAt.set(name, this.lastPayload);
+    });
   }
 
   get machineClosed(): boolean {
@@ -125,16 +140,30 @@ export class MachineHarness {
 
   subscribe(name: string): void {
     if (this.observers.has(name) || this.oracle.closing || this.machineClosed) return;
-    const subscription = this.session.stream(name).subscribe({
+    const received: number[] = [];
+    const subscription = this.session.stream<{ n: number }>(name).subscribe({
+      next: ({ n }) => {
+        const last = received.at(-1);
+        if (last !== undefined && n <= last) this.extraViolations.push(`${name}: message ${n} arrived after ${last} (duplicate or out of order)`);
+        received.push(n);
+      },
       error: () => this.observers.delete(name),
       complete: () => this.observers.delete(name),
     });
-    if (!subscription.closed) this.observers.set(name, subscription);
+    if (!subscription.closed) this.observers.set(name, { subscription, from: this.lastPayload, received });
   }
 
   unsubscribe(name: string): void {
-    this.observers.get(name)?.unsubscribe();
+    this.observers.get(name)?.subscription.unsubscribe();
     this.observers.delete(name);
+  }
+
+  /** The server publishes `count` messages on `stream`. */
+  publish(stream: string, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const n = ++this.lastPayload;
+      this.publications.push({ n, stream, owed: this.network.publish(stream, { n }) });
+    }
   }
 
   request(method: string): void {
@@ -216,6 +245,13 @@ export class MachineHarness {
     const observed = [...this.observers.keys()].sort();
     const onServer = [...held].sort();
     if (observed.join(',') !== onServer.join(',')) this.extraViolations.push(`authorized and quiet, but the server holds [${onServer.join(', ')}] while [${observed.join(', ')}] are observed`);
+    // Every message the client's session held when it was published arrived, unless a gap was signalled after it.
+    for (const [stream, observer] of this.observers) {
+      const gap = this.gapAt.get(stream) ?? 0;
+      const got = new Set(observer.received);
+      const missing = this.publications.filter((publication) => publication.stream === stream && publication.owed && publication.n > observer.from && publication.n > gap && !got.has(publication.n));
+      if (missing.length > 0) this.extraViolations.push(`authorized and quiet, but ${stream} misses ${missing.map((publication) => publication.n).join(', ')} (no gap signalled)`);
+    }
   }
 
   /** Closes the session, then checks that it ended cleanly and left nothing behind. */
@@ -233,7 +269,7 @@ export class MachineHarness {
 
   /** Leaves nothing behind even after a failed run. */
   dispose(): void {
-    for (const subscription of this.observers.values()) subscription.unsubscribe();
+    for (const observer of this.observers.values()) observer.subscription.unsubscribe();
     this.observers.clear();
     if (!this.machineClosed) this.session.actor.stop();
     vi.clearAllTimers();

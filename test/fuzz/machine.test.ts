@@ -27,7 +27,7 @@ async function runMachineScenario(config: MachineFuzzConfig, commands: Iterable<
   }
 }
 
-const DEFAULT_RUNS = 300;
+const DEFAULT_RUNS = 500;
 
 describe('session machine under arbitrary faults (fake network, fake clock)', () => {
   it(

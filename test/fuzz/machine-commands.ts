@@ -165,14 +165,21 @@ class Unsubscribe extends MachineCommand {
 }
 
 class Request extends MachineCommand {
-  constructor(readonly method: string) {
+  constructor(
+    readonly method: string,
+    readonly idempotent: boolean,
+  ) {
     super();
   }
+  // A request after close() must fail at once: that is checked too.
+  override check(): boolean {
+    return true;
+  }
   act(_model: MachineModel, harness: MachineHarness): void {
-    harness.request(this.method);
+    harness.request(this.method, this.idempotent);
   }
   toString(): string {
-    return `request ${this.method}`;
+    return `request ${this.method}${this.idempotent ? ' (idempotent)' : ''}`;
   }
 }
 
@@ -248,7 +255,7 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     ...[1, 2].map(() => fc.constantFrom(...STREAMS).map((name) => new Subscribe(name))),
     fc.constantFrom(...STREAMS).map((name) => new Unsubscribe(name)),
     ...[1, 2].map(() => fc.tuple(fc.constantFrom(...STREAMS), fc.integer({ min: 1, max: 4 })).map(([name, count]) => new Publish(name, count))),
-    ...[1, 2].map(() => fc.constantFrom('ECHO', UNANSWERED_METHOD, 'NO_SUCH_METHOD').map((method) => new Request(method))),
+    ...[1, 2].map(() => fc.tuple(fc.constantFrom('ECHO', UNANSWERED_METHOD, 'NO_SUCH_METHOD'), fc.boolean()).map(([method, idempotent]) => new Request(method, idempotent))),
     ...[1, 2, 3].map(() => fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 40_000 })).map((ms) => new Advance(ms))),
     garbageFrame.map((frame) => new Garbage(frame)),
   ],

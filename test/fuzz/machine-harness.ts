@@ -96,7 +96,10 @@ export class MachineHarness {
       lazy: false,
     });
     this.session.actor.on('ready', ({ resumed }) => this.oracle.ready(resumed));
-    this.session.actor.on('closed', ({ reason }) => this.oracle.sessionClosed(`${reason.code} ${reason.reason}`));
+    this.session.actor.on('closed', ({ reason }) => {
+      this.oracle.sessionClosed(`${reason.code} ${reason.reason}`);
+      if (!reason.clientRequested && !(reason.error instanceof WirestateError)) this.extraViolations.push(`the session ended (${reason.code}) without a typed error`);
+    });
     this.session.errors$.subscribe((error) => this.errors.push(error));
     this.session.gaps$.subscribe((names) => {
       for (const name of names) this.gapAt.set(name, this.lastPayload);
@@ -166,12 +169,18 @@ export class MachineHarness {
     }
   }
 
-  request(method: string): void {
-    if (this.oracle.closing || this.machineClosed) return;
-    const tracked: TrackedRequest = { method, sentAt: Date.now(), timeoutMs: this.config.requestTimeoutMs, outcome: 'pending' };
+  /** Sends a request; after close() it must fail at once. ECHO must answer with its own params. */
+  request(method: string, idempotent: boolean): void {
+    const afterClose = this.oracle.closing || this.machineClosed;
+    const tracked: TrackedRequest = { method, sentAt: Date.now(), timeoutMs: afterClose ? 0 : this.config.requestTimeoutMs, outcome: 'pending' };
     this.requests.push(tracked);
-    this.session.request(method, { n: this.requests.length }).then(
-      () => (tracked.outcome = 'result'),
+    const params = { n: this.requests.length };
+    this.session.request(method, params, { idempotent }).then(
+      (result) => {
+        tracked.outcome = 'result';
+        if (afterClose) this.extraViolations.push(`request ${method} sent after close() was answered`);
+        if (method === 'ECHO' && (result as { n?: number } | null)?.n !== params.n) this.extraViolations.push(`ECHO ${params.n} answered ${JSON.stringify(result)}`);
+      },
       (error: unknown) => {
         tracked.outcome = 'error';
         if (!(error instanceof WirestateError)) this.extraViolations.push(`request ${method} rejected with an untyped error: ${String(error)}`);
@@ -223,7 +232,8 @@ export class MachineHarness {
       if (attempt !== this.oracle.attempt) this.extraViolations.push(`the session counts ${attempt} reconnect attempts, the model ${this.oracle.attempt}`);
     }
     for (const request of this.requests) {
-      if (request.outcome === 'pending' && now - request.sentAt > request.timeoutMs) {
+      // A request made after close() has no timeout: it must have failed within its step.
+      if (request.outcome === 'pending' && (request.timeoutMs === 0 || now - request.sentAt > request.timeoutMs)) {
         this.extraViolations.push(`request ${request.method} sent at t=${request.sentAt} still pending at t=${now} (timeout ${request.timeoutMs} ms)`);
       }
     }
@@ -265,6 +275,7 @@ export class MachineHarness {
     if (!this.machineClosed) throw new Error('the session did not close after close()');
     const pending = this.requests.filter((request) => request.outcome === 'pending');
     if (pending.length > 0) throw new Error(`${pending.length} request(s) never settled: ${pending.map((request) => request.method).join(', ')}`);
+    if (this.observers.size > 0) throw new Error(`stream(s) ${[...this.observers.keys()].join(', ')} neither completed nor errored after close()`);
   }
 
   /** Leaves nothing behind even after a failed run. */

@@ -16,7 +16,8 @@ import { createTestServer, type TestServer } from '../../src/testing/index.js';
 /** One generated set-up of the real-server property. */
 export interface ServerFuzzConfig {
   readonly codecs: readonly CodecName[];
-  readonly licensed: boolean;
+  /** `license`: the server requires AUTHORIZE with a license; `token`: a bearer token at the handshake, from a provider. */
+  readonly auth: 'none' | 'license' | 'token';
   /** Streams observed from the start; the run begins once the server holds them. */
   readonly initialStreams: readonly string[];
 }
@@ -74,6 +75,8 @@ export class ServerHarness {
   private readonly endLicences: EndLicence[] = [];
   private nextPayload = 1;
   userClosed = false;
+  /** Whether 4001 may be answered by one retry with a fresh token instead of ending the session. */
+  readonly hasTokenProvider: boolean;
 
   private constructor(
     readonly server: TestServer,
@@ -81,7 +84,10 @@ export class ServerHarness {
     private readonly liveSockets: ReadonlySet<WebSocket>,
     private readonly unclosedSockets: ReadonlySet<WebSocket>,
     private readonly startedAt: number,
-  ) {}
+    config: ServerFuzzConfig,
+  ) {
+    this.hasTokenProvider = config.auth === 'token';
+  }
 
   static async start(config: ServerFuzzConfig): Promise<ServerHarness> {
     const server = await createTestServer({
@@ -89,7 +95,7 @@ export class ServerHarness {
       initTimeoutMs: 1_000,
       resumeWindowMs: 3_000,
       closeGraceMs: 50,
-      ...(config.licensed ? { auth: { licenses: ['fuzz'] } } : {}),
+      ...(config.auth === 'license' ? { auth: { licenses: ['fuzz'] } } : config.auth === 'token' ? { auth: { tokens: ['fuzz-token'] } } : {}),
     });
     // The sockets are made once the session runs, by which time the harness exists.
     const owner: { harness?: ServerHarness } = {};
@@ -122,12 +128,12 @@ export class ServerHarness {
     const session = createSession({
       balancer: server.balancerUrl,
       codecs: config.codecs,
-      ...(config.licensed ? { auth: { license: 'fuzz' } } : {}),
+      ...(config.auth === 'license' ? { auth: { license: 'fuzz' } } : config.auth === 'token' ? { auth: { token: () => 'fuzz-token' } } : {}),
       ...CLIENT_TIMINGS,
       WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
       lazy: false,
     });
-    const current = new ServerHarness(server, session, live, unclosed, Date.now());
+    const current = new ServerHarness(server, session, live, unclosed, Date.now(), config);
     owner.harness = current;
     session.gaps$.subscribe((names) => {
       for (const name of names) current.gapAt.set(name, current.nextPayload - 1);

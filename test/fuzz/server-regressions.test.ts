@@ -6,10 +6,10 @@ import { ServerHarness, until } from './server-harness.js';
  * server. Each was a bug, fixed in its own commit.
  */
 describe('real-server regressions', () => {
-  // Counterexample: {codecs: [msgpack]}, publish 1 on btcusdt@trade, half-open, publish 1 on btcusdt@trade, user close().
+  // Counterexample: {codecs: [msgpack], auth: none}, publish 1 on btcusdt@trade, half-open, publish 1 on btcusdt@trade, user close().
   // close() sent a close frame that the half-open server never answers, and ws kept the socket open for 30 s.
   it('close() on a half-open connection closes the client socket once the close grace has passed', async () => {
-    const harness = await ServerHarness.start({ codecs: ['msgpack'], licensed: false, initialStreams: [] });
+    const harness = await ServerHarness.start({ codecs: ['msgpack'], auth: 'none', initialStreams: [] });
     try {
       await harness.quiesce();
       harness.server.faults.goSilent();

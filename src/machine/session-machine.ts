@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, not, raise, sendTo, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
 import type { InitializeResult } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
@@ -140,7 +140,6 @@ export const sessionMachine = setup({
       const decision = decisionFor(context, event);
       return decision.kind === 'new-session' && decision.delay === 'none';
     },
-    refusedBeforeOpening: ({ context }) => !context.socketOpened,
     nextStepIsResume: ({ context }) => context.nextStep === 'resume',
     retriesExhausted: ({ context }) => context.attempt >= context.input.backoff.maxAttempts,
     balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
@@ -488,16 +487,11 @@ export const sessionMachine = setup({
         },
       },
       on: {
-        'SOCKET.CLOSED': [
-          // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back to
-          // the balancer; with the attempts spent, the policy below ends the session instead.
-          {
-            guard: and(['refusedBeforeOpening', not('retriesExhausted')]),
-            target: 'reconnecting',
-            actions: ['recordClose', 'forgetSession', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
-          },
-          ...reactToClose,
-        ],
+        // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back
+        // to the balancer. The close-code policy says so itself (a resume whose socket never opened
+        // becomes a new session), and so also ends the session when the attempts are spent or the
+        // user made the code fatal.
+        'SOCKET.CLOSED': reactToClose,
       },
     },
 

@@ -91,7 +91,8 @@ const reactToClose = [
   { guard: 'closeMeansNewSessionNow', target: '#session.connecting', actions: ['recordClose', 'useTokenRetry', 'countAttempt', 'forgetSession'] },
   {
     target: '#session.reconnecting',
-    actions: ['recordClose', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }, 'forgetSessionUnlessResuming'],
+    // useTokenRetry before scheduleRetry: both read the decision at the attempt count of the close.
+    actions: ['recordClose', 'useTokenRetry', { type: 'scheduleRetry', params: { nextStep: 'new-session' } }, 'forgetSessionUnlessResuming'],
   },
 ] as const;
 

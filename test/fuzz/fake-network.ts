@@ -29,7 +29,7 @@ export interface NetworkObserver {
 }
 
 /** What the fake balancer answers one call with. */
-export type BalancerAnswer = 200 | 404 | 403 | 429 | 500 | 503 | 'hang';
+export type BalancerAnswer = 200 | 404 | 403 | 429 | 500 | 503 | 'hang' | 'malformed';
 
 /** The INITIALIZE result the fake server sends. */
 export interface InitializeAnswer {
@@ -370,6 +370,11 @@ export class FakeNetwork {
         if (signal?.aborted) onAbort();
         else signal?.addEventListener('abort', onAbort, { once: true });
       });
+    }
+    if (answer === 'malformed') {
+      // PROTOCOL.md section 1: a 200 whose body is no valid answer is a bad response, which retrying will not fix.
+      this.observer.fetchFailed(answer, false);
+      return Promise.resolve({ status: 200, body: null, text: () => Promise.resolve('{"endpoint":') } as unknown as Response);
     }
     if (answer !== 200) this.observer.fetchFailed(answer, answer >= 500 || answer === 429);
     const body = answer === 200 ? JSON.stringify({ endpoint: FAKE_ENDPOINT, location: 'fuzz' }) : JSON.stringify({ error: 'fuzz' });

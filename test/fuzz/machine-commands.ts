@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { validateBackoffOptions } from '../../src/machine/backoff.js';
+import { CLOSE_REACTIONS } from '../../src/machine/close-policy.js';
 import type { CloseCodeOverrides } from '../../src/node.js';
 import { commandOptions } from './config.js';
 import { describeFrame, type MachineFuzzConfig, type MachineHarness } from './machine-harness.js';
@@ -89,7 +90,7 @@ class BalancerFault extends MachineCommand {
     harness.network.balancerAnswers.push(this.answer);
   }
   toString(): string {
-    return this.answer === 'hang' ? 'balancer hangs next' : `balancer answers ${this.answer} next`;
+    return this.answer === 'hang' ? 'balancer hangs next' : this.answer === 'malformed' ? 'balancer answers 200 with a broken body next' : `balancer answers ${this.answer} next`;
   }
 }
 
@@ -246,7 +247,7 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     fc.integer({ min: 1, max: 4 }).map((times) => new Refuse(times)),
     fc.constant(new StallConnect()),
     fc.constant(new RejectNextResume()),
-    fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403).map((answer) => new BalancerFault(answer)),
+    fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403, 'malformed').map((answer) => new BalancerFault(answer)),
     fc.constant(new DelayInitialize()),
     fc.constant(new DelayAuthorize()),
     // close() ends a run, so it shares its slot with waiting: about one run in three closes early.
@@ -275,7 +276,11 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
     multiplier: fc.constantFrom(1, 1.5, 2, 3),
     longDelayFactor: fc.constantFrom(1, 4, 8),
     maxAttempts: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity), fc.constant(Infinity)),
-    closeCodes: fc.constantFrom<CloseCodeOverrides>({}, { 1008: 'resume' }, { 4000: 'resume-after-backoff', 1002: 'new-session' }),
+    // Mostly the defaults; sometimes any reaction for any code, which the oracle's decideClose reads too.
+    closeCodes: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<CloseCodeOverrides>({}) },
+      { weight: 1, arbitrary: fc.dictionary(closeCode.map(String), fc.constantFrom(...CLOSE_REACTIONS), { maxKeys: 4 }) as fc.Arbitrary<CloseCodeOverrides> },
+    ),
     timeoutMs: fc.integer({ min: 500, max: 10_000 }),
     requestTimeoutMs: fc.integer({ min: 500, max: 10_000 }),
     heartbeatMs: fc.integer({ min: 200, max: 30_000 }),

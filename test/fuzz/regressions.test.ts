@@ -102,4 +102,45 @@ describe('machine regressions', () => {
       harness.dispose();
     }
   });
+
+  // Counterexample: closeCodes {1006: 'fatal'}; refuse the next 1 connection(s), server closes with 1000.
+  // A refused resume went back to the balancer on a path of its own, past the close-code policy.
+  it('a refused resume follows the close-code policy: a 1006 the user made fatal ends the session', async () => {
+    const harness = await started({ closeCodes: { 1006: 'fatal' }, backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    try {
+      harness.network.refusals = 1;
+      harness.serverClose(1000);
+      await harness.settle();
+      harness.check();
+      expect(harness.machineClosed).toBe(true);
+      expect(harness.network.sockets).toHaveLength(2);
+      await harness.finish();
+    } finally {
+      harness.dispose();
+    }
+  });
+
+  // Found while widening the close-code overrides: a 4001 during a reconnect (attempt > 0) was retried
+  // with a fresh token after a backoff without spending the one retry, so every later 4001 retried too.
+  it('the fresh-token retry after 4001 is spent even when it comes after a backoff', async () => {
+    const harness = await started({ auth: 'token-provider', backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    try {
+      harness.network.unansweredInitializes = 5;
+      harness.serverClose(1006);
+      await harness.advance(2);
+      harness.check();
+      harness.serverClose(4001);
+      await harness.advance(2);
+      harness.check();
+      expect(harness.network.sockets).toHaveLength(3);
+      harness.serverClose(4001);
+      await harness.advance(2);
+      harness.check();
+      expect(harness.machineClosed).toBe(true);
+      expect(harness.network.sockets).toHaveLength(3);
+      await harness.finish();
+    } finally {
+      harness.dispose();
+    }
+  });
 });

@@ -18,6 +18,7 @@ abstract class ServerCommand implements fc.AsyncCommand<ServerModel, ServerHarne
     harness.note(`> ${this.toString()}`);
     await this.act(model, harness);
     await pause(5);
+    harness.checkConnections();
     harness.assertClean();
   }
 

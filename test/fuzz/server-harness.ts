@@ -318,6 +318,16 @@ export class ServerHarness {
     if (!settledInTime) this.violate(`${this.requests.filter((request) => !request.settled).length} request(s) never settled`);
   }
 
+  /** At most one answering server connection per session (silenced and closing ones cannot answer any more). */
+  checkConnections(): void {
+    const perSession = new Map<string, number>();
+    for (const connection of this.server.connections()) {
+      if (connection.sessionId === undefined || connection.silent || connection.phase === 'closing') continue;
+      perSession.set(connection.sessionId, (perSession.get(connection.sessionId) ?? 0) + 1);
+    }
+    for (const [sessionId, count] of perSession) if (count > 1) this.violate(`${count} server connections for session ${sessionId}`);
+  }
+
   /** Throws the collected violations with the log of the run. */
   assertClean(): void {
     if (this.violations.length > 0) throw new Error(`${this.violations.join('\n')}\n--- log (last 60 lines) ---\n${this.log.slice(-60).join('\n')}`);

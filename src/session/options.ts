@@ -8,6 +8,7 @@ import { validateCloseCodeOverrides } from '../machine/close-policy.js';
 import type { PhaseTimeouts, ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
+import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 
 /**
@@ -70,7 +71,8 @@ export interface SessionOptions {
    */
   readonly closeCodes?: Readonly<Record<number, CloseReaction>>;
   /**
-   * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect.
+   * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect. `Infinity`
+   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days.
    * @default { balancerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
    */
   readonly timeouts?: Partial<PhaseTimeouts>;
@@ -84,6 +86,7 @@ export interface SessionOptions {
    * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
    * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
    * the server announces, else 30 s (so always 30 s with `plainStreams()`, whose servers announce none).
+   * Like the timeouts, clamped to 2^31-1 ms.
    */
   readonly heartbeatMs?: number;
   /**
@@ -177,6 +180,15 @@ function positiveNumber(name: string, value: unknown, fallback: number, allowZer
   return value;
 }
 
+/**
+ * A delay that ends up in `setTimeout`, which fires after 1 ms for anything above 2^31-1 ms
+ * (`Infinity` included): clamped to that (about 24.8 days), so a huge value or `Infinity` means
+ * "practically never" instead of "at once".
+ */
+function timerDelay(name: string, value: unknown, fallback: number, allowZero = false): number {
+  return Math.min(positiveNumber(name, value, fallback, allowZero), MAX_TIMER_DELAY_MS);
+}
+
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
@@ -268,17 +280,17 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...(options.reconnect ?? {}) }),
     closeCodes: validateCloseCodeOverrides(options.closeCodes ?? {}),
     timeouts: {
-      balancerMs: positiveNumber('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
-      connectMs: positiveNumber('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
-      initializeMs: positiveNumber('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
-      authorizeMs: positiveNumber('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
+      balancerMs: timerDelay('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
+      connectMs: timerDelay('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
+      initializeMs: timerDelay('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
+      authorizeMs: timerDelay('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
     },
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: positiveNumber('heartbeatMs', options.heartbeatMs, 0) }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),
     maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
     maxQueuedRequests: positiveNumber('maxQueuedRequests', options.maxQueuedRequests, 1000, true),
     maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
-    unsubscribeLingerMs: positiveNumber('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),
+    unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),
     lazy: options.lazy ?? true,
     protocol,
     clientName: options.clientName ?? 'wirestate/0.1.0',

@@ -202,6 +202,8 @@ export class FakeNetwork {
   unansweredInitializes = 0;
   /** AUTHORIZE requests still to leave unanswered (the authorize timeout ends them). */
   unansweredAuthorizes = 0;
+  /** AUTHORIZE requests still to reject: error 401, then close 4001 (PROTOCOL.md section 4). */
+  rejectedAuthorizes = 0;
   /** Resumes still to answer with a fresh session. */
   rejectedResumes = 0;
   /** Answers of the next balancer calls; 200 once they are used up. */
@@ -306,6 +308,12 @@ export class FakeNetwork {
         if (this.unansweredAuthorizes > 0) {
           this.unansweredAuthorizes--;
           socket.deafSince ??= Date.now();
+          return;
+        }
+        if (this.rejectedAuthorizes > 0) {
+          this.rejectedAuthorizes--;
+          socket.deliver(JSON.stringify({ id, error: { code: 401, message: 'unauthorized' } }));
+          queueMicrotask(() => queueMicrotask(() => socket.endFromServer(4001)));
           return;
         }
         session.authorized = true;

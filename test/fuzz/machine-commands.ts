@@ -95,11 +95,14 @@ class BalancerFault extends MachineCommand {
 }
 
 class DelayInitialize extends MachineCommand {
+  constructor(readonly times: number) {
+    super();
+  }
   act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.unansweredInitializes++;
+    harness.network.unansweredInitializes += this.times;
   }
   toString(): string {
-    return 'leave the next INITIALIZE unanswered';
+    return this.times === 1 ? 'leave the next INITIALIZE unanswered' : `leave the next ${this.times} INITIALIZEs unanswered`;
   }
 }
 
@@ -109,6 +112,15 @@ class DelayAuthorize extends MachineCommand {
   }
   toString(): string {
     return 'leave the next AUTHORIZE unanswered';
+  }
+}
+
+class RejectAuthorize extends MachineCommand {
+  act(_model: MachineModel, harness: MachineHarness): void {
+    harness.network.rejectedAuthorizes++;
+  }
+  toString(): string {
+    return 'reject the next AUTHORIZE (401, then close 4001)';
   }
 }
 
@@ -248,8 +260,10 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     fc.constant(new StallConnect()),
     fc.constant(new RejectNextResume()),
     fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403, 'malformed').map((answer) => new BalancerFault(answer)),
-    fc.constant(new DelayInitialize()),
+    // Several in a row keep the session from becoming ready, so that faults pile up within one reconnect streak.
+    fc.integer({ min: 1, max: 3 }).map((times) => new DelayInitialize(times)),
     fc.constant(new DelayAuthorize()),
+    fc.constant(new RejectAuthorize()),
     // close() ends a run, so it shares its slot with waiting: about one run in three closes early.
     fc.oneof({ weight: 1, arbitrary: fc.constant(new UserClose()) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((ms) => new Advance(ms)) }),
     // fc.commands picks each entry alike: the everyday commands come twice so that faults do not end most runs early.

@@ -102,6 +102,27 @@ class BalancerStatus extends ServerCommand {
   }
 }
 
+class BalancerMalformed extends ServerCommand {
+  act(_model: ServerModel, harness: ServerHarness): void {
+    harness.server.faults.balancerMalformed();
+    // A bad answer is fatal (PROTOCOL.md section 1) when the session next asks the balancer.
+    harness.allowEnd({ kind: 'balancer', status: 200 });
+  }
+  toString(): string {
+    return 'balancer answers 200 with a broken body next';
+  }
+}
+
+class DelayHandshake extends ServerCommand {
+  act(_model: ServerModel, harness: ServerHarness): void {
+    // Past the client's 500 ms connect timeout.
+    harness.server.faults.delayHandshake(650, 1);
+  }
+  toString(): string {
+    return 'hold the next handshake past the connect timeout';
+  }
+}
+
 class DelayInitialize extends ServerCommand {
   act(_model: ServerModel, harness: ServerHarness): void {
     // Past the client's 300 ms initialize timeout.
@@ -220,6 +241,8 @@ export const serverCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<ServerModel, 
     fc.constant(new RejectNextResume()),
     fc.constantFrom(503, 500, 429, 503, 404).map((status) => new BalancerStatus(status)),
     fc.constant(new DelayInitialize()),
+    fc.constant(new DelayHandshake()),
+    fc.constant(new BalancerMalformed()),
     fc.constant(new Restart()),
     ...[1, 2, 3].map(() => fc.tuple(fc.constantFrom(...STREAMS), fc.integer({ min: 1, max: 8 })).map(([stream, count]) => new Publish(stream, count))),
     ...[1, 2].map(() => fc.constantFrom(...STREAMS).map((stream) => new Subscribe(stream))),

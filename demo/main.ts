@@ -19,7 +19,11 @@ async function main(): Promise<number> {
   const interrupt = new AbortController();
   // The first Ctrl-C ends the run with its verdict; a second one leaves at once.
   const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(130);
+    if (interrupt.signal.aborted) {
+      // The live view hides the cursor; leaving at once must give it back.
+      if (process.stdout.isTTY) process.stdout.write('\x1b[?25h\n');
+      process.exit(130);
+    }
     interrupt.abort();
   };
   process.on('SIGINT', onSignal);

@@ -50,11 +50,19 @@ function waitForEnd(durationMs: number, signal: AbortSignal): Promise<void> {
  * @returns the process exit code: 0 when nothing was lost where nothing should be, else 1
  */
 export async function runDemo(options: DemoOptions, output: Output, interrupt: AbortSignal): Promise<number> {
-  const live = options.view === 'live' || (options.view === 'auto' && output.isTTY === true);
-  const style = createStyle(live && process.env['NO_COLOR'] === undefined);
   const local = options.balancer === undefined && options.endpoint === undefined
     ? await startLocalServer({ streams: options.streams, ratePerSecond: options.ratePerSecond })
     : undefined;
+  try {
+    return await observe(options, output, interrupt, local);
+  } finally {
+    await local?.close();
+  }
+}
+
+async function observe(options: DemoOptions, output: Output, interrupt: AbortSignal, local: LocalServer | undefined): Promise<number> {
+  const live = options.view === 'live' || (options.view === 'auto' && output.isTTY === true);
+  const style = createStyle(live && process.env['NO_COLOR'] === undefined);
   const startedAt = performance.now();
   const timeline = new Timeline(startedAt);
   const stats = new Map(options.streams.map((name) => [name, new StreamStats(name)]));
@@ -153,21 +161,24 @@ export async function runDemo(options: DemoOptions, output: Output, interrupt: A
     }
   };
   const ticker = setInterval(tick, TICK_MS);
-
-  await waitForEnd(options.durationMs, stop.signal);
-  stop.abort();
-  interrupt.removeEventListener('abort', onInterrupt);
-  await script;
-  clearInterval(ticker);
-  tick();
-  stopping = true;
-  for (const subscription of subscriptions) subscription.unsubscribe();
-  await session.close();
-  await local?.close();
+  try {
+    await waitForEnd(options.durationMs, stop.signal);
+    stop.abort();
+    await script;
+    clearInterval(ticker);
+    tick();
+  } finally {
+    stop.abort();
+    interrupt.removeEventListener('abort', onInterrupt);
+    clearInterval(ticker);
+    stopping = true;
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await session.close();
+    screen?.finish();
+  }
 
   const finalModel = model();
   const verdict = judge({ totals: finalModel.totals, failedChecks: timeline.failed, fatalError });
-  screen?.finish();
   if (screen === undefined) {
     for (const event of timeline.takeUnprinted()) output.write(`${eventLine(event.atMs, event.text)}\n`);
     // The last periodic line may be only a moment old; a copy of it would say nothing new.

@@ -1,0 +1,123 @@
+/**
+ * The benchmark's server: the reference test server in a process of its own (so it does not share
+ * the client's event loop), driven by JSON-line commands on stdin, answering one JSON line each on
+ * stdout. Like `src/testing/cli.ts`, with the commands a benchmark needs: bursts over many streams
+ * with realistic payloads, waiting for a subscription count, resetting between runs, counting packets.
+ *
+ * Run: `node --import tsx bench/server-process.ts`. Ends when stdin ends.
+ */
+import { createInterface } from 'node:readline';
+import { createTestServer, startMarketSimulator, type MarketSimulator } from '../src/testing/index.js';
+import { benchStreamNames, payloadPool, POOL_SIZE, type PayloadSize } from './payloads.js';
+
+const pools: Record<PayloadSize, unknown[]> = { small: payloadPool('small'), large: payloadPool('large') };
+
+async function main(): Promise<void> {
+  const server = await createTestServer({
+    // A paused client lets a whole burst pile up in the server's output: no slow-consumer limit.
+    maxBufferedBytes: 0,
+    heartbeatMs: 60_000,
+    idleTimeoutMs: 0,
+    maxLifetimeMs: 0,
+    replayBufferSize: 200_000,
+    resumeWindowMs: 60_000,
+    closeGraceMs: 50,
+    maxRecordedPackets: 20_000,
+    methods: { NOOP: () => null },
+  });
+  let simulator: MarketSimulator | undefined;
+  const write = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+  const commands: Record<string, (command: Record<string, unknown>) => Promise<unknown> | unknown> = {
+    /** Publishes `count` messages round robin over `streams` names (`prefix.0` …), payloads of `size`. */
+    burst(command) {
+      const names = benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench');
+      const pool = pools[(command['size'] as PayloadSize | undefined) ?? 'small'];
+      const count = command['count'] as number;
+      const started = performance.now();
+      let deliveries = 0;
+      for (let index = 0; index < count; index++) {
+        deliveries += server.publish(names[index % names.length] as string, pool[index % POOL_SIZE]);
+      }
+      return { deliveries, publishMs: performance.now() - started };
+    },
+    /** Resolves once a connected session holds at least `count` subscriptions. */
+    async waitSubscribed(command) {
+      const count = command['count'] as number;
+      const deadline = Date.now() + ((command['timeoutMs'] as number | undefined) ?? 30_000);
+      for (;;) {
+        const session = server.sessions().find((info) => info.connected && info.subscriptions.length >= count);
+        if (session !== undefined) return { sessionId: session.sessionId, at: performance.timeOrigin + performance.now() };
+        if (Date.now() > deadline) throw new Error(`no session reached ${count} subscriptions`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    /** Forgets every session and closes every connection (1012), and forgets recorded packets. */
+    async reset() {
+      simulator?.stop();
+      simulator = undefined;
+      server.faults.restore();
+      await server.faults.restart();
+      server.clearRecords();
+      return {};
+    },
+    /** Publishes market data to `streams` names at `ratePerSecond`, only to subscribed ones. */
+    flow(command) {
+      simulator?.stop();
+      simulator = startMarketSimulator(server, {
+        streams: benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench'),
+        ratePerSecond: command['ratePerSecond'] as number,
+        tickMs: 5,
+      });
+      return {};
+    },
+    stopFlow() {
+      simulator?.stop();
+      simulator = undefined;
+      return {};
+    },
+    /** Cuts every connection without a close frame; `rejectResume` makes the resume fail. */
+    drop(command) {
+      if (command['rejectResume'] === true) server.faults.rejectNextResume();
+      server.clearRecords();
+      const at = performance.timeOrigin + performance.now();
+      server.faults.dropConnection();
+      return { at };
+    },
+    /** How many packets of `method` were received since the last reset or drop. */
+    countPackets(command) {
+      return { count: server.packets((packet) => packet.method === command['method']).length };
+    },
+    stats() {
+      return { stats: server.stats() };
+    },
+  };
+
+  write({ balancerUrl: server.balancerUrl, endpointUrl: server.endpointUrl, pid: process.pid });
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() === '') return;
+    const command = JSON.parse(line) as Record<string, unknown>;
+    const handler = commands[command['command'] as string];
+    const id = command['id'];
+    if (handler === undefined) {
+      write({ id, ok: false, error: `unknown command ${String(command['command'])}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(command))
+      .then(
+        (reply) => write({ id, ok: true, ...(reply as object) }),
+        (error: unknown) => write({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+  });
+  lines.on('close', () => {
+    simulator?.stop();
+    void server.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,45 @@
+/** Small statistics and formatting helpers of the benchmark. */
+
+/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** The `p`-th percentile (nearest rank, 0 < p <= 100); NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  if (p === 50 && sorted.length % 2 === 0) return ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `1234567` → `1,234,567`. */
+export function formatInteger(value: number): string {
+  return Number.isFinite(value) ? integer.format(value) : '–';
+}
+
+/** A ratio as `0.93x`. */
+export function formatRatio(value: number): string {
+  return Number.isFinite(value) ? `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)}x` : '–';
+}
+
+/** Bytes as `812 B`, `3.4 KiB`, `12.1 MiB`. */
+export function formatBytes(bytes: number): string {
+  const sign = bytes < 0 ? '-' : '';
+  const size = Math.abs(bytes);
+  if (size < 1024) return `${sign}${size.toFixed(0)} B`;
+  if (size < 1024 * 1024) return `${sign}${(size / 1024).toFixed(1)} KiB`;
+  return `${sign}${(size / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Resolves with `promise`, or rejects after `ms` with `what` in the message. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

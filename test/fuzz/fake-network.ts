@@ -88,6 +88,8 @@ export class FakeSocket implements WebSocketLike {
   silent = false;
   /** Since when the server has stopped answering this connection (half-open, stalled, INITIALIZE ignored). */
   deafSince: number | undefined;
+  /** Whether the client was already authorized when the server stopped answering: then only the liveness check can notice. */
+  deafWhileReady = false;
   /** Since when the client has been waiting for the server's answer to its close frame. */
   closingSince: number | undefined;
   /** The resume id the client offered in the URL, if any. */
@@ -142,7 +144,8 @@ export class FakeSocket implements WebSocketLike {
   }
 
   /** The server goes half-open on this connection. */
-  goSilent(): void {
+  goSilent(ready = false): void {
+    if (this.deafSince === undefined) this.deafWhileReady = ready;
     this.silent = true;
     this.deafSince ??= Date.now();
   }

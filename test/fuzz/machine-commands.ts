@@ -45,7 +45,7 @@ class ServerClose extends MachineCommand {
 
 class HalfOpen extends MachineCommand {
   act(_model: MachineModel, harness: MachineHarness): void {
-    harness.openSocket()?.goSilent();
+    harness.openSocket()?.goSilent(harness.state === 'authorized');
   }
   toString(): string {
     return 'half-open';

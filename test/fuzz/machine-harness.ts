@@ -221,8 +221,9 @@ export class MachineHarness {
     }
     // A connection the server stopped answering is noticed: by a phase timeout, or by the liveness
     // check within about two heartbeats.
-    const deafBoundMs = this.config.timeoutMs + 3 * this.config.heartbeatMs + 1;
+    // Authorized, it is the liveness check: a ping after a heartbeat of quiet, dropped after another (+1 ms per timer).
     for (const socket of live) {
+      const deafBoundMs = socket.deafWhileReady ? 2 * this.config.heartbeatMs + 2 : this.config.timeoutMs + 3 * this.config.heartbeatMs + 1;
       if (socket.deafSince !== undefined && now - socket.deafSince > deafBoundMs) {
         this.extraViolations.push(`socket #${socket.index} has had no answer since t=${socket.deafSince} and is still open at t=${now} (bound ${deafBoundMs} ms)`);
       }

@@ -1,6 +1,7 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
-import { SessionClosedError, type WirestateError } from './errors.js';
+import { SessionClosedError, WirestateError } from './errors.js';
+import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, InboundSink, SessionStateName } from './machine/types.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
@@ -178,15 +179,20 @@ export function createSession(options: SessionOptions): Session {
       registry.connectionLost();
     });
   });
-  sessionActor.on('error', ({ error }) => errors$.next(error));
-  sessionActor.on('closed', ({ reason }) => {
+  let ended = false;
+  function endSession(reason: ClosedReason): void {
+    if (ended) return;
+    ended = true;
     const error = reason.error;
     correlator.closeAll(new SessionClosedError(error ? `The session closed: ${error.message}` : undefined, error ? { cause: error } : undefined));
     registry.close(error);
     events$.complete();
     errors$.complete();
     resolveClosed(reason);
-  });
+  }
+
+  sessionActor.on('error', ({ error }) => errors$.next(error));
+  sessionActor.on('closed', ({ reason }) => endSession(reason));
   sessionActor.subscribe({
     next(snapshot) {
       const next = toSessionSnapshot(topLevel(snapshot.value), snapshot.context);
@@ -196,8 +202,21 @@ export function createSession(options: SessionOptions): Session {
         state$.complete();
       }
     },
-    error(error) {
-      errors$.next(error as WirestateError);
+    error(thrown) {
+      // An action threw: XState stopped the actor, which emits nothing more (no 'closed') and leaves
+      // its children running. End the session here as a fatal close would, or close(), requests
+      // and streams would wait for ever and the socket would stay open.
+      const error =
+        thrown instanceof WirestateError ? thrown : new WirestateError('connection', `The session failed: ${String(thrown)}`, { cause: thrown });
+      sessionActor.getSnapshot().children.socket?.send({ type: 'RELEASE', code: RELEASE_BY_DROPPING });
+      errors$.next(error);
+      const reason: ClosedReason = { code: 1006, reason: error.message, clientRequested: false, error };
+      endSession(reason);
+      if (finalSnapshot === undefined) {
+        finalSnapshot = { ...state$.getValue(), value: 'closed', closedReason: reason };
+        state$.next(finalSnapshot);
+        state$.complete();
+      }
     },
   });
   sessionActor.start();

@@ -166,11 +166,12 @@ export const sessionMachine = setup({
       enqueue.assign({ releaseCode: RELEASE_BY_DROPPING });
     }),
     openFreshSocket: enqueueActions(({ enqueue, context }) => {
-      enqueue.assign({ socketOpened: false });
+      // lastError: a rejected authorize of an earlier connection says nothing about how this one ends.
+      enqueue.assign({ socketOpened: false, lastError: undefined });
       enqueue.spawnChild('socket', { id: 'socket', input: socketInput(context, false) });
     }),
     openResumeSocket: enqueueActions(({ enqueue, context }) => {
-      enqueue.assign({ socketOpened: false });
+      enqueue.assign({ socketOpened: false, lastError: undefined });
       enqueue.spawnChild('socket', { id: 'socket', input: socketInput(context, true) });
     }),
     recordOpen: assign(({ context, event }) => {
@@ -461,7 +462,13 @@ export const sessionMachine = setup({
             onError: [
               { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
               { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
-              { target: '#session.reconnecting', actions: { type: 'scheduleRetry', params: { nextStep: 'resume' } } },
+              {
+                target: '#session.reconnecting',
+                actions: [
+                  { type: 'reportError', params: ({ event }) => ({ error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String(event.error)}`, { cause: event.error }) }) },
+                  { type: 'scheduleRetry', params: { nextStep: 'resume' } },
+                ],
+              },
             ],
           },
         },

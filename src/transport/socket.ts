@@ -1,4 +1,5 @@
 import type { Frame } from '../codecs/codec.js';
+import { WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
 import { describeData, toFrame } from './incoming-frame.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
@@ -119,8 +120,11 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
     if (phase !== 'open' && phase !== 'closing') return;
     const frame = toFrame(data);
     if (frame === undefined) {
+      // A WirestateError, unlike the errors that precede a close: the connection goes on, so this
+      // report is the only trace of the lost message.
       reportError(
-        new Error(
+        new WirestateError(
+          'decode',
           `Dropped a binary message from ${shownUrl} that arrived as ${describeData(data)}: the WebSocket implementation ` +
             "ignored binaryType 'arraybuffer'. Pass a WebSocket constructor that supports it (option `WebSocket`).",
         ),

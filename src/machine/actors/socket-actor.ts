@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { createCodec } from '../../codecs/index.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { OversizeMessageError, ProtocolViolationError } from '../../errors.js';
+import { OversizeMessageError, ProtocolViolationError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
@@ -115,8 +115,10 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         finished = true;
         sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
       },
-      onError() {
-        // Every error is followed by a close, which is what the machine reacts to.
+      onError(error) {
+        // A socket error is followed by a close, which is what the machine reacts to. The transport's
+        // own WirestateErrors (a message it could not read) leave the connection open: report them.
+        if (!finished && error instanceof WirestateError) inbound.onError(error);
       },
     },
   );

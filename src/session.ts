@@ -134,6 +134,8 @@ export function createSession(options: SessionOptions): Session {
     onError: (error) => errors$.next(error),
   };
 
+  // Sockets not yet fully gone: close() waits for them so that nothing is left when it resolves.
+  const socketsOpen = new Set<Promise<void>>();
   const sessionActor: SessionActor = createActor(sessionMachine, {
     input: {
       protocol: resolved.protocol,
@@ -155,6 +157,10 @@ export function createSession(options: SessionOptions): Session {
       nextId,
       inbound,
       getLastSeq: () => registry.lastSeq,
+      onSocketGone: (gone) => {
+        socketsOpen.add(gone);
+        void gone.then(() => socketsOpen.delete(gone));
+      },
     },
     ...(resolved.inspect === undefined ? {} : { inspect: resolved.inspect }),
   });
@@ -255,6 +261,8 @@ export function createSession(options: SessionOptions): Session {
     async close() {
       if (sessionActor.getSnapshot().status === 'active') sessionActor.send({ type: 'CLOSE' });
       await closed;
+      // The close handshake of the last socket finishes (or its grace runs out) before close() resolves.
+      await Promise.all(socketsOpen);
     },
     closed,
     actor: sessionActor,

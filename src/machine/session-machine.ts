@@ -36,6 +36,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     maxMessageBytes: input.maxMessageBytes,
     now: input.now,
     nextId: input.nextId,
+    ...(input.onSocketGone === undefined ? {} : { onSocketGone: input.onSocketGone }),
   };
 }
 

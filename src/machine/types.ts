@@ -73,6 +73,8 @@ export interface SessionMachineInput {
   readonly now: () => number;
   readonly nextId: () => number;
   readonly inbound: InboundSink;
+  /** Told of each socket's end (see the socket actor), so the session's `close()` can wait for it. */
+  readonly onSocketGone?: (gone: Promise<void>) => void;
   /** The `seq` of the last stream message delivered, for resume. */
   readonly getLastSeq: () => number | undefined;
 }

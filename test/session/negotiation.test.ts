@@ -5,8 +5,9 @@ import { openSession, startServer } from '../helpers/session-harness.js';
 
 /** A lenient WebSocket that reports a subprotocol nobody offered, as some non-conforming implementations do. */
 class LenientWebSocket extends WebSocket {
-  override get protocol(): string {
-    return 'yaml.v1';
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    Object.defineProperty(this, 'protocol', { get: () => 'yaml.v1' });
   }
 }
 

@@ -30,6 +30,8 @@ export interface SocketActorInput {
   readonly maxMessageBytes: number;
   readonly now: () => number;
   readonly nextId: () => number;
+  /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
+  readonly onSocketGone?: (gone: Promise<void>) => void;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface SocketActorInput {
  */
 export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketEvent>(({ input, sendBack, receive }) => {
   const { protocol, inbound, now } = input;
+  let markGone!: () => void;
+  input.onSocketGone?.(new Promise<void>((resolve) => (markGone = resolve)));
   const lifecycleRequests = new Map<number, LifecycleStep>();
   let codec: Codec | undefined;
   let lastFrameAt = now();
@@ -111,6 +115,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       },
       onClose(info) {
         clearCloseGrace();
+        markGone();
         if (finished) return;
         finished = true;
         sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
@@ -200,9 +205,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       closeGrace = setTimeout(() => {
         closeGrace = undefined;
         connection.terminate();
+        markGone();
       }, CLOSE_HANDSHAKE_GRACE_MS);
     } else {
       connection.terminate();
+      markGone();
     }
   }
 

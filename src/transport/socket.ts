@@ -201,7 +201,8 @@ function preferredBinaryType(socket: WebSocketLike): string {
 function listenForMessagesDirectly(socket: WebSocketLike, deliver: (data: unknown) => void): (() => void) | undefined {
   const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
   if (typeof emitter.on !== 'function') return undefined;
-  const onMessage = (data: unknown, isBinary: unknown) => deliver(isBinary === false && ArrayBuffer.isView(data) ? String(data) : data);
+  // toString() rather than String(): String() on an object takes V8's slow generic conversion.
+  const onMessage = (data: unknown, isBinary: unknown) => deliver(isBinary === false && ArrayBuffer.isView(data) ? (data as { toString(): string }).toString() : data);
   emitter.on.call(socket, 'message', onMessage);
   return () => {
     const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;

@@ -7,6 +7,7 @@ import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
 import { DEFAULT_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
+import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
 const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
 
@@ -210,7 +211,8 @@ export const sessionMachine = setup({
       return {
         sessionId: result.sessionId ?? context.sessionId,
         resumeId: result.resumeId ?? context.resumeId,
-        heartbeatMs: context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+        // A server's heartbeat beyond what a timer can hold would fire at once (setTimeout's 32-bit limit).
+        heartbeatMs: Math.min(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MAX_TIMER_DELAY_MS),
         resumed: result.resumed,
       };
     }),

@@ -189,6 +189,14 @@ function timerDelay(name: string, value: unknown, fallback: number, allowZero = 
   return Math.min(positiveNumber(name, value, fallback, allowZero), MAX_TIMER_DELAY_MS);
 }
 
+function wholeNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new OptionsError(`\`${name}\` must be a whole number of 1 or more; got ${String(value)}.`);
+  }
+  return value;
+}
+
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
@@ -288,7 +296,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),
     maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
-    maxQueuedRequests: positiveNumber('maxQueuedRequests', options.maxQueuedRequests, 1000, true),
+    maxQueuedRequests: wholeNumber('maxQueuedRequests', options.maxQueuedRequests, 1000),
     maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
     unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),
     lazy: options.lazy ?? true,

@@ -47,6 +47,10 @@ export interface Session {
    * last one leaving one unsubscribe; observers of the same name share one server subscription.
    * Completes when the session closes cleanly, errors with the reason when it ends fatally, and
    * errors with a SubscribeError when the server rejects the name.
+   *
+   * An observer that throws does not stop delivery to the others: RxJS reports the error
+   * asynchronously through `config.onUnhandledError` (from `rxjs`), which by default rethrows it
+   * as an uncaught exception; set it to log instead if your observers may throw.
    */
   stream<T = unknown>(name: string): Observable<T>;
   /**

@@ -1,0 +1,72 @@
+/**
+ * The client's own cost per stream message, without sockets or a server: the same JSON frames
+ * (as ws hands them over: Buffers) go through the baseline's handler (toString, JSON.parse, Map
+ * dispatch) and through a real session whose WebSocket is a stand-in EventEmitter, so the
+ * difference is wirestate's overhead alone, free of the network's noise. For profiling:
+ *
+ *   node --import tsx bench/pipeline.ts
+ *   node --cpu-prof --import tsx bench/pipeline.ts
+ */
+import { EventEmitter } from 'node:events';
+import { createSession, type WebSocketConstructor } from '../src/node.js';
+import { payloadPool } from './payloads.js';
+
+const N = 300_000;
+const pool = payloadPool('small');
+const bufs: Buffer[] = [];
+for (let i = 0; i < N; i++) bufs.push(Buffer.from(JSON.stringify({ stream: `bench.${i % 100}`, data: pool[i % 64], seq: i + 1 })));
+
+const created: StandInWebSocket[] = [];
+
+/** Just enough of ws: opens at once, answers every request with a result, emits what it is told to. */
+class StandInWebSocket extends EventEmitter {
+  binaryType = 'arraybuffer';
+  protocol = 'json.v1';
+  readyState = 0;
+  bufferedAmount = 0;
+  onopen: ((e: unknown) => void) | null = null;
+  onmessage: ((e: unknown) => void) | null = null;
+  onclose: ((e: unknown) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+  constructor() {
+    super();
+    created.push(this);
+    setTimeout(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 1);
+  }
+  send(data: string): void {
+    const packet = JSON.parse(data) as { id: number; method: string };
+    const result = packet.method === 'INITIALIZE' ? { sessionId: 's', resumeId: 'r', resumed: false, heartbeatMs: 600000, authRequired: false } : null;
+    setImmediate(() => this.emit('message', Buffer.from(JSON.stringify({ id: packet.id, result })), false));
+  }
+  close(): void {}
+  terminate(): void {}
+}
+const session = createSession({ endpoint: 'ws://fake/ws', codecs: ['json'], WebSocket: StandInWebSocket as unknown as WebSocketConstructor });
+let count = 0;
+for (let i = 0; i < 100; i++) session.stream(`bench.${i}`).subscribe(() => count++);
+await new Promise((r) => setTimeout(r, 100));
+const ws = created[0] as StandInWebSocket;
+const map = new Map<string, (d: unknown) => void>();
+for (let i = 0; i < 100; i++) map.set(`bench.${i}`, () => count++);
+const baselineHandler = (data: Buffer) => {
+  const packet = JSON.parse(data.toString()) as { stream?: unknown; data?: unknown };
+  if (typeof packet.stream === 'string') map.get(packet.stream)?.(packet.data);
+};
+let seqBase = 0;
+for (let r = 0; r < 6; r++) {
+  let t = performance.now();
+  for (const b of bufs) baselineHandler(b);
+  const a = performance.now() - t;
+  // Fresh seqs each round so the registry does not drop them as duplicates.
+  const shifted = r === 0 ? bufs : bufs.map((b, i) => Buffer.from(JSON.stringify({ stream: `bench.${i % 100}`, data: pool[i % 64], seq: seqBase + i + 1 })));
+  t = performance.now();
+  for (const b of shifted) ws.emit('message', b, false);
+  const w = performance.now() - t;
+  seqBase += N;
+  console.log(`baseline ${((a * 1000) / N).toFixed(3)} µs, wirestate ${((w * 1000) / N).toFixed(3)} µs a message: overhead ${(((w - a) * 1000) / N).toFixed(3)} µs, ratio ${(a / w).toFixed(3)}`);
+}
+if (count !== 12 * N) throw new Error(`delivered ${count} messages, expected ${12 * N}`);
+await session.close();

@@ -43,7 +43,7 @@ function runDemo(args: readonly string[], limitMs = 15_000): Promise<DemoRun> {
 
 describe('npm run demo', () => {
   it('shows a resume without loss and a new session with gaps announced, then passes', async () => {
-    const run = await runDemo(['--duration', '6s']);
+    const run = await runDemo(['--duration', '6s'], 18_000);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = run.stdout;

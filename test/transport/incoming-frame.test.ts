@@ -14,14 +14,21 @@ describe('toFrame', () => {
     expect([...frame]).toEqual([1, 2, 3]);
   });
 
-  it('turns a Buffer slice into a plain Uint8Array over the same memory', () => {
+  it('hands a Buffer slice on as it is (no copy, no re-wrapping)', () => {
     const whole = Buffer.from([0, 1, 2, 3, 4]);
     const slice = whole.subarray(1, 4);
     const frame = toFrame(slice) as Uint8Array;
-    expect(Buffer.isBuffer(frame)).toBe(false);
-    expect(Object.getPrototypeOf(frame)).toBe(Uint8Array.prototype);
+    expect(frame).toBe(slice);
     expect(frame.buffer).toBe(whole.buffer);
     expect([...frame]).toEqual([1, 2, 3]);
+  });
+
+  it('views a typed array of another kind as plain bytes over the same memory', () => {
+    const words = new Uint16Array([0x0201]);
+    const frame = toFrame(words) as Uint8Array;
+    expect(Object.getPrototypeOf(frame)).toBe(Uint8Array.prototype);
+    expect(frame.buffer).toBe(words.buffer);
+    expect(frame.byteLength).toBe(2);
   });
 
   it('returns a plain Uint8Array as it is, and views a DataView', () => {

@@ -69,6 +69,18 @@ function handshakeCheck(context: SessionContext, resume: boolean) {
   };
 }
 
+/**
+ * The reaction to a failed endpoint or token provider: an OptionsError (it gave a bad value) or
+ * exhausted attempts end the session; anything else is reported and retried after a backoff.
+ */
+function onProviderError(nextStep: NextStep) {
+  return [
+    { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
+    { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
+    { target: '#session.reconnecting', actions: ['reportProviderError', { type: 'scheduleRetry', params: { nextStep } }] },
+  ] as const;
+}
+
 function forgetting(context: SessionContext): Partial<SessionContext> {
   return {
     resumeId: undefined,
@@ -237,6 +249,10 @@ export const sessionMachine = setup({
       error: new PhaseTimeoutError(params.phase, context.input.timeouts[`${params.phase}Ms`]),
     })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
+    reportProviderError: emit(({ event }) => ({
+      type: 'error' as const,
+      error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined }),
+    })),
     reportError: emit((_, params: { error: WirestateError }) => ({ type: 'error' as const, error: params.error })),
     scheduleRetry: assign(({ context, event }, params: { nextStep: NextStep }) => {
       const decision = event.type === 'SOCKET.CLOSED' ? decisionFor(context, event) : undefined;
@@ -347,17 +363,7 @@ export const sessionMachine = setup({
               target: 'opening',
               actions: assign(({ context, event }) => ({ endpoint: event.output.endpoint ?? context.endpoint, token: event.output.token })),
             },
-            onError: [
-              { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
-              { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
-              {
-                target: '#session.reconnecting',
-                actions: [
-                  { type: 'reportError', params: ({ event }) => ({ error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String(event.error)}`, { cause: event.error }) }) },
-                  { type: 'scheduleRetry', params: { nextStep: 'new-session' } },
-                ],
-              },
-            ],
+            onError: onProviderError('new-session'),
           },
         },
         opening: {
@@ -462,17 +468,7 @@ export const sessionMachine = setup({
               target: 'connecting',
               actions: assign(({ event }) => ({ token: event.output.token })),
             },
-            onError: [
-              { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
-              { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
-              {
-                target: '#session.reconnecting',
-                actions: [
-                  { type: 'reportError', params: ({ event }) => ({ error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String(event.error)}`, { cause: event.error }) }) },
-                  { type: 'scheduleRetry', params: { nextStep: 'resume' } },
-                ],
-              },
-            ],
+            onError: onProviderError('resume'),
           },
         },
         connecting: {

@@ -5,7 +5,7 @@ import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
-import type { PhaseTimeouts, ResolvedAuth, ValueOrProvider } from '../machine/types.js';
+import type { PhaseTimeouts, ResolvedAuth, SessionMachineInput, ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
@@ -139,30 +139,20 @@ export interface SessionOptions {
   readonly now?: () => number;
 }
 
-/** The options after validation and defaults. */
-export interface ResolvedOptions {
-  readonly balancerUrl?: ValueOrProvider<string>;
-  readonly endpoint?: ValueOrProvider<string>;
-  readonly codecs: readonly CodecName[];
-  readonly subprotocolNames: Readonly<Record<CodecName, string>>;
-  readonly auth: ResolvedAuth;
-  readonly backoff: BackoffOptions;
-  readonly closeCodes: Readonly<Record<number, CloseReaction>>;
-  readonly timeouts: PhaseTimeouts;
+/** The options the machine takes as they are (see {@link SessionMachineInput}). */
+type MachineOptionKeys =
+  | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
+  | 'heartbeatMs' | 'maxMessageBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now';
+
+/** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
+export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
   readonly requestTimeoutMs: number;
-  readonly heartbeatMs?: number;
-  readonly maxMessageBytes: number;
   readonly maxQueuedRequests: number;
   readonly maxStreamsPerPacket: number;
   readonly unsubscribeLingerMs: number;
   readonly lazy: boolean;
-  readonly protocol: Protocol;
-  readonly clientName: string;
   readonly WebSocket?: WebSocketConstructor;
-  readonly fetch?: typeof fetch;
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  readonly random: () => number;
-  readonly now: () => number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -6,17 +6,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveDashboard, type LiveDashboard } from '../../examples/live-dashboard/serve.js';
-
-/** The flags of TOOLCHAIN.md: Debian's Chromium, no sandbox (containers), nothing phoning home. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.js';
 
 let dashboard: LiveDashboard;
 let browser: Browser;
@@ -24,7 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   dashboard = await startLiveDashboard({ port: 0, ratePerSecond: 50 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   page = await browser.newPage();
 }, 30_000);
 

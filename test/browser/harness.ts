@@ -2,9 +2,11 @@
  * The browser suite's helpers: sessions on the browser's own WebSocket, closed after each test,
  * waits on their state, and a client of the control endpoint the global setup runs in Node.
  */
-import { filter, firstValueFrom, skip, timeout } from 'rxjs';
 import { afterEach, inject } from 'vitest';
-import { createSession, type Session, type SessionOptions, type SessionSnapshot, type SessionStateName, type WirestateError } from '../../src/index.js';
+import { createSession, type Session, type SessionOptions } from '../../src/index.js';
+import { recordSession, type RecordedSession } from '../helpers/session-waits.js';
+
+export { waitForNextState, waitForState, type RecordedSession } from '../helpers/session-waits.js';
 import type { BrowserServerName, BrowserServerUrls, ControlRequest } from './fixtures.js';
 
 const sessions: Session[] = [];
@@ -24,39 +26,11 @@ const FAST: Partial<SessionOptions> = {
   timeouts: { balancerMs: 2_000, connectMs: 2_000, initializeMs: 2_000, authorizeMs: 2_000 },
 };
 
-/** A session recording its snapshots and errors, closed after the test. */
-export type RecordedSession = Session & { readonly states: SessionSnapshot[]; readonly reportedErrors: WirestateError[] };
-
 /** Creates a session with the browser's WebSocket (no `WebSocket` option) and fast timings. */
 export function openSession(options: SessionOptions): RecordedSession {
   const session = createSession({ ...FAST, ...options } as SessionOptions);
   sessions.push(session);
-  const states: SessionSnapshot[] = [];
-  const reportedErrors: WirestateError[] = [];
-  session.state$.subscribe((state) => states.push(state));
-  session.errors$.subscribe((error) => reportedErrors.push(error));
-  return Object.assign(session, { states, reportedErrors });
-}
-
-/** Resolves with the first snapshot in `state` (the current one included); fails after `timeoutMs`. */
-export function waitForState(session: Session, state: SessionStateName, timeoutMs = 5_000): Promise<SessionSnapshot> {
-  return firstValueFrom(
-    session.state$.pipe(
-      filter((snapshot) => snapshot.value === state),
-      timeout({ first: timeoutMs, with: () => { throw new Error(`session did not reach '${state}' within ${timeoutMs} ms`); } }),
-    ),
-  );
-}
-
-/** Like {@link waitForState}, but only a state entered after the call counts. */
-export function waitForNextState(session: Session, state: SessionStateName, timeoutMs = 5_000): Promise<SessionSnapshot> {
-  return firstValueFrom(
-    session.state$.pipe(
-      skip(1),
-      filter((snapshot) => snapshot.value === state),
-      timeout({ first: timeoutMs, with: () => { throw new Error(`session did not enter '${state}' again within ${timeoutMs} ms`); } }),
-    ),
-  );
+  return recordSession(session);
 }
 
 /** Polls `check` until it resolves true, bounded by `timeoutMs`. */

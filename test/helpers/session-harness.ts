@@ -1,7 +1,9 @@
-import { firstValueFrom, filter, skip, timeout } from 'rxjs';
 import { afterEach } from 'vitest';
-import { createSession, type Session, type SessionOptions, type SessionSnapshot, type SessionStateName, type WirestateError } from '../../src/node.js';
+import { createSession, type SessionOptions } from '../../src/node.js';
 import { createTestServer, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
+import { recordSession, type RecordedSession } from './session-waits.js';
+
+export { waitForNextState, waitForState, type RecordedSession } from './session-waits.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -23,24 +25,10 @@ export const FAST: Partial<SessionOptions> = {
 };
 
 /** Creates a session closed after the test, with every error it reports recorded. */
-export function openSession(options: SessionOptions): Session & { readonly reportedErrors: WirestateError[]; readonly states: SessionSnapshot[] } {
+export function openSession(options: SessionOptions): RecordedSession {
   const session = createSession({ ...FAST, ...options } as SessionOptions);
-  const reportedErrors: WirestateError[] = [];
-  const states: SessionSnapshot[] = [];
-  session.errors$.subscribe((error) => reportedErrors.push(error));
-  session.state$.subscribe((state) => states.push(state));
   cleanups.push(() => session.close());
-  return Object.assign(session, { reportedErrors, states });
-}
-
-/** Resolves with the first snapshot in `state` (checked against the current one too), or fails after `timeoutMs`. */
-export function waitForState(session: Session, state: SessionStateName, timeoutMs = 5_000): Promise<SessionSnapshot> {
-  return firstValueFrom(
-    session.state$.pipe(
-      filter((snapshot) => snapshot.value === state),
-      timeout({ first: timeoutMs, with: () => { throw new Error(`session did not reach '${state}' within ${timeoutMs} ms`); } }),
-    ),
-  );
+  return recordSession(session);
 }
 
 /** Polls `check` until it returns true, bounded by `timeoutMs`. */
@@ -50,15 +38,4 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000, what =
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-/** Like {@link waitForState}, but ignores the snapshot current at the call: waits for the state to be entered anew. */
-export function waitForNextState(session: Session, state: SessionStateName, timeoutMs = 5_000): Promise<SessionSnapshot> {
-  return firstValueFrom(
-    session.state$.pipe(
-      skip(1),
-      filter((snapshot) => snapshot.value === state),
-      timeout({ first: timeoutMs, with: () => { throw new Error(`session did not enter '${state}' again within ${timeoutMs} ms`); } }),
-    ),
-  );
 }

@@ -13,6 +13,7 @@ import { deserialize, serialize } from 'bson';
 import { firstValueFrom, filter, type Subscription } from 'rxjs';
 import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
 import WebSocket from 'ws';
+import { codecFactory } from '../src/codecs/index.js';
 import { createSession, type Session, type WebSocketConstructor } from '../src/node.js';
 
 export type BenchCodec = 'json' | 'msgpack' | 'bson';
@@ -128,7 +129,7 @@ async function openBaseline(options: OpenOptions): Promise<BenchClient> {
 async function openWirestate(options: OpenOptions): Promise<BenchClient> {
   const session: Session = createSession({
     endpoint: options.endpointUrl,
-    codecs: [options.codec],
+    codecs: [codecFactory(options.codec)],
     WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
     ...options.sessionOptions,
   });

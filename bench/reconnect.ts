@@ -11,6 +11,7 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { filter, firstValueFrom, skip, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
+import { msgpack } from '../src/msgpack.js';
 import { createSession } from '../src/node.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
@@ -90,7 +91,7 @@ interface Scenario {
 
 /** wirestate: a session observing every stream, reconnecting at once (no backoff). */
 async function wirestateScenario(server: BenchServer, names: readonly string[], tracker: FlowTracker): Promise<Scenario> {
-  const session = createSession({ endpoint: server.endpointUrl, codecs: ['msgpack'], reconnect: { initialDelayMs: 0 } });
+  const session = createSession({ endpoint: server.endpointUrl, codecs: [msgpack()], reconnect: { initialDelayMs: 0 } });
   const subscriptions: Subscription[] = names.map((name, index) => session.stream(name).subscribe((data) => tracker.see(index, data)));
   await firstValueFrom(session.state$.pipe(filter((snapshot) => snapshot.value === 'authorized')));
   return {

@@ -4,6 +4,7 @@
  */
 import type { Subscription } from 'rxjs';
 import { createSession, type CodecName, type Session, type SessionOptions, type SessionSnapshot } from '../src/node.js';
+import { codecFactory } from '../src/codecs/index.js';
 import { ReplayCounter, runFaultScript } from './fault-script.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
 import type { DemoOptions } from './options.js';
@@ -20,7 +21,7 @@ const HISTORY_SECONDS = 120;
 const ALL_CODECS: readonly CodecName[] = ['msgpack', 'json', 'bson'];
 
 function sessionOptions(options: DemoOptions, local: LocalServer | undefined): SessionOptions {
-  const codecs = [options.codec, ...ALL_CODECS.filter((codec) => codec !== options.codec)];
+  const codecs = [options.codec, ...ALL_CODECS.filter((codec) => codec !== options.codec)].map(codecFactory);
   const auth = options.token !== undefined ? { token: options.token } : options.license !== undefined ? { license: options.license } : undefined;
   const where =
     local !== undefined ? { balancer: local.server.balancerUrl } : options.endpoint !== undefined ? { endpoint: options.endpoint } : { balancer: options.balancer as string };

@@ -17,7 +17,9 @@ export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions, typ
 export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions } from './protocol/reference/index.js';
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
-export { createCodec, CODEC_NAMES } from './codecs/index.js';
+export { CODEC_NAMES } from './codecs/codec-names.js';
+export { JsonCodec, json } from './codecs/json.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult } from './codecs/codec.js';
+export type { CodecFactory, CodecOption } from './codecs/factory.js';
 export type * from './protocol/types.js';
 export type { WebSocketLike, WebSocketConstructor, WebSocketEventSlot } from './transport/types.js';

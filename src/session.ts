@@ -146,6 +146,7 @@ export function createSession(options: SessionOptions): Session {
       balancerUrl: resolved.balancerUrl,
       endpoint: resolved.endpoint,
       codecs: resolved.codecs,
+      createCodec: resolved.createCodec,
       subprotocolNames: resolved.subprotocolNames,
       auth: resolved.auth,
       backoff: resolved.backoff,

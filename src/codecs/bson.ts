@@ -1,6 +1,7 @@
 import { deserialize, Long, serialize } from 'bson';
 import type { DeserializeOptions, Document, SerializeOptions } from 'bson';
 import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
 
 /** Element type byte of a BSON int64; a frame without this byte anywhere holds no int64. */
@@ -111,4 +112,21 @@ function longsToNumbers(root: Document): void {
       }
     }
   }
+}
+
+/**
+ * BSON for the `codecs` option (see {@link BsonCodec} for what survives a round trip). Import it
+ * from `wirestate/bson`: only apps that offer BSON load the `bson` package, which allocates a
+ * large serialization buffer when it is first imported.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'wirestate';
+ * import { bson } from 'wirestate/bson';
+ *
+ * const session = createSession({ endpoint: 'wss://stream.example.com/ws', codecs: [bson(), 'json'] });
+ * ```
+ */
+export function bson(): CodecFactory {
+  return { name: 'bson', create: () => new BsonCodec() };
 }

@@ -2,18 +2,20 @@
  * The codecs layer: one {@link Codec} per wire format, a factory by name, and subprotocol
  * negotiation.
  */
-import { BsonCodec } from './bson.js';
+import { BsonCodec, bson } from './bson.js';
 import type { Codec, CodecName } from './codec.js';
 import { CODEC_NAMES } from './codec-names.js';
-import { JsonCodec } from './json.js';
-import { MsgpackCodec } from './msgpack.js';
+import type { CodecFactory } from './factory.js';
+import { JsonCodec, json } from './json.js';
+import { MsgpackCodec, msgpack } from './msgpack.js';
 import { OptionsError } from '../errors.js';
 
 export type { Codec, CodecName, DecodeResult, Frame, FrameType } from './codec.js';
 export { CODEC_NAMES, isCodecName } from './codec-names.js';
-export { BsonCodec } from './bson.js';
-export { JsonCodec } from './json.js';
-export { MsgpackCodec } from './msgpack.js';
+export { BsonCodec, bson } from './bson.js';
+export { JsonCodec, json } from './json.js';
+export { MsgpackCodec, msgpack } from './msgpack.js';
+export type { CodecFactory, CodecOption } from './factory.js';
 export {
   BEARER_SUBPROTOCOL_PREFIX,
   DEFAULT_SUBPROTOCOL_NAMES,
@@ -26,7 +28,8 @@ export {
 export type { CodecSelection, SubprotocolNames } from './negotiation.js';
 
 /**
- * Creates a codec by name. Each call returns a new instance: codecs keep encoder and decoder
+ * Creates a codec by name, bundling all three: for the test server and tools in Node. Sessions
+ * take {@link CodecFactory} values instead, so that an app bundles only the codecs it offers. Each call returns a new instance: codecs keep encoder and decoder
  * state, so give every connection its own.
  *
  * @example
@@ -49,4 +52,21 @@ export function createCodec(name: CodecName): Codec {
       throw new OptionsError(`Unknown codec "${String(unknownName)}": use one of ${CODEC_NAMES.join(', ')}.`);
     }
   }
+}
+
+const FACTORIES: Readonly<Record<CodecName, () => CodecFactory>> = { json, msgpack, bson };
+
+/**
+ * The {@link CodecFactory} of a codec by name, bundling all three: for Node tools and tests that
+ * pick a codec at run time (the demo's `--codec`). Apps import the factories they offer instead.
+ *
+ * @example
+ * ```ts
+ * createSession({ endpoint, codecs: [codecFactory('bson')] });
+ * ```
+ */
+export function codecFactory(name: CodecName): CodecFactory {
+  const factory = FACTORIES[name] as (() => CodecFactory) | undefined;
+  if (factory === undefined) throw new OptionsError(`Unknown codec "${String(name)}": use one of ${CODEC_NAMES.join(', ')}.`);
+  return factory();
 }

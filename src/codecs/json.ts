@@ -1,4 +1,5 @@
 import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
 
 /**
@@ -48,4 +49,17 @@ export class JsonCodec implements Codec {
       return malformedFrame(this.name, 'JSON', frame, error);
     }
   }
+}
+
+/**
+ * The JSON codec as a {@link CodecFactory}, for the `codecs` option. The string `'json'` means the
+ * same; JSON is built in, and is what a session speaks when the server selects no subprotocol.
+ *
+ * @example
+ * ```ts
+ * const session = createSession({ endpoint: 'wss://stream.example.com/ws', codecs: [json()] });
+ * ```
+ */
+export function json(): CodecFactory {
+  return { name: 'json', create: () => new JsonCodec() };
 }

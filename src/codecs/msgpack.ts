@@ -1,5 +1,6 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
 
 /**
@@ -58,4 +59,20 @@ export class MsgpackCodec implements Codec {
       return malformedFrame(this.name, 'MessagePack', frame, error);
     }
   }
+}
+
+/**
+ * MessagePack for the `codecs` option (see {@link MsgpackCodec} for what survives a round trip).
+ * Import it from `wirestate/msgpack`: only apps that offer MessagePack bundle `@msgpack/msgpack`.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'wirestate';
+ * import { msgpack } from 'wirestate/msgpack';
+ *
+ * const session = createSession({ endpoint: 'wss://stream.example.com/ws', codecs: [msgpack(), 'json'] });
+ * ```
+ */
+export function msgpack(): CodecFactory {
+  return { name: 'msgpack', create: () => new MsgpackCodec() };
 }

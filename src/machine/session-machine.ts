@@ -30,6 +30,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
   return {
     handshake,
     codecs: input.codecs,
+    createCodec: input.createCodec,
     subprotocolNames: input.subprotocolNames,
     WebSocket: input.WebSocket,
     protocol: input.protocol,

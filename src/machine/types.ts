@@ -1,4 +1,4 @@
-import type { CodecName } from '../codecs/codec.js';
+import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import type { CloseReaction, Credentials, IncomingPacket, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
@@ -57,6 +57,8 @@ export interface SessionMachineInput {
   /** Balancer base URL (or provider); exclusive with `endpoint`. */
   readonly balancerUrl?: ValueOrProvider<string>;
   readonly codecs: readonly CodecName[];
+  /** Makes the codec a connection speaks once negotiated (injected, so only offered codecs are bundled). */
+  readonly createCodec: (name: CodecName) => Codec;
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly auth: ResolvedAuth;
   readonly backoff: BackoffOptions;

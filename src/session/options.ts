@@ -1,6 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CodecName } from '../codecs/codec.js';
-import { isCodecName } from '../codecs/index.js';
+import type { CodecOption } from '../codecs/factory.js';
 import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
@@ -9,6 +9,7 @@ import type { PhaseTimeouts, ResolvedAuth, SessionMachineInput, ValueOrProvider 
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { resolveCodecs } from './codecs.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 
 /**
@@ -45,10 +46,12 @@ export interface SessionOptions {
   /** Fixed endpoint (`ws(s)://…`), or a provider of it, used instead of a balancer. */
   readonly endpoint?: ValueOrProvider<string>;
   /**
-   * Codecs in order of preference, negotiated by subprotocol.
-   * @default ['msgpack', 'json', 'bson']
+   * Codecs in order of preference, negotiated by subprotocol: `'json'` (built in) or codec
+   * factories, `msgpack()` from `wirestate/msgpack` and `bson()` from `wirestate/bson`, so that an
+   * app bundles only the codecs it offers. A server that selects none means JSON.
+   * @default ['json']
    */
-  readonly codecs?: readonly CodecName[];
+  readonly codecs?: readonly CodecOption[];
   /**
    * Subprotocol name of each codec, for servers that name them differently.
    * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
@@ -142,7 +145,7 @@ export interface SessionOptions {
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -248,10 +251,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (options.balancer !== undefined && options.endpoint !== undefined) {
     throw new OptionsError('Pass either `balancer` or `endpoint`, not both: with a balancer the endpoint comes from its answer.');
   }
-  const codecs = options.codecs ?? (['msgpack', 'json', 'bson'] as const);
-  if (!Array.isArray(codecs) || codecs.length === 0 || !codecs.every(isCodecName)) {
-    throw new OptionsError(`\`codecs\` must be a non-empty array of 'json', 'msgpack', 'bson'; got ${JSON.stringify(options.codecs)}.`);
-  }
+  const { codecs, createCodec } = resolveCodecs(options.codecs);
   const subprotocolNames = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(options.subprotocols ?? {}) };
   for (const [codec, name] of Object.entries(subprotocolNames)) {
     if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
@@ -272,7 +272,8 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   return {
     ...(options.balancer === undefined ? {} : { balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080') }),
     ...(options.endpoint === undefined ? {} : { endpoint: urlOrProvider('endpoint', options.endpoint, /^wss?:\/\//i, 'ws://127.0.0.1:8081/ws') }),
-    codecs: [...new Set(codecs)],
+    codecs,
+    createCodec,
     subprotocolNames,
     auth: resolveAuth(options.auth),
     backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...(options.reconnect ?? {}) }),

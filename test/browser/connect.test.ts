@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CodecName } from '../../src/index.js';
+import { codecFactory } from '../../src/codecs/index.js';
+import { msgpack } from '../../src/msgpack.js';
 import { eventually, openSession, remoteServer, serverUrls, uniqueStream, waitForState } from './harness.js';
 
 const open = remoteServer('open');
@@ -34,7 +36,7 @@ describe('in the browser', () => {
   });
 
   it.each<CodecName>(['json', 'msgpack', 'bson'])('speaks %s', async (codec) => {
-    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: [codec] });
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: [codecFactory(codec)] });
     const params = { text: 'grüße ✓ 😀', count: 42, price: 43_000.25, list: [1, 2, 3], nested: { ok: true, none: null } };
     await expect(session.request('ECHO', params)).resolves.toEqual(params);
     const snapshot = await waitForState(session, 'authorized');
@@ -42,7 +44,7 @@ describe('in the browser', () => {
   });
 
   it('delivers stream messages the server publishes, in order', async () => {
-    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: ['msgpack'] });
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: [msgpack()] });
     const stream = uniqueStream('connect');
     const received: unknown[] = [];
     session.stream<{ n: number }>(stream).subscribe((data) => received.push(data));

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { firstValueFrom, filter, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodec, createSession, referenceProtocol, WirestateError, type CodecName, type Session } from '../../src/node.js';
+import { codecFactory, createCodec } from '../../src/codecs/index.js';
+import { createSession, referenceProtocol, WirestateError, type CodecName, type Session } from '../../src/node.js';
 import { createTestServer, type TestServer } from '../../src/testing/index.js';
 import { fuzzParameters, fuzzRuns, fuzzTimeout } from './config.js';
 import { PACKET_KEYS } from './machine-commands.js';
@@ -58,7 +59,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
   server = await createTestServer({ heartbeatMs: 5_000 });
   for (const codec of CODECS) {
-    const session = createSession({ balancer: server.balancerUrl, codecs: [codec], lazy: false });
+    const session = createSession({ balancer: server.balancerUrl, codecs: [codecFactory(codec)], lazy: false });
     const client: Client = { codec, session, errors: [], received: [] };
     session.errors$.subscribe((error) => client.errors.push(error));
     session.stream(STREAM).subscribe((message) => client.received.push(message));

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { vi } from 'vitest';
-import { createCodec, createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
+import { createCodec } from '../../src/codecs/index.js';
+import { createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
 import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { FAKE_BALANCER, FAKE_ENDPOINT, FakeNetwork, type FakeSocket } from './fake-network.js';
 import { ReconnectOracle } from './reconnect-oracle.js';

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import WebSocket from 'ws';
+import { codecFactory } from '../../src/codecs/index.js';
 import {
   BalancerError,
   ConnectionClosedError,
@@ -130,7 +131,7 @@ export class ServerHarness {
     };
     const session = createSession({
       balancer: server.balancerUrl,
-      codecs: config.codecs,
+      codecs: config.codecs.map(codecFactory),
       ...(config.auth === 'license' ? { auth: { license: 'fuzz' } } : config.auth === 'token' ? { auth: { token: () => 'fuzz-token' } } : {}),
       ...CLIENT_TIMINGS,
       WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,

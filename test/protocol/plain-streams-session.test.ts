@@ -1,5 +1,6 @@
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { msgpack } from '../../src/msgpack.js';
 import { ConnectionClosedError, RequestTimeoutError, ServerError, plainStreams, type SessionOptions } from '../../src/node.js';
 import { MethodError, type TestServer, type TestServerOptions } from '../../src/testing/index.js';
 import { eventually, openSession, startServer, waitForNextState, waitForState } from '../helpers/session-harness.js';
@@ -27,7 +28,7 @@ const subscribes = (server: TestServer) => server.packets((packet) => packet.met
 describe('plain-streams session: connecting', () => {
   it('goes from connecting straight to authorized: no initialize, no authorize, JSON without subprotocols', async () => {
     const server = await startPlain();
-    const session = openPlain(server, { codecs: ['msgpack', 'json'] });
+    const session = openPlain(server, { codecs: [msgpack(), 'json'] });
     const ready = await waitForState(session, 'authorized');
     expect(topStates(session)).toEqual(['connecting', 'authorized']);
     expect(ready.codec).toBe('json');

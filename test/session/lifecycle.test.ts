@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { bson } from '../../src/bson.js';
+import { msgpack } from '../../src/msgpack.js';
 import { ConnectionClosedError, UnauthorizedError, BalancerError, PhaseTimeoutError } from '../../src/node.js';
 import { eventually, openSession, startServer, waitForNextState, waitForState } from '../helpers/session-harness.js';
 
@@ -9,7 +11,7 @@ function states(session: { states: readonly { value: string }[] }): string[] {
 describe('a new session', () => {
   it('resolves through the balancer, negotiates the preferred codec, initializes first and becomes authorized', async () => {
     const server = await startServer({ location: 'eu-test' });
-    const session = openSession({ balancer: server.balancerUrl, codecs: ['msgpack', 'json'], lazy: false });
+    const session = openSession({ balancer: server.balancerUrl, codecs: [msgpack(), 'json'], lazy: false });
     const ready = await waitForState(session, 'authorized');
 
     expect(states(session)).toEqual(['resolving', 'connecting', 'initializing', 'authorized']);
@@ -24,7 +26,7 @@ describe('a new session', () => {
 
   it('with a fixed endpoint never calls a balancer', async () => {
     const server = await startServer();
-    const session = openSession({ endpoint: server.endpointUrl, codecs: ['bson'], lazy: false });
+    const session = openSession({ endpoint: server.endpointUrl, codecs: [bson()], lazy: false });
     const ready = await waitForState(session, 'authorized');
     expect(ready.codec).toBe('bson');
     expect(server.balancerRequests()).toHaveLength(0);

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
+import { codecFactory } from '../../src/codecs/index.js';
 import { NegotiationError, type WebSocketConstructor } from '../../src/node.js';
 import { openSession, startServer } from '../helpers/session-harness.js';
 
@@ -24,7 +25,7 @@ describe('codec negotiation', () => {
   it('each codec can be negotiated and carries a request both ways', async () => {
     const server = await startServer();
     for (const codec of ['json', 'msgpack', 'bson'] as const) {
-      const session = openSession({ endpoint: server.endpointUrl, codecs: [codec] });
+      const session = openSession({ endpoint: server.endpointUrl, codecs: [codecFactory(codec)] });
       await expect(session.request('ECHO', { codec, nested: [1, 'two', { three: 3 }] })).resolves.toEqual({ codec, nested: [1, 'two', { three: 3 }] });
       expect(session.actor.getSnapshot().context.codec).toBe(codec);
       await session.close();

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
+import { msgpack } from '../../src/msgpack.js';
 import { WirestateError } from '../../src/node.js';
 import { eventually, openSession, startServer } from '../helpers/session-harness.js';
 
@@ -19,7 +20,7 @@ class BlobOnlyWebSocket extends WebSocket {
 describe('a binary message the WebSocket delivers in a form the transport cannot read', () => {
   it('is reported on errors$ instead of being dropped silently', async () => {
     const server = await startServer();
-    const session = openSession({ endpoint: server.endpointUrl, codecs: ['msgpack'], WebSocket: BlobOnlyWebSocket, lazy: false });
+    const session = openSession({ endpoint: server.endpointUrl, codecs: [msgpack()], WebSocket: BlobOnlyWebSocket, lazy: false });
     await eventually(
       () => session.reportedErrors.some((error) => error.message.includes("ignored binaryType 'arraybuffer'")),
       3_000,

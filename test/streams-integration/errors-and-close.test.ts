@@ -1,5 +1,6 @@
 import { config, firstValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { codecFactory } from '../../src/codecs/index.js';
 import { CODEC_NAMES, ConnectionClosedError, DecodeError, SessionClosedError, SubscribeError, UnauthorizedError } from '../../src/node.js';
 import { eventually, openSession, waitForNextState } from '../helpers/session-harness.js';
 import { referenceFixture, streamFixtures, withFeature } from './fixtures.js';
@@ -185,7 +186,7 @@ describe.each(streamFixtures)('$name: misbehaving observers', (fixture) => {
 describe.each(streamFixtures)('$name: decode error isolation', (fixture) => {
   it.each(CODEC_NAMES)('%s: an undecodable frame is reported as a DecodeError on errors$; streams keep flowing on the same connection', async (codec) => {
     const server = await fixture.startServer();
-    const session = await connect(fixture, server, { codecs: [codec] });
+    const session = await connect(fixture, server, { codecs: [codecFactory(codec)] });
     const trades = collect(session.stream<number>('btcusdt@trade'));
     await untilServerHolds(server, session, ['btcusdt@trade']);
     server.publish('btcusdt@trade', 1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { codecFactory } from '../../src/codecs/index.js';
 import { CODEC_NAMES } from '../../src/node.js';
 import type { TestServer } from '../../src/testing/index.js';
 import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
@@ -52,7 +53,7 @@ describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
 
   it.each(CODEC_NAMES)('%s: loses nothing, duplicates nothing, keeps order, and re-subscribes nothing', async (codec) => {
     const server = await fixture.startServer({ resumeWindowMs: 5_000 });
-    const session = await connect(fixture, server, { codecs: [codec] });
+    const session = await connect(fixture, server, { codecs: [codecFactory(codec)] });
     const gaps: (readonly string[])[] = [];
     session.gaps$.subscribe((names) => gaps.push(names));
     const streams = ['btcusdt@trade', 'ethusdt@trade', 'solusdt@depth'];

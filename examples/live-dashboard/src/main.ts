@@ -3,11 +3,13 @@
  * one `stream()` per symbol feeds the trades table, `gaps$` warns when a reconnect could not resume.
  *
  * Query parameters: `balancer` (required, an http(s) URL; serve.ts prints a link with it),
- * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated).
+ * `codec` (json, msgpack or bson; default: all three offered, MessagePack first), `symbols` (comma-separated).
  */
 import { animationFrameScheduler, distinctUntilChanged, merge, scan, throttleTime } from 'rxjs';
 // A real application imports from 'wirestate'; the example uses the source so it runs without a build.
-import { CODEC_NAMES, createSession, type CodecName, type SessionOptions } from '../../../src/index.js';
+import { bson } from '../../../src/bson.js';
+import { CODEC_NAMES, createSession, json, type CodecFactory, type CodecName, type SessionOptions } from '../../../src/index.js';
+import { msgpack } from '../../../src/msgpack.js';
 import { logTransition, renderSession, renderTrades, showNotice, type TradeRow } from './view.js';
 
 /** The fields of a trade message the page shows (the simulator sends Binance-style trades). */
@@ -23,6 +25,8 @@ interface Trade {
   readonly m: boolean;
 }
 
+const FACTORIES: Record<CodecName, () => CodecFactory> = { json, msgpack, bson };
+
 const DEFAULT_SYMBOLS = ['btcusdt', 'ethusdt', 'solusdt', 'bnbusdt', 'xrpusdt'];
 
 function readOptions(params: URLSearchParams): SessionOptions | string {
@@ -32,7 +36,8 @@ function readOptions(params: URLSearchParams): SessionOptions | string {
   if (codec !== null && !CODEC_NAMES.includes(codec as CodecName)) return `Unknown codec "${codec}": use one of ${CODEC_NAMES.join(', ')}.`;
   return {
     balancer,
-    ...(codec === null ? {} : { codecs: [codec as CodecName] }),
+    // Offers all three unless one is asked for; an app offering JSON only imports neither subpath.
+    codecs: codec === null ? [msgpack(), json(), bson()] : [FACTORIES[codec as CodecName]()],
     // A dashboard should come back quickly after a blip, and not hammer a server that is down.
     reconnect: { initialDelayMs: 250, maxDelayMs: 5_000 },
     lazy: false,

@@ -1,6 +1,5 @@
 import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
-import { createCodec } from '../../codecs/index.js';
 import { selectCodec } from '../../codecs/negotiation.js';
 import { OversizeMessageError, ProtocolViolationError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
@@ -23,6 +22,7 @@ export const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
 export interface SocketActorInput {
   readonly handshake: Handshake;
   readonly codecs: readonly CodecName[];
+  readonly createCodec: (name: CodecName) => Codec;
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly WebSocket: WebSocketConstructor;
   readonly protocol: Protocol;
@@ -68,7 +68,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           sendBack({ type: 'SOCKET.FAILED', error: selection.error });
           return;
         }
-        codec = createCodec(selection.codec);
+        codec = input.createCodec(selection.codec);
         lastFrameAt = now();
         sendBack({
           type: 'SOCKET.OPEN',

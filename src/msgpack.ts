@@ -1,0 +1,7 @@
+/**
+ * The MessagePack codec of `wirestate`, in an entry of its own so that only apps that offer it
+ * bundle `@msgpack/msgpack`: `createSession({ codecs: [msgpack(), 'json'] })`.
+ *
+ * @packageDocumentation
+ */
+export { msgpack, MsgpackCodec } from './codecs/msgpack.js';

@@ -1,0 +1,50 @@
+import type { Codec, CodecName } from '../codecs/codec.js';
+import type { CodecFactory, CodecOption } from '../codecs/factory.js';
+import { isCodecName } from '../codecs/codec-names.js';
+import { JsonCodec, json } from '../codecs/json.js';
+import { OptionsError } from '../errors.js';
+
+/** The `codecs` option resolved: names in preference order (each once) and how to make each codec. */
+export interface ResolvedCodecs {
+  readonly codecs: readonly CodecName[];
+  /** Makes the codec for a negotiated name; JSON for a name not offered, since "no selection" means JSON. */
+  readonly createCodec: (name: CodecName) => Codec;
+}
+
+function isFactory(value: unknown): value is CodecFactory {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<CodecFactory>;
+  return isCodecName(candidate.name) && typeof candidate.create === 'function';
+}
+
+function factoryOf(entry: unknown): CodecFactory {
+  if (entry === 'json') return json();
+  if (entry === 'msgpack' || entry === 'bson') {
+    throw new OptionsError(`\`codecs\`: pass ${entry}() from 'wirestate/${entry}' instead of '${entry}'.`);
+  }
+  if (isFactory(entry)) return entry;
+  throw new OptionsError(`\`codecs\` entries must be 'json' or a codec factory such as msgpack(); got ${JSON.stringify(entry) ?? typeof entry}.`);
+}
+
+/**
+ * Validates the `codecs` option: `'json'` or {@link CodecFactory} values (`json()`, `msgpack()`
+ * from `wirestate/msgpack`, `bson()` from `wirestate/bson`). The binary codecs' names alone give an
+ * OptionsError that says which subpath to import, since resolving them here would bundle them.
+ *
+ * @default ['json']
+ */
+export function resolveCodecs(option: readonly CodecOption[] | undefined): ResolvedCodecs {
+  const entries: readonly unknown[] = option ?? ['json'];
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new OptionsError(`\`codecs\` must be a non-empty array, e.g. ['json']; got ${JSON.stringify(option)}.`);
+  }
+  const factories = new Map<CodecName, CodecFactory>();
+  for (const entry of entries) {
+    const factory = factoryOf(entry);
+    if (!factories.has(factory.name)) factories.set(factory.name, factory);
+  }
+  return {
+    codecs: [...factories.keys()],
+    createCodec: (name) => factories.get(name)?.create() ?? new JsonCodec(),
+  };
+}

@@ -233,3 +233,21 @@ export class ConnectionLostError extends WirestateError {
     super('connection', message, options);
   }
 }
+
+/**
+ * `session.ready()` or `session.waitFor()` gave up: the session did not reach the state within
+ * the `timeoutMs` it was given. The session itself carries on. Its `code` is `'timeout'`, like
+ * {@link PhaseTimeoutError}.
+ */
+export class StateTimeoutError extends WirestateError {
+  /** The state that was awaited. */
+  readonly state: string;
+  /** The timeout that ran out. */
+  readonly timeoutMs: number;
+
+  constructor(state: string, timeoutMs: number) {
+    super('timeout', `The session did not reach \`${state}\` within ${timeoutMs} ms.`);
+    this.state = state;
+    this.timeoutMs = timeoutMs;
+  }
+}

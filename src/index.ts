@@ -8,6 +8,8 @@
 export { createSession } from './session.js';
 export type { Session, SessionActor, SessionRequestOptions, ServerEvent } from './session.js';
 export type { SessionOptions, AuthOptions } from './session/options.js';
+export type { WaitOptions } from './session/wait.js';
+export type { SessionLogger, LogMethod, LogDetails } from './session/logger.js';
 export type { SessionSnapshot } from './session/snapshot.js';
 export type { StreamState } from './streams/stream-entry.js';
 export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';

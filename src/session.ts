@@ -4,7 +4,9 @@ import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, InboundSink, SessionStateName } from './machine/types.js';
+import { attachLogger } from './session/logger.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
+import { waitForState, type WaitOptions } from './session/wait.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
@@ -73,6 +75,29 @@ export interface Session {
   readonly gaps$: Observable<readonly string[]>;
   /** Non-fatal errors: undecodable frames, unknown packets, phase timeouts, refused sends, balancer retries. */
   readonly errors$: Observable<WirestateError>;
+  /**
+   * Starts the session (like `start()`) and resolves with its snapshot once it is `authorized`
+   * (at once when it already is). Rejects with the session's closing error (the fatal error, else
+   * a SessionClosedError) when it closes first, with a StateTimeoutError after `timeoutMs`, and
+   * with a RequestAbortedError when `signal` aborts; the session itself carries on in both cases.
+   *
+   * @example
+   * ```ts
+   * await session.ready({ timeoutMs: 5_000 });
+   * ```
+   */
+  ready(options?: WaitOptions): Promise<SessionSnapshot>;
+  /**
+   * Resolves with the first snapshot in `state` (the current one counts), e.g. `'reconnecting'`
+   * to react to a drop, or `'closed'`. Does not start a lazy session. Rejects as {@link ready}
+   * does when the session closes first (unless `state` is `'closed'`), times out or is aborted.
+   *
+   * @example
+   * ```ts
+   * const { nextRetryAt } = await session.waitFor('reconnecting');
+   * ```
+   */
+  waitFor(state: SessionStateName, options?: WaitOptions): Promise<SessionSnapshot>;
   /** Starts connecting now (a lazy session also starts on first use). Idempotent. */
   start(): void;
   /** Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed. */
@@ -230,6 +255,7 @@ export function createSession(options: SessionOptions): Session {
       }
     },
   });
+  if (resolved.logger !== undefined) attachLogger({ state$, errors$ }, resolved.logger, resolved.now);
   sessionActor.start();
 
   function start() {
@@ -237,9 +263,15 @@ export function createSession(options: SessionOptions): Session {
   }
   if (!resolved.lazy) start();
 
+  // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
+  const publicState$ = defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot)));
   return {
-    // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
-    state$: defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot))),
+    state$: publicState$,
+    ready(waitOptions?: WaitOptions) {
+      start();
+      return waitForState(publicState$, 'authorized', waitOptions);
+    },
+    waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => waitForState(publicState$, state, waitOptions),
     stream<T>(name: string): Observable<T> {
       const shared = registry.observe<T>(name);
       return defer(() => {

@@ -10,6 +10,7 @@ import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 import { resolveCodecs } from './codecs.js';
+import { validateLogger, type SessionLogger } from './logger.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 
 /**
@@ -140,6 +141,12 @@ export interface SessionOptions {
   readonly random?: () => number;
   /** Clock in epoch ms; injectable for tests. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Where to log connection attempts, closes with their codes, retries with their delays and
+   * errors (`console` fits; see {@link SessionLogger}). URLs are logged without query or
+   * credentials, tokens never. Off by default.
+   */
+  readonly logger?: SessionLogger;
 }
 
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
@@ -156,13 +163,14 @@ export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOption
   readonly lazy: boolean;
   readonly WebSocket?: WebSocketConstructor;
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  readonly logger?: SessionLogger;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
   'maxMessageBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
-  'fetch', 'inspect', 'random', 'now',
+  'fetch', 'inspect', 'random', 'now', 'logger',
 ]);
 
 function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
@@ -296,6 +304,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) as SessionLogger }),
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
   };

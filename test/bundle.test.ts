@@ -124,7 +124,7 @@ describe('the bundle checker', () => {
     expect(report.problems.some((problem) => problem.endsWith('imports ws'))).toBe(true);
   });
 
-  it('flags ws even when a package.json "browser" field maps it to false, as ours does', async () => {
+  it('flags ws even when a package.json "browser" field maps it to false (as ours once did)', async () => {
     const packageDir = join(scratch, 'mapped');
     await mkdir(packageDir, { recursive: true });
     await writeFile(join(packageDir, 'package.json'), JSON.stringify({ name: 'mapped', browser: { ws: false } }));

@@ -5,8 +5,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The code samples of the guides must compile against the real sources: every ```ts block of
- * docs/*.md that imports from 'wirestate' is type-checked as a module of its own, with 'wirestate'
+ * The code samples of the guides and the README must compile against the real sources: every ```ts
+ * block of docs/*.md and README.md that imports from 'wirestate' is type-checked as a module of its own, with 'wirestate'
  * and 'wirestate/testing' mapped to src/. Fragments without such an import (an object literal, a
  * call with made-up variables) are prose and are not checked.
  */
@@ -19,6 +19,7 @@ interface Sample {
   readonly code: string;
 }
 
+/** `file` is relative to docs/, so the README is `../README.md`. */
 function samplesOf(file: string): Sample[] {
   const lines = readFileSync(resolve(docs, file), 'utf8').split('\n');
   const samples: Sample[] = [];
@@ -50,12 +51,13 @@ function compilerOptions(): ts.CompilerOptions {
   };
 }
 
-describe('code samples in docs/*.md', () => {
-  const files = readdirSync(docs).filter((name) => name.endsWith('.md'));
+describe('code samples in docs/*.md and README.md', () => {
+  const files = [...readdirSync(docs).filter((name) => name.endsWith('.md')), '../README.md'];
   const samples = files.flatMap(samplesOf);
 
   it('exist (the guides show real code)', () => {
     expect(samples.length).toBeGreaterThan(10);
+    expect(samples.filter((sample) => sample.file === '../README.md').length).toBeGreaterThanOrEqual(3);
   });
 
   it('type-check against src/', () => {

@@ -1,7 +1,7 @@
 /**
  * The live-dashboard example bundles for production with Vite: the library, rxjs, xstate and both
- * binary codecs go in, `ws` stays out (it is only the Node entry's default, and package.json maps it
- * to false for browsers anyway).
+ * binary codecs go in (the example imports `wirestate/msgpack` and `wirestate/bson`), `ws` stays out
+ * (it is only the Node entry's default).
  */
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';

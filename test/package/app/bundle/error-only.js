@@ -1,0 +1,3 @@
+import { WirestateError } from 'wirestate';
+
+export const isWirestateError = (error) => error instanceof WirestateError;

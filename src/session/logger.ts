@@ -29,9 +29,13 @@ export type LogMethod = (message: string, details?: LogDetails) => void;
  * ```
  */
 export interface SessionLogger {
+  /** Every state change. */
   readonly debug?: LogMethod;
+  /** Connection attempts, `authorized` or `resumed`, a clean end. */
   readonly info?: LogMethod;
+  /** Closes with their codes, retries with their delays, non-fatal errors. */
   readonly warn?: LogMethod;
+  /** The session ended with an error. */
   readonly error?: LogMethod;
 }
 

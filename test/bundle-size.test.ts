@@ -20,8 +20,7 @@ describe('the browser bundle size', () => {
   it(`keeps a whole JSON-only app (xstate and rxjs included) under ${WHOLE_APP_BUDGET_BYTES} bytes gzip, without codec libraries or plainStreams`, async () => {
     const app = await measureBundle('app');
     expect(Object.keys(app.minifiedByPackage).sort()).toEqual(['rxjs', 'tslib', 'wirestate', 'xstate']);
-    expect(app.code).not.toContain("'plain-streams'");
-    expect(app.code).not.toContain('"plain-streams"');
+    expect(app.code).not.toMatch(/["']plain-streams["']/);
     expect(app.gzipBytes).toBeLessThanOrEqual(WHOLE_APP_BUDGET_BYTES);
   });
 
@@ -44,5 +43,7 @@ describe('the browser bundle size', () => {
     const everything = await measureBundle('everything');
     for (const name of ['wirestate', '@msgpack/msgpack', 'bson']) expect(everything.minifiedByPackage[name]).toBeGreaterThan(0);
     expect(everything.minifiedByPackage['ws']).toBeUndefined();
+    // The marker the JSON-only app is checked for is there when plainStreams() is: that check can fail.
+    expect(everything.code).toMatch(/["']plain-streams["']/);
   });
 });

@@ -14,6 +14,7 @@ export type WirestateErrorCode =
   | 'balancer'
   | 'timeout'
   | 'connection'
+  | 'transport'
   | 'closed'
   | 'server'
   | 'request-timeout'
@@ -97,10 +98,10 @@ export class BalancerError extends WirestateError {
   }
 }
 
-/** A lifecycle phase (balancer, connect, initialize, authorize) did not finish within its timeout. */
+/** A lifecycle phase (balancer, provider, connect, initialize, authorize) did not finish within its timeout. */
 export class PhaseTimeoutError extends WirestateError {
-  /** The phase that timed out. */
-  readonly phase: 'balancer' | 'connect' | 'initialize' | 'authorize';
+  /** The phase that timed out (`provider`: an endpoint or token provider that did not settle). */
+  readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
   /** The timeout that fired, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -108,6 +109,22 @@ export class PhaseTimeoutError extends WirestateError {
     super('timeout', `The ${phase} phase did not complete within ${timeoutMs} ms. Raise \`timeouts.${phase}Ms\` if the server is slow, or check that it is reachable.`);
     this.phase = phase;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A connection attempt failed, or an open connection broke, below the WebSocket protocol: refused,
+ * a DNS failure, an HTTP status instead of the upgrade, invalid handshake headers. Reported on
+ * `errors$` and as `state$`'s `lastFailure`; the close-code policy then decides (an upgrade refused
+ * with 401 or 403 counts as rejected credentials).
+ */
+export class TransportError extends WirestateError {
+  /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`; browsers never do). */
+  readonly httpStatus: number | undefined;
+
+  constructor(message: string, options?: { httpStatus?: number; cause?: unknown }) {
+    super('transport', message, { cause: options?.cause });
+    this.httpStatus = options?.httpStatus;
   }
 }
 

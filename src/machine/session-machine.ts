@@ -5,7 +5,7 @@ import { balancerActor, connectionParamsActor } from './actors/provider-actors.j
 import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
 import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
-import { DEFAULT_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
+import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
@@ -48,7 +48,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
 function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
   return {
     actions: [
-      { type: 'reportPhaseTimeout', params: { phase } },
+      { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) },
       { type: 'raiseLostConnection', params: { reason: `${phase} timeout` } },
     ],
   } as const;
@@ -78,6 +78,20 @@ function onProviderError(nextStep: NextStep) {
     { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
     { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
     { target: '#session.reconnecting', actions: ['reportProviderError', { type: 'scheduleRetry', params: { nextStep } }] },
+  ] as const;
+}
+
+/**
+ * An endpoint or token provider that never settles would hold the session in a preparing step for
+ * ever: after `timeouts.providerMs` the attempt is reported as a PhaseTimeoutError and retried
+ * after a backoff, like a provider that failed. (The balancer URL provider shares the balancer's
+ * own timeout, in its actor.)
+ */
+function onPreparationTimeout(phase: 'provider', nextStep: NextStep) {
+  const report = { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) } as const;
+  return [
+    { guard: 'retriesExhausted', target: '#session.closed', actions: [report, { type: 'closeWithFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) }] },
+    { target: '#session.reconnecting', actions: [report, { type: 'scheduleRetry', params: { nextStep } }] },
   ] as const;
 }
 
@@ -137,6 +151,8 @@ export const sessionMachine = setup({
   },
   delays: {
     retryDelay: ({ context }) => context.retryDelayMs ?? 0,
+    minUptime: ({ context }) => context.input.backoff.minUptimeMs,
+    providerTimeout: ({ context }) => context.input.timeouts.providerMs,
     connectTimeout: ({ context }) => context.input.timeouts.connectMs,
     initializeTimeout: ({ context }) => context.input.timeouts.initializeMs,
     authorizeTimeout: ({ context }) => context.input.timeouts.authorizeMs,
@@ -197,7 +213,15 @@ export const sessionMachine = setup({
         connectionId: event.connectionId ?? context.connectionId,
       };
     }),
-    recordClose: assign(({ event }) => ({ lastClose: closeOf(event) })),
+    recordClose: enqueueActions(({ enqueue, event }) => {
+      enqueue.assign({ lastClose: closeOf(event) });
+      // Why the connection failed (refused, DNS, an HTTP status on the upgrade): without it a
+      // failure would show only as close 1006 with no reason.
+      if (event.type === 'SOCKET.CLOSED' && event.error !== undefined) {
+        enqueue.assign({ lastFailure: event.error });
+        enqueue.emit({ type: 'error', error: event.error });
+      }
+    }),
     sendInitialize: sendTo('socket', ({ context }) => ({ type: 'LIFECYCLE.REQUEST' as const, step: 'initialize' as const, request: { kind: 'initialize' as const, client: context.input.clientName } })),
     sendResumeInitialize: sendTo('socket', ({ context }) => {
       // 0 when nothing arrived yet: the server then replays everything it buffered for the session.
@@ -224,16 +248,21 @@ export const sessionMachine = setup({
         sessionId: result.sessionId ?? context.sessionId,
         resumeId: result.resumeId ?? context.resumeId,
         // A server's heartbeat beyond what a timer can hold would fire at once (setTimeout's 32-bit limit).
-        heartbeatMs: Math.min(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MAX_TIMER_DELAY_MS),
+        // A server announcing 1 ms would make every connection look dead at once: MIN_HEARTBEAT_MS is the floor.
+        heartbeatMs: Math.min(Math.max(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS), MAX_TIMER_DELAY_MS),
         resumed: result.resumed,
       };
     }),
     markFresh: assign({ resumed: false }),
     becomeReady: enqueueActions(({ enqueue, context }) => {
       const resumed = context.resumed && context.sessionId === context.readySessionId;
-      enqueue.assign({ attempt: 0, tokenRetryUsed: false, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      // attempt and tokenRetryUsed start over only once the connection proved healthy (markHealthy).
+      enqueue.assign({ readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, lastFailure: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      // A zero minimum uptime means "healthy once authorized", decided now rather than by a timer a step later.
+      if (context.input.backoff.minUptimeMs === 0) enqueue.assign({ attempt: 0, tokenRetryUsed: false });
       enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1 });
     }),
+    markHealthy: assign({ attempt: 0, tokenRetryUsed: false }),
     emitConnectionLost: emit({ type: 'connection-lost' as const }),
     forwardToSocket: sendTo('socket', ({ event }) => event as Extract<SessionEvent, { type: 'SEND' }>),
     refuseSend: ({ event }) => {
@@ -244,16 +273,20 @@ export const sessionMachine = setup({
     scheduleNextCheck: assign(({ context, event }) => ({
       livenessDelayMs: Math.max(1, context.heartbeatMs - (event.type === 'LIVENESS.OK' ? event.quietForMs : 0)),
     })),
-    reportPhaseTimeout: emit(({ context }, params: { phase: 'connect' | 'initialize' | 'authorize' }) => ({
-      type: 'error' as const,
-      error: new PhaseTimeoutError(params.phase, context.input.timeouts[`${params.phase}Ms`]),
-    })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
-    reportProviderError: emit(({ event }) => ({
-      type: 'error' as const,
-      error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined }),
+    reportProviderError: enqueueActions(({ enqueue, event }) => {
+      const error = new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined });
+      enqueue.assign({ lastFailure: error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    reportFailure: enqueueActions(({ enqueue }, params: { error: WirestateError }) => {
+      enqueue.assign({ lastFailure: params.error });
+      enqueue.emit({ type: 'error', error: params.error });
+    }),
+    closeWithFailure: assign(({ context }, params: { error: WirestateError }) => ({
+      closedReason: { code: context.lastClose?.code ?? 1000, reason: params.error.message, clientRequested: false, error: params.error },
+      releaseCode: 1000,
     })),
-    reportError: emit((_, params: { error: WirestateError }) => ({ type: 'error' as const, error: params.error })),
     scheduleRetry: assign(({ context, event }, params: { nextStep: NextStep }) => {
       const decision = event.type === 'SOCKET.CLOSED' ? decisionFor(context, event) : undefined;
       const kind = decision !== undefined && 'delay' in decision && decision.delay === 'long-backoff' ? 'long-backoff' : 'backoff';
@@ -340,7 +373,7 @@ export const sessionMachine = setup({
           {
             guard: 'balancerErrorIsRetryable',
             target: 'reconnecting',
-            actions: [{ type: 'reportError', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
+            actions: [{ type: 'reportFailure', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
           },
           { target: 'closed', actions: 'closeWithError' },
         ],
@@ -365,6 +398,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('new-session'),
           },
+          after: { providerTimeout: onPreparationTimeout('provider', 'new-session') },
         },
         opening: {
           entry: 'openFreshSocket',
@@ -426,6 +460,8 @@ export const sessionMachine = setup({
     authorized: {
       entry: 'becomeReady',
       exit: 'emitConnectionLost',
+      // Only a connection that stays up this long resets the attempt count and the backoff.
+      after: { minUptime: { actions: 'markHealthy' } },
       initial: 'watching',
       on: {
         SEND: { actions: 'forwardToSocket' },
@@ -470,6 +506,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('resume'),
           },
+          after: { providerTimeout: onPreparationTimeout('provider', 'resume') },
         },
         connecting: {
           entry: 'openResumeSocket',

@@ -35,6 +35,8 @@ export interface PhaseTimeouts {
   readonly initializeMs: number;
   /** How long the answer to the authorize request may take. */
   readonly authorizeMs: number;
+  /** How long the endpoint and token providers may take to give this attempt's values. */
+  readonly providerMs: number;
 }
 
 /** Where the session's non-lifecycle traffic goes: the stream registry and request correlator, wired by the session. */
@@ -82,6 +84,13 @@ export interface SessionMachineInput {
 /** Heartbeat used when neither the server nor the options give one. */
 export const DEFAULT_HEARTBEAT_MS = 30_000;
 
+/**
+ * The shortest heartbeat a session uses, whoever asks for less (the `heartbeatMs` option or a
+ * server's announcement): a liveness check every few milliseconds would drop healthy connections
+ * and turn a misconfigured server into a reconnect loop.
+ */
+export const MIN_HEARTBEAT_MS = 100;
+
 /** The last close the session saw. */
 export interface CloseInfo {
   /** The WebSocket close code; 1006 also stands for a timeout or a connection found dead. */
@@ -90,6 +99,8 @@ export interface CloseInfo {
   readonly reason: string;
   /** Whether the close handshake completed. */
   readonly wasClean: boolean;
+  /** The HTTP status that refused the WebSocket upgrade (code 1006), where the platform shows it (Node `ws`). */
+  readonly httpStatus?: number;
 }
 
 /** Why a session ended; carried by the `closed` state. */
@@ -118,7 +129,7 @@ export interface SessionContext {
   codec?: CodecName;
   /** Token used for the current connection attempt. */
   token?: string;
-  /** Consecutive reconnect attempts since the session was last authorized. */
+  /** Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for `minUptimeMs`). */
   attempt: number;
   /** Delay of the pending reconnect, and when it fires (epoch ms). */
   retryDelayMs?: number;
@@ -143,6 +154,8 @@ export interface SessionContext {
   readySessionId?: string;
   lastClose?: CloseInfo;
   lastError?: WirestateError;
+  /** The latest failure reported on `errors$` while (re)connecting, shown on `state$` until the session is authorized again. */
+  lastFailure?: WirestateError;
   closedReason?: ClosedReason;
   /** How the current socket is to be closed when it is released. */
   releaseCode: number;
@@ -151,7 +164,16 @@ export interface SessionContext {
 /** Events the socket actor sends to the machine. */
 export type SocketEvent =
   | { type: 'SOCKET.OPEN'; protocol: string; codec: CodecName; resumeId?: string; connectionId?: string }
-  | { type: 'SOCKET.CLOSED'; code: number; reason: string; wasClean: boolean }
+  | {
+      type: 'SOCKET.CLOSED';
+      code: number;
+      reason: string;
+      wasClean: boolean;
+      /** Why the connection could not be made or failed, when the transport said (refused, DNS, an HTTP status on the upgrade). */
+      error?: WirestateError;
+      /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`). */
+      httpStatus?: number;
+    }
   | { type: 'SOCKET.FAILED'; error: WirestateError }
   | { type: 'LIFECYCLE.RESULT'; step: LifecycleStep; result: unknown }
   | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }

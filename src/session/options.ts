@@ -60,9 +60,10 @@ export interface SessionOptions {
    */
   readonly auth?: AuthOptions;
   /**
-   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once the
-   * session is authorized again (so a server that accepts and drops at once cannot cause a storm).
-   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity }
+   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once a
+   * connection has stayed authorized for `minUptimeMs` (so a server that accepts and drops at once
+   * cannot cause a storm, and `maxAttempts` is reached when every connection dies young).
+   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity, minUptimeMs: 5_000 }
    */
   readonly reconnect?: Partial<BackoffOptions>;
   /**
@@ -73,7 +74,9 @@ export interface SessionOptions {
   /**
    * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect. `Infinity`
    * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days.
-   * @default { balancerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
+   * `providerMs` bounds the endpoint and token providers of each attempt (one that never settles is
+   * reported and retried instead of holding the session for ever).
+   * @default { balancerMs: 10_000, providerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
    */
   readonly timeouts?: Partial<PhaseTimeouts>;
   /**
@@ -282,6 +285,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       connectMs: timerDelay('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
       initializeMs: timerDelay('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
       authorizeMs: timerDelay('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
+      providerMs: timerDelay('timeouts.providerMs', timeouts.providerMs, DEFAULT_TIMEOUT_MS),
     },
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),

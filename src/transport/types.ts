@@ -73,6 +73,8 @@ export interface SocketCloseInfo {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
+  /** The HTTP status that answered the upgrade instead of 101, where the platform shows it (Node `ws`). */
+  readonly httpStatus?: number;
 }
 
 /**

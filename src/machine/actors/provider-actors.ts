@@ -1,11 +1,30 @@
 import { fromPromise } from 'xstate';
-import { OptionsError } from '../../errors.js';
+import { BalancerError, OptionsError } from '../../errors.js';
 import { resolveEndpoint } from '../../transport/balancer.js';
 import type { ValueOrProvider } from '../types.js';
 
 /** Reads a value-or-provider option; a provider is asked again on every attempt. */
 export async function readProvided<T>(value: ValueOrProvider<T>): Promise<T> {
   return typeof value === 'function' ? await (value as () => T | Promise<T>)() : value;
+}
+
+/** Settles like `promise`, or rejects with `timeoutError()` after `timeoutMs`; the timer ends with the actor (`signal`). */
+function withinTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal, timeoutError: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeoutError()), timeoutMs);
+    const stop = () => clearTimeout(timer);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Input of {@link balancerActor}. */
@@ -20,7 +39,10 @@ export interface BalancerActorInput {
  * HTTP call through the actor's signal.
  */
 export const balancerActor = fromPromise<{ endpoint: string; location?: string }, BalancerActorInput>(async ({ input, signal }) => {
-  const balancerUrl = await readProvided(input.balancerUrl);
+  // The balancer phase's timeout covers a provider that never settles as well as the HTTP call.
+  const balancerUrl = await withinTimeout(readProvided(input.balancerUrl), input.timeoutMs, signal, () =>
+    new BalancerError(`The balancer URL provider did not settle within ${input.timeoutMs} ms`, { retryable: true }),
+  );
   return resolveEndpoint({
     balancerUrl,
     timeoutMs: input.timeoutMs,

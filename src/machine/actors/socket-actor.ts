@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { createCodec } from '../../codecs/index.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { OversizeMessageError, ProtocolViolationError, WirestateError } from '../../errors.js';
+import { NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
@@ -55,6 +55,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let framesAtProbe = 0;
   // Once the machine released the socket or the close was reported, nothing more is sent back.
   let finished = false;
+  // The transport's account of a failure, reported with the close it precedes.
+  let transportFailure: TransportError | undefined;
 
   const connection: SocketConnection = openSocket(
     { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket },
@@ -118,12 +120,29 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         markGone();
         if (finished) return;
         finished = true;
-        sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
+        sendBack({
+          type: 'SOCKET.CLOSED',
+          code: info.code,
+          reason: info.reason,
+          wasClean: info.wasClean,
+          ...(transportFailure === undefined ? {} : { error: transportFailure }),
+          ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
+        });
       },
       onError(error) {
-        // A socket error is followed by a close, which is what the machine reacts to. The transport's
-        // own WirestateErrors (a message it could not read) leave the connection open: report them.
-        if (!finished && error instanceof WirestateError) inbound.onError(error);
+        if (finished) return;
+        if (error instanceof NegotiationError) {
+          // No codec can be trusted on a subprotocol the client never offered: the session ends.
+          finished = true;
+          connection.terminate();
+          markGone();
+          sendBack({ type: 'SOCKET.FAILED', error });
+          return;
+        }
+        // A failure of the connection is followed by its close, which carries it to the machine.
+        // Other WirestateErrors (a message the transport could not read) leave it open: report them.
+        if (error instanceof TransportError) transportFailure = error;
+        else if (error instanceof WirestateError) inbound.onError(error);
       },
     },
   );

@@ -1,5 +1,6 @@
 import type { CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
+import { redactUrl } from '../transport/redact-url.js';
 import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '../machine/types.js';
 
 /**
@@ -24,7 +25,7 @@ export interface SessionSnapshot {
    * when the session is authorized again.
    */
   readonly lastFailure?: WirestateError;
-  /** The endpoint in use or last used. */
+  /** The endpoint in use or last used, with credentials and query values redacted (see `redactUrl`). */
   readonly endpoint?: string;
   /** The balancer's `location`, for diagnostics. */
   readonly location?: string;
@@ -49,7 +50,8 @@ export function toSessionSnapshot(value: SessionStateName, context: SessionConte
     ...(value === 'reconnecting' && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
     ...(context.lastClose === undefined ? {} : { lastClose: context.lastClose }),
     ...(context.lastFailure === undefined ? {} : { lastFailure: context.lastFailure }),
-    ...(context.endpoint === undefined ? {} : { endpoint: context.endpoint }),
+    // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
+    ...(context.endpoint === undefined ? {} : { endpoint: redactUrl(context.endpoint) }),
     ...(context.location === undefined ? {} : { location: context.location }),
     ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
     ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),

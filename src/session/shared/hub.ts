@@ -196,7 +196,7 @@ export class SharedSessionHub {
   private send(message: HubMessage): void {
     // A retiring hub still forwards stream messages (deduplicated by seq) but nothing else:
     // the successor speaks for the session now.
-    if (this.retiring && message.t !== 'msg') return;
+    if (this.retiring && message.t !== 'msgs') return;
     this.post(message);
   }
 
@@ -248,7 +248,7 @@ export class SharedSessionHub {
     this.claimsChanged = true;
     (claim as { subscription: Subscription }).subscription = session.stream(stream).subscribe({
       // The stream layer records a message's seq before delivering it.
-      next: (data) => this.post({ t: 'msg', hub: this.hubId, stream, data, ...seqOf(session.lastSeq()) }),
+      next: (data) => this.post({ t: 'msgs', hub: this.hubId, items: [[stream, data, session.lastSeq()]] }),
       error: (error: unknown) => {
         this.dropClaim(stream, claim);
         this.send({ t: 'stream-error', hub: this.hubId, stream, error: toWireError(error) });
@@ -345,8 +345,4 @@ export class SharedSessionHub {
     if (this.takeoverTimer !== undefined) clearTimeout(this.takeoverTimer);
     this.takeoverTimer = undefined;
   }
-}
-
-function seqOf(seq: number | undefined): { seq?: number } {
-  return seq === undefined ? {} : { seq };
 }

@@ -4,13 +4,14 @@ import type { ClosedReason, ResumePoint } from '../../machine/types.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../../session.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import { snapshotChanged, type SessionSnapshot } from '../snapshot.js';
+import { StreamBatcher } from './batcher.js';
 import { SharedSessionHub } from './hub.js';
 import { sharingPlatform, type SharingPlatform } from './support.js';
 import { TabRequests } from './tab-requests.js';
 import { TabStreams } from './tab-streams.js';
 import { HANDOVER_GRACE_MS, MISSED_PINGS_ALLOWED, PING_INTERVAL_MS } from './timing.js';
 import { fromWireError } from './wire-error.js';
-import { fromWireReason, fromWireSnapshot, type Handover, type HubMessage, type SharedMessage, type TabMessage } from './wire.js';
+import { fromWireReason, fromWireSnapshot, type Handover, type HubMessage, type SharedMessage, type StreamItem, type TabMessage } from './wire.js';
 
 /** Opens the real session of a leader (`openSession` of session.ts, passed in so that this layer does not import it). */
 export type OpenSession = (options: SessionOptions, resumeFrom?: ResumePoint) => OpenedSession;
@@ -34,6 +35,7 @@ class SharedSessionTab {
   private readonly lockName: string;
   private readonly channel: BroadcastChannel;
   private readonly lockRequest = new AbortController();
+  private readonly batcher = new StreamBatcher((message) => this.post(message));
   private readonly streams: TabStreams;
   private readonly requests: TabRequests;
   private readonly state$: BehaviorSubject<SessionSnapshot>;
@@ -142,9 +144,14 @@ class SharedSessionTab {
     }
   }
 
-  /** The hub's way out: to every other tab over the channel, and to this one directly. */
+  /** The hub's way out: to every other tab over the channel (stream messages batched), and to this one directly. */
   private broadcast(message: HubMessage): void {
-    this.post(message);
+    if (message.t === 'msgs') {
+      for (const item of message.items) this.batcher.add(message.hub, item);
+    } else {
+      this.batcher.flush();
+      this.post(message);
+    }
     this.onHubMessage(message);
   }
 
@@ -178,8 +185,8 @@ class SharedSessionTab {
 
   private onHubMessage(message: HubMessage): void {
     if (this.ended) return;
-    if (message.t === 'msg') {
-      this.onStreamMessage(message);
+    if (message.t === 'msgs') {
+      for (const item of message.items) this.onStreamMessage(message.hub, item);
       return;
     }
     if (message.hub !== this.hubId) {
@@ -231,14 +238,14 @@ class SharedSessionTab {
     }
   }
 
-  private onStreamMessage(message: Extract<HubMessage, { t: 'msg' }>): void {
-    if (this.onlyFrom !== undefined && message.hub !== this.onlyFrom) return;
+  private onStreamMessage(hub: string, [stream, data, seq]: StreamItem): void {
+    if (this.onlyFrom !== undefined && hub !== this.onlyFrom) return;
     // Seq rises across all streams of the server session: at or below the last one, this tab had it (a new leader's replay).
-    if (message.seq !== undefined) {
-      if (this.lastSeq !== undefined && message.seq <= this.lastSeq) return;
-      this.lastSeq = message.seq;
+    if (seq !== undefined) {
+      if (this.lastSeq !== undefined && seq <= this.lastSeq) return;
+      this.lastSeq = seq;
     }
-    this.streams.deliver(message.stream, message.data);
+    this.streams.deliver(stream, data);
   }
 
   /** A new leader: it learns this tab's claims, gets the requests that wait, and starts if this tab asked. */
@@ -295,6 +302,7 @@ class SharedSessionTab {
       await retired;
       this.releaseLock?.();
     }
+    this.batcher.close();
     this.channel.close();
   }
 

@@ -32,6 +32,9 @@ export interface Handover {
   readonly streams: readonly string[];
 }
 
+/** One stream message: the stream, its data, and its `seq` where the protocol has one. */
+export type StreamItem = readonly [stream: string, data: unknown, seq: number | undefined];
+
 /** A request's outcome as the hub answers it. */
 export type WireOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: WireError };
 
@@ -58,7 +61,8 @@ export type TabMessage =
 export type HubMessage =
   | { readonly t: 'hello' | 'state'; readonly hub: string; readonly snapshot: WireSnapshot }
   | { readonly t: 'handover'; readonly hub: string; readonly handover: Handover }
-  | { readonly t: 'msg'; readonly hub: string; readonly stream: string; readonly data: unknown; readonly seq?: number }
+  /** Stream messages in arrival order (batched on the channel, one at a time to the leader's own tab). */
+  | { readonly t: 'msgs'; readonly hub: string; readonly items: readonly StreamItem[] }
   | { readonly t: 'event'; readonly hub: string; readonly event: string; readonly data?: unknown }
   | { readonly t: 'error'; readonly hub: string; readonly error: WireError }
   | { readonly t: 'gaps'; readonly hub: string; readonly streams: readonly string[] }

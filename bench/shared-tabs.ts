@@ -95,8 +95,8 @@ async function main(): Promise<void> {
   const server = await createTestServer({ replayBufferSize: 1_000 });
   const tabs = await startTabs();
   const rows: string[] = [];
-  let baselineRate = 0;
-  let baselineTask = 0;
+  let baselineRate: number;
+  let baselineTask: number;
   let soloTask = 0;
   try {
     const unshared: Run[] = [];
@@ -138,11 +138,11 @@ async function main(): Promise<void> {
     'Reading it: a BroadcastChannel message is serialized once by the leader whatever the number of',
     'tabs (the browser fans it out), so the leader pays one structured clone per message, not one per',
     'follower; each follower pays a deserialization and its own routing. Rates are bounded by how fast',
-    'the reference server in the same Node process sends the burst, which the baseline row shows.
-Stream messages go over the channel in batches (those that arrive within one task share a post);
-before batching, the leader alone cost 1.7x the baseline per message. On this 2-core machine,
-shared with other work, every tab is a renderer process competing for the cores: two runs
-differed by up to 0.15x in the ratios, and the extra cost per follower ranged from 1 to 21 µs.',
+    'the reference server in the same Node process sends the burst, which the baseline row shows.',
+    'Stream messages go over the channel in batches (those that arrive within one task share a post);',
+    'before batching, the leader alone cost 1.7x the baseline per message. On this 2-core machine,',
+    'shared with other work, every tab is a renderer process competing for the cores: two runs',
+    'differed by up to 0.15x in the ratios, and the extra cost per follower ranged from 1 to 21 µs.',
     END_MARK,
   ].join('\n');
   if (print) {

@@ -3,8 +3,9 @@ import { createActor, type Actor } from 'xstate';
 import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
-import type { ClosedReason, InboundSink, SessionStateName } from './machine/types.js';
+import type { ClosedReason, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
+import { createSharedSession } from './session/shared/shared-session.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
@@ -102,7 +103,24 @@ function topLevel(value: unknown): SessionStateName {
  * ```
  */
 export function createSession(options: SessionOptions): Session {
+  if (options?.share !== undefined) return createSharedSession(options, openSession);
+  return openSession(options);
+}
+
+/** What the shared session's leader needs beyond {@link Session}: see src/session/shared/. */
+export interface OpenedSession extends Session {
+  /** The `seq` of the stream message being (or last) delivered: observers of `stream()` read it while called. */
+  readonly lastSeq: () => number | undefined;
+}
+
+/**
+ * Creates a session in this tab or process (what {@link createSession} does without `share`),
+ * optionally continuing a server session another client started (`resumeFrom`).
+ */
+export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): OpenedSession {
   const resolved = resolveOptions(options);
+  // The handed-over lastSeq stands until this session's own stream layer has one, or a fresh session replaces it.
+  let resumeSeq = resumeFrom?.lastSeq;
   const WebSocket = resolveWebSocket(resolved.WebSocket);
   const nextId = createIdSource();
   const events$ = new Subject<ServerEvent>();
@@ -160,7 +178,8 @@ export function createSession(options: SessionOptions): Session {
       now: resolved.now,
       nextId,
       inbound,
-      getLastSeq: () => registry.lastSeq,
+      getLastSeq: () => registry.lastSeq ?? resumeSeq,
+      resumeFrom,
       onSocketGone: (gone) => {
         socketsOpen.add(gone);
         void gone.then(() => socketsOpen.delete(gone));
@@ -176,6 +195,7 @@ export function createSession(options: SessionOptions): Session {
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
 
   sessionActor.on('ready', ({ resumed }) => {
+    if (!resumed) resumeSeq = undefined;
     correlator.setReady(true);
     registry.sessionReady({ resumed, fresh: !resumed });
   });
@@ -270,5 +290,6 @@ export function createSession(options: SessionOptions): Session {
     },
     closed,
     actor: sessionActor,
+    lastSeq: () => registry.lastSeq,
   };
 }

@@ -8,10 +8,12 @@ import { measureBundle } from '../scripts/bundle-size.js';
  * The issue aims for under 8 KB gzip. The real figure is well above that: 20,672 B (20.2 KiB)
  * when this budget was set (see docs/bundle-size.md). The budget records that honestly, with a
  * little headroom for work in progress, so that growth is noticed; shrinking the code towards the
- * aim is separate work. When this fails, look at what grew (`npx tsx scripts/bundle-size.ts`),
+ * aim is separate work. The shared session (`share`, issue 15) added about 5.3 KiB gzip (20.8 ->
+ * 26.1 KiB): createSession refers to it, so it is bundled whether or not an app shares; loading
+ * it on demand is the way to give that back. When this fails, look at what grew (`npx tsx scripts/bundle-size.ts`),
  * then either trim it or raise the budget on purpose and update docs/bundle-size.md (`--write`).
  */
-const OWN_CODE_GZIP_BUDGET_BYTES = 22 * 1024;
+const OWN_CODE_GZIP_BUDGET_BYTES = 27 * 1024;
 
 describe('the browser bundle size', () => {
   it(`keeps our own code under ${OWN_CODE_GZIP_BUDGET_BYTES} bytes gzip`, async () => {

@@ -161,6 +161,7 @@ export const sessionMachine = setup({
   },
   guards: {
     hasBalancer: ({ context }) => context.input.balancerUrl !== undefined,
+    hasResumePoint: ({ context }) => context.input.resumeFrom !== undefined,
     needsInitialize: ({ context }) => context.input.protocol.features.initialize,
     closeIsFatal: ({ context, event }) => decisionFor(context, event).kind === 'fatal',
     closeMeansResumeNow: ({ context, event }) => {
@@ -340,6 +341,10 @@ export const sessionMachine = setup({
     readyCount: 0,
     resumed: false,
     releaseCode: RELEASE_BY_DROPPING,
+    // A session handed over by another client counts as ready before: its resume continues it.
+    ...(input.resumeFrom === undefined
+      ? {}
+      : { endpoint: input.resumeFrom.endpoint, resumeId: input.resumeFrom.resumeId, sessionId: input.resumeFrom.sessionId, readySessionId: input.resumeFrom.sessionId }),
   }),
   initial: 'idle',
   on: {
@@ -351,7 +356,7 @@ export const sessionMachine = setup({
   states: {
     idle: {
       on: {
-        START: [{ guard: 'hasBalancer', target: 'resolving' }, { target: 'connecting' }],
+        START: [{ guard: 'hasResumePoint', target: 'resuming' }, { guard: 'hasBalancer', target: 'resolving' }, { target: 'connecting' }],
       },
     },
 

@@ -79,6 +79,25 @@ export interface SessionMachineInput {
   readonly onSocketGone?: (gone: Promise<void>) => void;
   /** The `seq` of the last stream message delivered, for resume. */
   readonly getLastSeq: () => number | undefined;
+  /**
+   * A server session to continue instead of starting a new one: `START` then goes straight to
+   * `resuming` with this endpoint, Resume-Id and session id (the shared session's new leader
+   * uses it to take over the session of the tab that led before). Without it, `START` resolves
+   * or connects as usual.
+   */
+  readonly resumeFrom?: ResumePoint;
+}
+
+/** Where a server session stands, enough for another client to resume it (see {@link SessionMachineInput.resumeFrom}). */
+export interface ResumePoint {
+  /** The endpoint the session lives on. */
+  readonly endpoint: string;
+  /** The latest Resume-Id the server issued for it. */
+  readonly resumeId: string;
+  /** The server's session id. */
+  readonly sessionId: string;
+  /** The `seq` of the last stream message received, if any (sent as `lastSeq` in the resume). */
+  readonly lastSeq?: number;
 }
 
 /** Heartbeat used when neither the server nor the options give one. */

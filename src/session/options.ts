@@ -140,6 +140,17 @@ export interface SessionOptions {
   readonly random?: () => number;
   /** Clock in epoch ms; injectable for tests. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Shares one connection among every tab of this origin that passes the same name: one tab (the
+   * leader, elected with the Web Locks API) holds the socket, the others reach it over a
+   * `BroadcastChannel`, with the same `Session` API. Streams are ref-counted across tabs, and when
+   * the leader goes another tab takes over and resumes the server session. The leader's options
+   * are the ones used (its endpoint, auth and codecs); `session.actor` exists only in the leader.
+   * Browsers only: where `navigator.locks` or `BroadcastChannel` is missing (Node) it is refused
+   * with an OptionsError. See the front-end guide.
+   * @default undefined (no sharing: this session has its own socket)
+   */
+  readonly share?: string;
 }
 
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
@@ -162,7 +173,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
   'maxMessageBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
-  'fetch', 'inspect', 'random', 'now',
+  'fetch', 'inspect', 'random', 'now', 'share',
 ]);
 
 function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {

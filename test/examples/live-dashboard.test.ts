@@ -74,3 +74,29 @@ describe('the live dashboard example', () => {
     expect(await page.locator('#gaps').isHidden()).toBe(true);
   });
 });
+
+describe('the live dashboard in shared mode', () => {
+  it('serves two tabs over one connection, and the follower leads on when the leading tab closes', async () => {
+    const context = await browser.newContext();
+    try {
+      const handshakesBefore = dashboard.server.handshakes().length;
+      const first = await context.newPage();
+      await first.goto(`${dashboard.url}&share=dashboard`);
+      await first.locator('#role', { hasText: 'leader' }).waitFor({ timeout: 15_000 });
+      const second = await context.newPage();
+      await second.goto(`${dashboard.url}&share=dashboard`);
+      await second.locator('#role', { hasText: 'follower' }).waitFor({ timeout: 15_000 });
+      await second.waitForFunction(() => document.querySelectorAll('#trades tbody tr').length === 5, undefined, { timeout: 5_000 });
+      expect(dashboard.server.handshakes().length - handshakesBefore).toBe(1);
+      const sessionId = await second.locator('#session-id').textContent();
+
+      await first.close();
+      await second.locator('#role', { hasText: 'leader' }).waitFor({ timeout: 5_000 });
+      await second.locator('#resumed', { hasText: 'yes' }).waitFor({ timeout: 5_000 });
+      expect(await second.locator('#session-id').textContent()).toBe(sessionId);
+      expect(await second.locator('#gaps').isHidden()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});

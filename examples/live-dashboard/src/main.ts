@@ -3,12 +3,13 @@
  * one `stream()` per symbol feeds the trades table, `gaps$` warns when a reconnect could not resume.
  *
  * Query parameters: `balancer` (required, an http(s) URL; serve.ts prints a link with it),
- * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated).
+ * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated),
+ * `share` (a name: every tab opened with the same one shares one connection; see the front-end guide).
  */
 import { animationFrameScheduler, distinctUntilChanged, merge, scan, throttleTime } from 'rxjs';
 // A real application imports from 'wirestate'; the example uses the source so it runs without a build.
-import { CODEC_NAMES, createSession, type CodecName, type SessionOptions } from '../../../src/index.js';
-import { logTransition, renderSession, renderTrades, showNotice, type TradeRow } from './view.js';
+import { CODEC_NAMES, createSession, type CodecName, type Session, type SessionOptions } from '../../../src/index.js';
+import { logTransition, renderSession, renderTrades, showNotice, showRole, type TradeRow } from './view.js';
 
 /** The fields of a trade message the page shows (the simulator sends Binance-style trades). */
 interface Trade {
@@ -29,14 +30,26 @@ function readOptions(params: URLSearchParams): SessionOptions | string {
   const balancer = params.get('balancer');
   if (balancer === null) return 'No balancer given: open the link that `npx tsx examples/live-dashboard/serve.ts` prints (it ends in ?balancer=…).';
   const codec = params.get('codec');
+  const share = params.get('share');
   if (codec !== null && !CODEC_NAMES.includes(codec as CodecName)) return `Unknown codec "${codec}": use one of ${CODEC_NAMES.join(', ')}.`;
   return {
     balancer,
     ...(codec === null ? {} : { codecs: [codec as CodecName] }),
+    // One socket for every tab of the dashboard: the first tab leads, the others follow it.
+    ...(share === null ? {} : { share }),
     // A dashboard should come back quickly after a blip, and not hammer a server that is down.
     reconnect: { initialDelayMs: 250, maxDelayMs: 5_000 },
     lazy: false,
   };
+}
+
+/** In a shared session only the leader tab runs the session's actor. */
+function isLeader(session: Session): boolean {
+  try {
+    return session.actor !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function start(): void {
@@ -49,7 +62,10 @@ function start(): void {
   const symbols = params.get('symbols')?.split(',').filter((symbol) => symbol !== '') ?? DEFAULT_SYMBOLS;
   const session = createSession(options);
 
-  session.state$.subscribe((snapshot) => renderSession(snapshot));
+  session.state$.subscribe((snapshot) => {
+    renderSession(snapshot);
+    if (options.share !== undefined) showRole(isLeader(session) ? 'leader (holds the connection)' : 'follower (uses the leader\'s connection)');
+  });
   session.state$.pipe(distinctUntilChanged((previous, next) => previous.value === next.value && previous.attempt === next.attempt)).subscribe((snapshot) => logTransition(snapshot));
 
   const trades = merge(...symbols.map((symbol) => session.stream<Trade>(`${symbol}@trade`)));

@@ -22,7 +22,8 @@ export type WirestateErrorCode =
   | 'queue-full'
   | 'subscribe'
   | 'unauthorized'
-  | 'protocol';
+  | 'protocol'
+  | 'recording';
 
 /**
  * Base class of every error wirestate creates.

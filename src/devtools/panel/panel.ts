@@ -105,11 +105,14 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
 
   const live = new PanelModel();
   let replay: Replay | undefined;
-  let replayAt = 0;
+  let replayIndex = 0;
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const shown = (): { model: PanelModel; now: number } =>
-    replay === undefined ? { model: live, now: Date.now() } : { model: replay.at(replayAt), now: replayAt };
+  const shown = (): { model: PanelModel; now: number } => {
+    if (replay === undefined) return { model: live, now: Date.now() };
+    const model = replay.after(replayIndex);
+    return { model, now: model.t };
+  };
 
   function ensureChart(chart: ChartModel | undefined): void {
     if (chart === undefined) return;
@@ -134,7 +137,7 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
     contextView.render(model.state, model.context, now);
     streamsView.render(model.streams);
     logView.render(model.log);
-    if (replay !== undefined) sliderTime.textContent = `${clockTime(replayAt)} (+${((replayAt - replay.start) / 1_000).toFixed(1)} s of ${((replay.end - replay.start) / 1_000).toFixed(1)} s)`;
+    if (replay !== undefined) sliderTime.textContent = `${clockTime(now)} (+${((now - replay.start) / 1_000).toFixed(1)} s of ${((replay.end - replay.start) / 1_000).toFixed(1)} s)`;
   }
   const scheduleRender = () => {
     renderTimer ??= setTimeout(render, RENDER_DELAY_MS);
@@ -143,18 +146,18 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
     if (replay === undefined && live.context?.nextRetryAt !== undefined) scheduleRender();
   }, COUNTDOWN_TICK_MS);
 
-  function seek(t: number): void {
+  function showRecord(index: number): void {
     if (replay === undefined) return;
-    replayAt = Math.min(replay.end, Math.max(replay.start, t));
-    slider.value = String(replayAt);
+    replayIndex = index;
+    slider.value = String(replay.records[index]?.t ?? replay.start);
     render();
   }
-  slider.addEventListener('input', () => seek(Number(slider.value)));
+  slider.addEventListener('input', () => {
+    if (replay !== undefined) showRecord(replay.indexAt(Number(slider.value)));
+  });
   const step = (direction: 1 | -1) => {
-    if (replay === undefined) return;
-    const times = replay.transitionTimes();
-    const target = direction === 1 ? times.find((t) => t > replayAt) : times.filter((t) => t < replayAt).at(-1);
-    if (target !== undefined) seek(target);
+    const target = replay?.step(replayIndex, direction);
+    if (target !== undefined) showRecord(target);
   };
   previous.addEventListener('click', () => step(-1));
   next.addEventListener('click', () => step(1));
@@ -167,7 +170,7 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
     liveButton.hidden = live.chart === undefined;
     mode.textContent = `replay${name === undefined ? '' : ` of ${name}`}`;
     problem.textContent = '';
-    seek(replay.start);
+    showRecord(0);
   }
 
   async function openFiles(files: File[]): Promise<void> {
@@ -197,7 +200,12 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
     element: root,
     apply(record) {
       live.apply(record);
-      if (replay === undefined) scheduleRender();
+      if (replay !== undefined) return;
+      // Every step of the machine is drawn, however quick; samples and errors are drawn together.
+      if (record.type === 'transition' || record.type === 'hello') {
+        if (renderTimer !== undefined) clearTimeout(renderTimer);
+        render();
+      } else scheduleRender();
     },
     replay: showReplay,
     showLive,

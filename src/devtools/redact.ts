@@ -53,7 +53,7 @@ export function secretsOf(context: SessionContext): string[] {
   }
   for (const value of [context.token, context.resumeId]) if (value !== undefined) secrets.push(value);
   for (const url of [context.endpoint, endpoint, balancerUrl]) if (typeof url === 'string') secrets.push(...urlSecrets(url));
-  return [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  return [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
 }
 
 /** A function that replaces every occurrence of the given secrets in a text. */
@@ -62,7 +62,8 @@ export type Scrubber = (text: string) => string;
 /** A scrubber for `secrets` (longest first, so that a secret containing another is hidden whole). */
 export function scrubberFor(secrets: readonly string[]): Scrubber {
   if (secrets.length === 0) return (text) => text;
-  return (text) => secrets.reduce((scrubbed, secret) => (scrubbed.includes(secret) ? scrubbed.split(secret).join(HIDDEN) : scrubbed), text);
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => longestFirst.reduce((scrubbed, secret) => (scrubbed.includes(secret) ? scrubbed.split(secret).join(HIDDEN) : scrubbed), text);
 }
 
 /** A close, scrubbed. */

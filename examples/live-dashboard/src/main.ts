@@ -3,11 +3,14 @@
  * one `stream()` per symbol feeds the trades table, `gaps$` warns when a reconnect could not resume.
  *
  * Query parameters: `balancer` (required, an http(s) URL; serve.ts prints a link with it),
- * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated).
+ * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated),
+ * `devtools=off` (hides the devtools panel, which is shown beside the trades by default).
  */
 import { animationFrameScheduler, distinctUntilChanged, merge, scan, throttleTime } from 'rxjs';
 // A real application imports from 'wirestate'; the example uses the source so it runs without a build.
 import { CODEC_NAMES, createSession, type CodecName, type SessionOptions } from '../../../src/index.js';
+// An application imports it from 'wirestate/devtools'; an app that does not, does not bundle it.
+import { attachDevtools } from '../../../src/devtools/index.js';
 import { logTransition, renderSession, renderTrades, showNotice, type TradeRow } from './view.js';
 
 /** The fields of a trade message the page shows (the simulator sends Binance-style trades). */
@@ -48,6 +51,9 @@ function start(): void {
   }
   const symbols = params.get('symbols')?.split(',').filter((symbol) => symbol !== '') ?? DEFAULT_SYMBOLS;
   const session = createSession(options);
+  const devtoolsHost = document.getElementById('devtools');
+  if (params.get('devtools') === 'off') devtoolsHost?.closest('section')?.setAttribute('hidden', '');
+  else if (devtoolsHost !== null) attachDevtools(session, devtoolsHost, { title: 'session devtools', openRecordings: false });
 
   session.state$.subscribe((snapshot) => renderSession(snapshot));
   session.state$.pipe(distinctUntilChanged((previous, next) => previous.value === next.value && previous.attempt === next.attempt)).subscribe((snapshot) => logTransition(snapshot));

@@ -35,7 +35,7 @@ export const PANEL_CSS = `
 .wsd-context-list dt { color: var(--wsd-dim); }
 .wsd-context-list dd { margin: 0; overflow-wrap: anywhere; }
 .wsd-panel table { border-collapse: collapse; width: 100%; }
-.wsd-panel th, .wsd-panel td { text-align: left; padding: 1px 6px 1px 0; white-space: nowrap; }
+.wsd-panel th, .wsd-panel td { text-align: left; padding: 1px 6px 1px 0; white-space: nowrap; border: 0; font: inherit; color: inherit; }
 .wsd-panel thead td { color: var(--wsd-dim); border-bottom: 1px solid var(--wsd-line); }
 .wsd-log { max-height: 260px; overflow: auto; grid-column: 1 / -1; }
 .wsd-streams { max-height: 240px; overflow: auto; }

@@ -15,6 +15,7 @@ export interface ChartState {
   readonly key: string;
   /** The path of the state it is nested in; absent for top-level states. */
   readonly parent?: string;
+  /** Its XState node type. */
   readonly type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   /** Whether it is the initial state of its parent. */
   readonly initial: boolean;
@@ -26,7 +27,9 @@ export interface ChartState {
 export interface ChartEdge {
   /** `<source>-><target>`: unique in a chart. */
   readonly id: string;
+  /** The state it leaves (a path). */
   readonly source: string;
+  /** The state it enters (a path). */
   readonly target: string;
   /** What triggers it, one entry per transition definition: `SOCKET.CLOSED [shouldResume]`. */
   readonly labels: readonly string[];
@@ -38,6 +41,7 @@ export interface ChartModel {
   readonly machine: string;
   /** Every state but the root, in document order (parents before their children). */
   readonly states: readonly ChartState[];
+  /** Every pair of states a transition connects. */
   readonly edges: readonly ChartEdge[];
   /** Transitions of the machine's root, taken in any state: `CLOSE → closed`. */
   readonly anyState: readonly string[];

@@ -2,6 +2,7 @@ import type { StreamState } from './stream-entry.js';
 
 /** One stream as diagnostics see it, from `session.inspectStreams()`. A copy: changing it changes nothing. */
 export interface StreamInfo {
+  /** The stream's name. */
   readonly name: string;
   /** Where it stands (see {@link StreamState}). */
   readonly state: StreamState;

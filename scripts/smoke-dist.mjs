@@ -1,4 +1,4 @@
-/* global console */
+/* global console, fetch, URL */
 // Checks the built package as a user gets it: both entries through the package's own exports map
 // (ESM and CJS), and one real session against the reference server.
 import { createRequire } from 'node:module';

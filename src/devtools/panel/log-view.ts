@@ -17,7 +17,7 @@ export function logCells(entry: LogEntry): string[] {
 export function createLogView(host: HTMLElement): { render(log: readonly LogEntry[]): void } {
   const table = html('table', 'wsd-log-table');
   const head = html('thead');
-  head.append(row(['time', 'event', 'from → to', 'close', 'retry in']));
+  head.append(row(['time', 'event', 'from → to', 'close', 'retry delay']));
   const body = html('tbody');
   table.append(head, body);
   host.append(table);

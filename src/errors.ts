@@ -23,7 +23,8 @@ export type WirestateErrorCode =
   | 'queue-full'
   | 'subscribe'
   | 'unauthorized'
-  | 'protocol';
+  | 'protocol'
+  | 'recording';
 
 /**
  * Base class of every error wirestate creates.

@@ -10,6 +10,7 @@ export type { Session, SessionActor, SessionRequestOptions, ServerEvent } from '
 export type { SessionOptions, AuthOptions } from './session/options.js';
 export type { SessionSnapshot } from './session/snapshot.js';
 export type { StreamState } from './streams/stream-entry.js';
+export type { StreamInfo } from './streams/stream-info.js';
 export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';
 export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides, type CloseContext } from './machine/close-policy.js';

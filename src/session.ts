@@ -10,6 +10,7 @@ import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './sess
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
 import type { StreamState } from './streams/stream-entry.js';
+import type { StreamInfo } from './streams/stream-info.js';
 import { RequestCorrelator } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
@@ -66,6 +67,12 @@ export interface Session {
    * ```
    */
   streamState(name: string): StreamState;
+  /**
+   * Every stream the session holds now (observed, lingering or awaiting the server's answer), with
+   * its observers, state, last `seq`, message count and gaps: read-only copies, for diagnostics and
+   * the devtools. Costs one pass over the streams; nothing is counted that is not counted anyway.
+   */
+  inspectStreams(): readonly StreamInfo[];
   /** Sends a request and resolves with its result; rejects with a typed error on error, timeout, abort or close. */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
@@ -267,6 +274,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       });
     },
     streamState: (name: string) => registry.streamState(name),
+    inspectStreams: () => registry.inspect(),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
       start();
       return correlator.request(

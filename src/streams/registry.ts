@@ -13,6 +13,7 @@ import { addObserver, deliverTo, endAll, removeObserver } from './observers.js';
 import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
+import type { StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
 export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
@@ -155,6 +156,8 @@ export class StreamRegistry {
       return;
     }
     this.messagesRouted++;
+    entry.messages++;
+    if (seq !== undefined) entry.lastSeq = seq;
     deliverTo(entry.subscribers, data);
   }
 
@@ -189,6 +192,7 @@ export class StreamRegistry {
         entry.presence = 'no';
         if (entry.observers > 0 && wasOnServer) {
           missed.push(entry.name);
+          entry.gaps++;
           entry.resubscribing = true;
         }
         this.dirty.add(entry);
@@ -243,6 +247,22 @@ export class StreamRegistry {
     return this.failures.has(name) ? 'failed' : 'inactive';
   }
 
+  /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
+  inspect(): StreamInfo[] {
+    const rows: StreamInfo[] = [];
+    for (const entry of this.streams.values()) {
+      rows.push({
+        name: entry.name,
+        state: this.streamState(entry.name),
+        observers: entry.observers,
+        ...(entry.lastSeq === undefined ? {} : { lastSeq: entry.lastSeq }),
+        messages: entry.messages,
+        gaps: entry.gaps,
+      });
+    }
+    return rows;
+  }
+
   /** Counters for diagnostics. */
   stats(): StreamRegistryStats {
     let serverStreams = 0;
@@ -259,7 +279,7 @@ export class StreamRegistry {
   private acquire(name: string): StreamEntry {
     let entry = this.streams.get(name);
     if (entry === undefined) {
-      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined };
+      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined, lastSeq: undefined, messages: 0, gaps: 0 };
       this.streams.set(name, entry);
     }
     entry.lingerGroup = undefined;

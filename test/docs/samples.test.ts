@@ -28,7 +28,7 @@ function samplesOf(file: string): Sample[] {
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== '```') end++;
     const code = lines.slice(start, end).join('\n');
-    if (/from 'wirestate(\/testing)?'/.test(code)) samples.push({ file, line: start + 1, code });
+    if (/from 'wirestate(\/testing|\/devtools)?'/.test(code)) samples.push({ file, line: start + 1, code });
     index = end;
   }
   return samples;
@@ -41,7 +41,11 @@ function compilerOptions(): ts.CompilerOptions {
   return {
     ...parsed.options,
     noEmit: true,
-    paths: { wirestate: [resolve(root, 'src/node.ts')], 'wirestate/testing': [resolve(root, 'src/testing/index.ts')] },
+    paths: {
+      wirestate: [resolve(root, 'src/node.ts')],
+      'wirestate/testing': [resolve(root, 'src/testing/index.ts')],
+      'wirestate/devtools': [resolve(root, 'src/devtools/node.ts')],
+    },
   };
 }
 

@@ -4,11 +4,14 @@
  *
  * Query parameters: `balancer` (required, an http(s) URL; serve.ts prints a link with it),
  * `codec` (json, msgpack or bson; default: the library's preference), `symbols` (comma-separated),
- * `share` (a name: every tab opened with the same one shares one connection; see the front-end guide).
+ * `share` (a name: every tab opened with the same one shares one connection; see the front-end guide),
+ * `devtools=off` (hides the devtools panel, which is shown beside the trades by default, in an unshared session).
  */
 import { animationFrameScheduler, distinctUntilChanged, merge, scan, throttleTime } from 'rxjs';
 // A real application imports from 'wirestate'; the example uses the source so it runs without a build.
 import { CODEC_NAMES, createSession, type CodecName, type Session, type SessionOptions } from '../../../src/index.js';
+// An application imports it from 'wirestate/devtools'; an app that does not, does not bundle it.
+import { attachDevtools } from '../../../src/devtools/index.js';
 import { logTransition, renderSession, renderTrades, showNotice, showRole, type TradeRow } from './view.js';
 
 /** The fields of a trade message the page shows (the simulator sends Binance-style trades). */
@@ -61,6 +64,10 @@ function start(): void {
   }
   const symbols = params.get('symbols')?.split(',').filter((symbol) => symbol !== '') ?? DEFAULT_SYMBOLS;
   const session = createSession(options);
+  const devtoolsHost = document.getElementById('devtools');
+  // A follower tab has no machine of its own to show (its `actor` is the leader tab's), so the panel is for unshared sessions.
+  if (params.get('devtools') === 'off' || options.share !== undefined) devtoolsHost?.closest('section')?.setAttribute('hidden', '');
+  else if (devtoolsHost !== null) attachDevtools(session, devtoolsHost, { title: 'session devtools', openRecordings: false });
 
   session.state$.subscribe((snapshot) => {
     renderSession(snapshot);

@@ -109,6 +109,8 @@ class SharedSessionTab {
       state$: defer(() => (tab.finalSnapshot === undefined ? tab.state$ : of(tab.finalSnapshot))),
       stream: <T>(name: string): Observable<T> => tab.streams.observe<T>(name),
       streamState: (name: string) => tab.streams.stateOf(name),
+      // The leader tab sees the real session's streams; a follower, its own observers and deliveries.
+      inspectStreams: () => (tab.hub !== undefined && !tab.ended ? tab.hub.session.inspectStreams() : tab.streams.inspect()),
       request: <R>(method: string, params?: unknown, options: SessionRequestOptions = {}) => tab.requests.request(method, params, options) as Promise<R>,
       events$: this.events$.asObservable(),
       gaps$: this.gaps$.asObservable(),

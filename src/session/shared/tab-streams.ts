@@ -1,11 +1,14 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { OptionsError, SessionClosedError } from '../../errors.js';
 import type { StreamState } from '../../streams/stream-entry.js';
+import type { StreamInfo } from '../../streams/stream-info.js';
 
 /** One stream as a tab sees it: its local observers and what the leader last said about it. */
 interface TabStream {
   readonly subscribers: Set<Subscriber<unknown>>;
   state: StreamState | undefined;
+  /** Messages delivered to this tab's observers. */
+  messages: number;
 }
 
 /** What {@link TabStreams} tells the tab about: the first local observer of a name, and the last one leaving. */
@@ -39,7 +42,7 @@ export class TabStreams {
       }
       let stream = this.streams.get(name);
       if (stream === undefined) {
-        stream = { subscribers: new Set(), state: undefined };
+        stream = { subscribers: new Set(), state: undefined, messages: 0 };
         this.streams.set(name, stream);
         this.failed.delete(name);
         this.options.onWanted(name);
@@ -61,7 +64,13 @@ export class TabStreams {
   deliver(name: string, data: unknown): void {
     const stream = this.streams.get(name);
     if (stream === undefined) return;
+    stream.messages++;
     for (const subscriber of stream.subscribers) subscriber.next(data);
+  }
+
+  /** This tab's streams as diagnostics see them (`Session.inspectStreams` in a follower tab): its own observers and deliveries. */
+  inspect(): StreamInfo[] {
+    return [...this.streams].map(([name, stream]) => ({ name, state: stream.state ?? 'subscribing', observers: stream.subscribers.size, messages: stream.messages, gaps: 0 }));
   }
 
   /** The leader's session refused the stream (or failed it): its observers here get the error; the leader has dropped every claim on it. */

@@ -233,3 +233,26 @@ export class ConnectionLostError extends WirestateError {
     super('connection', message, options);
   }
 }
+
+/**
+ * A stream message's `seq` broke the protocol's rule that it rises by one with every message:
+ * it jumped ahead (messages in between were lost) or went back below the messages already
+ * delivered (the server's counter went backwards). The message was delivered anyway, the
+ * registry continues from its `seq`, and `gaps$` names the streams that may have missed messages.
+ * Its `code` is `'protocol'`, like {@link ProtocolViolationError}.
+ */
+export class SeqAnomalyError extends ProtocolViolationError {
+  /** The stream of the message that broke the sequence. */
+  readonly stream: string;
+  /** The `seq` that would have continued the sequence. */
+  readonly expected: number;
+  /** The `seq` that arrived. */
+  readonly received: number;
+
+  constructor(stream: string, expected: number, received: number) {
+    super(`Stream message seq ${received} on "${stream}" ${received > expected ? 'jumped past' : 'went back below'} the expected ${expected}; delivered it and continued from there.`);
+    this.stream = stream;
+    this.expected = expected;
+    this.received = received;
+  }
+}

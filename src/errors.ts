@@ -22,7 +22,9 @@ export type WirestateErrorCode =
   | 'queue-full'
   | 'subscribe'
   | 'unauthorized'
-  | 'protocol';
+  | 'protocol'
+  | 'reserved-method'
+  | 'encode';
 
 /**
  * Base class of every error wirestate creates.
@@ -156,17 +158,32 @@ export class ServerError extends WirestateError {
   }
 }
 
-/** A request got no answer within its timeout. */
+/**
+ * A request got no answer within its timeout. `sent` tells the two cases apart: `false` when the
+ * request was still waiting for the session to be ready (never sent: the server cannot have acted
+ * on it), with the reason in the message; `true` when it went out and no answer came.
+ */
 export class RequestTimeoutError extends WirestateError {
   /** The method of the request. */
   readonly method: string;
   /** The timeout that fired, in milliseconds. */
   readonly timeoutMs: number;
+  /** Whether the request was ever sent. */
+  readonly sent: boolean;
 
-  constructor(method: string, timeoutMs: number) {
-    super('request-timeout', `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`);
+  /**
+   * @param notSent - given when the request was never sent: why (`the session is not connected …`).
+   */
+  constructor(method: string, timeoutMs: number, notSent?: { readonly reason: string }) {
+    super(
+      'request-timeout',
+      notSent === undefined
+        ? `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`
+        : `${method} was not sent within ${timeoutMs} ms: ${notSent.reason}.`,
+    );
     this.method = method;
     this.timeoutMs = timeoutMs;
+    this.sent = notSent === undefined;
   }
 }
 
@@ -254,5 +271,25 @@ export class SeqAnomalyError extends ProtocolViolationError {
     this.stream = stream;
     this.expected = expected;
     this.received = received;
+  }
+}
+
+/**
+ * `request()` was called with a method the protocol uses for its own lifecycle or subscriptions
+ * (its `reservedMethods`: initialize, authorize, subscribe, unsubscribe and ping in the reference
+ * protocol; subscribe and unsubscribe in plain streams). Sending it would bypass the session: an
+ * unsubscribe would silently end a stream that still has observers, a bad authorize would end the
+ * session. Nothing was sent. Use `stream()` for subscriptions; the session runs the rest itself.
+ */
+export class ReservedMethodError extends WirestateError {
+  /** The refused method. */
+  readonly method: string;
+  /** The protocol that reserves it. */
+  readonly protocol: string;
+
+  constructor(method: string, protocol: string) {
+    super('reserved-method', `request() refused ${method}: the ${protocol} protocol reserves it for the session's own use.`);
+    this.method = method;
+    this.protocol = protocol;
   }
 }

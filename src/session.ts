@@ -4,7 +4,9 @@ import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, InboundSink, SessionStateName } from './machine/types.js';
+import { refusedMethod } from './protocol/callable-method.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
+import { notSentReason } from './session/not-sent-reason.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
@@ -65,7 +67,12 @@ export interface Session {
    * ```
    */
   streamState(name: string): StreamState;
-  /** Sends a request and resolves with its result; rejects with a typed error on error, timeout, abort or close. */
+  /**
+   * Sends a request and resolves with its result; rejects with a typed error on error, timeout,
+   * abort or close. A method the protocol runs itself (its lifecycle and subscription methods, see
+   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, and params the codec cannot carry with an
+   * EncodeError; neither sends anything, and the session stays up.
+   */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
   readonly events$: Observable<ServerEvent>;
@@ -114,6 +121,10 @@ export function createSession(options: SessionOptions): Session {
     send: (id, request, onSendError) => sessionActor.send({ type: 'SEND', id, request, onSendError }),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
+    whyNotSent: () => {
+      const snapshot = sessionActor.getSnapshot();
+      return notSentReason(topLevel(snapshot.value), snapshot.context);
+    },
   });
   const registry = new StreamRegistry({
     // Not idempotent on purpose: a subscribe or unsubscribe in flight at a drop fails with
@@ -248,6 +259,8 @@ export function createSession(options: SessionOptions): Session {
     },
     streamState: (name: string) => registry.streamState(name),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
+      const refused = refusedMethod(resolved.protocol, method);
+      if (refused !== undefined) return Promise.reject(refused);
       start();
       return correlator.request(
         { kind: 'call', method, ...(params === undefined ? {} : { params }) },

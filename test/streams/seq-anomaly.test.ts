@@ -117,7 +117,7 @@ describe('StreamRegistry: seq anomalies', () => {
 
   /** Mostly well-behaved seqs (next, replayed) with anomalies mixed in (jumps, returns, huge values). */
   const seqSteps: fc.Arbitrary<Step[]> = fc.array(
-    fc.oneof<fc.Arbitrary<Step>[]>(
+    fc.oneof<[fc.WeightedArbitrary<Step>, fc.WeightedArbitrary<Step>, fc.WeightedArbitrary<Step>]>(
       { weight: 6, arbitrary: fc.constant({ kind: 'next' as const }) },
       { weight: 2, arbitrary: fc.nat(20).map((back) => ({ kind: 'replay' as const, back })) },
       { weight: 1, arbitrary: fc.integer({ min: -50, max: 2 ** 40 }).map((seq) => ({ kind: 'absolute' as const, seq })) },

@@ -293,3 +293,23 @@ export class ReservedMethodError extends WirestateError {
     this.protocol = protocol;
   }
 }
+
+/**
+ * A request's payload holds a value the negotiated codec cannot carry faithfully: one it cannot
+ * encode at all (a `bigint` in JSON or MessagePack, a cycle, a function or symbol, nesting deeper
+ * than the codec's limit) or one it would silently turn into something else (a `Map` or `Set`
+ * that would arrive as `{}`), or a key its peers refuse (`__proto__` in MessagePack). Nothing was
+ * sent and the session stays up; `path` says where the value is (`params.a[3].b`).
+ */
+export class EncodeError extends WirestateError {
+  /** The codec that cannot carry the value. */
+  readonly codec: string;
+  /** Where the value sits in the packet, e.g. `params.a[3].b`; empty when the codec could not say. */
+  readonly path: string;
+
+  constructor(codec: string, path: string, problem: string, options?: { cause?: unknown }) {
+    super('encode', `The ${codec} codec cannot encode ${path === '' ? 'the packet' : path}: ${problem}. Nothing was sent.`, options);
+    this.codec = codec;
+    this.path = path;
+  }
+}

@@ -1,6 +1,6 @@
 import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
-import { createCodec } from '../../codecs/index.js';
+import { createCodec, encodePacket } from '../../codecs/index.js';
 import { selectCodec } from '../../codecs/negotiation.js';
 import { OversizeMessageError, ProtocolViolationError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
@@ -133,7 +133,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
     let frame: Frame;
     try {
-      frame = codec.encode(protocol.encodeRequest(id, request));
+      frame = encodePacket(codec, protocol.encodeRequest(id, request));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }

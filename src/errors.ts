@@ -313,3 +313,22 @@ export class EncodeError extends WirestateError {
     this.path = path;
   }
 }
+
+/**
+ * The server sent a message larger than `maxInboundBytes`. In Node the frame was refused from its
+ * header (not buffered) and the client closed the connection (sending 1009), then resumes after a backoff; in a
+ * browser, which cannot refuse a frame, it was received and dropped without being decoded, and the
+ * connection stays up. Raise `maxInboundBytes` if the server legitimately sends messages this large.
+ */
+export class InboundOversizeError extends WirestateError {
+  /** Size of the message in bytes, when known (a refused frame's size is not). */
+  readonly size: number | undefined;
+  /** The configured limit in bytes. */
+  readonly limit: number;
+
+  constructor(limit: number, size?: number) {
+    super('oversize', `Dropped a${size === undefined ? 'n' : ` ${size}-byte`} incoming message over the ${limit}-byte limit (option \`maxInboundBytes\`).`);
+    this.size = size;
+    this.limit = limit;
+  }
+}

@@ -164,6 +164,7 @@ export function createSession(options: SessionOptions): Session {
       timeouts: resolved.timeouts,
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
+      maxInboundBytes: resolved.maxInboundBytes,
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,

@@ -7,6 +7,7 @@ import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
 import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
 import { utf8ByteLength } from './utf8-length.js';
 
 /** Release code meaning "drop the socket without a close handshake". */
@@ -28,6 +29,8 @@ export interface SocketActorInput {
   readonly protocol: Protocol;
   readonly inbound: InboundSink;
   readonly maxMessageBytes: number;
+  /** Largest incoming message in bytes; unlimited when absent. */
+  readonly maxInboundBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
@@ -57,7 +60,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let finished = false;
 
   const connection: SocketConnection = openSocket(
-    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket },
+    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
     {
       onOpen(info) {
         if (finished) return;
@@ -82,6 +85,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         if (finished || codec === undefined) return;
         lastFrameAt = now();
         framesReceived++;
+        const oversize = oversizeFrame(frame, input.maxInboundBytes);
+        if (oversize !== undefined) {
+          inbound.onError(oversize);
+          return;
+        }
         const decoded = codec.decode(frame);
         if (!decoded.ok) {
           inbound.onError(decoded.error);
@@ -123,7 +131,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       onError(error) {
         // A socket error is followed by a close, which is what the machine reacts to. The transport's
         // own WirestateErrors (a message it could not read) leave the connection open: report them.
-        if (!finished && error instanceof WirestateError) inbound.onError(error);
+        const reported = error instanceof WirestateError ? error : refusedAsOversize(error, input.maxInboundBytes);
+        if (!finished && reported !== undefined) inbound.onError(reported);
       },
     },
   );

@@ -7,6 +7,7 @@ import type { ClosedReason, InboundSink, SessionStateName } from './machine/type
 import { refusedMethod } from './protocol/callable-method.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';
+import { makePrintable } from './session/printable.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
@@ -248,7 +249,7 @@ export function createSession(options: SessionOptions): Session {
   }
   if (!resolved.lazy) start();
 
-  return {
+  const session: Session = {
     // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
     state$: defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot))),
     stream<T>(name: string): Observable<T> {
@@ -285,4 +286,5 @@ export function createSession(options: SessionOptions): Session {
     closed,
     actor: sessionActor,
   };
+  return makePrintable(session, () => finalSnapshot ?? state$.getValue());
 }

@@ -1,13 +1,13 @@
 import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
-import type { InitializeResult } from '../protocol/types.js';
+import type { InitializeResult, ProtocolRequest } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
 import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
 import { DEFAULT_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
-import type { Secret } from '../secret.js';
+import { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
 const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
@@ -29,7 +29,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     ...(tokenTransport === undefined ? {} : { tokenTransport }),
   });
   return {
-    handshake,
+    handshake: new Secret(handshake),
     codecs: input.codecs,
     subprotocolNames: input.subprotocolNames,
     WebSocket: input.WebSocket,
@@ -218,7 +218,7 @@ export const sessionMachine = setup({
       // Without credentials the `always` transition of `authorizing` ends the session instead.
       if (auth.kind === 'none') return;
       const credentials = auth.kind === 'credentials' ? auth.credentials.reveal() : { token: context.token?.reveal() ?? '' };
-      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: { kind: 'authorize', credentials } });
+      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: new Secret<ProtocolRequest>({ kind: 'authorize', credentials }) });
     }),
     recordInitialize: assign(({ context, event }) => {
       const result = parseInitialize(context, readyResult(event)) as InitializeResult;

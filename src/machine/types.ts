@@ -188,7 +188,8 @@ export type SessionEvent = ControlEvent | SocketEvent;
 
 /** Commands the machine sends to the socket actor. */
 export type SocketCommand =
-  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest }
+  // An authorize request travels wrapped: it holds the credentials, and commands are inspectable.
+  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest | Secret<ProtocolRequest> }
   | SendEvent
   | { type: 'LIVENESS.CHECK'; probing: boolean; heartbeatMs: number }
   | { type: 'RELEASE'; code: number };

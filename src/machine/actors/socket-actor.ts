@@ -7,6 +7,7 @@ import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
 import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { Secret } from '../../secret.js';
 import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
 import { utf8ByteLength } from './utf8-length.js';
 
@@ -22,7 +23,8 @@ export const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
 
 /** What the socket actor is started with: one connection attempt. */
 export interface SocketActorInput {
-  readonly handshake: Handshake;
+  /** Wrapped: its URL and subprotocols may carry the token, and actor inputs are inspectable. */
+  readonly handshake: Secret<Handshake>;
   readonly codecs: readonly CodecName[];
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly WebSocket: WebSocketConstructor;
@@ -60,7 +62,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let finished = false;
 
   const connection: SocketConnection = openSocket(
-    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
+    { ...input.handshake.reveal(), WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
     {
       onOpen(info) {
         if (finished) return;
@@ -162,7 +164,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       case 'LIFECYCLE.REQUEST': {
         const id = input.nextId();
         lifecycleRequests.set(id, command.step);
-        const error = send(id, command.request);
+        const error = send(id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
           if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });

@@ -11,7 +11,9 @@ import { measureBundle } from '../scripts/bundle-size.js';
  * aim is separate work. When this fails, look at what grew (`npx tsx scripts/bundle-size.ts`),
  * then either trim it or raise the budget on purpose and update docs/bundle-size.md (`--write`).
  */
-const OWN_CODE_GZIP_BUDGET_BYTES = 22 * 1024;
+// Raised from 22 KiB by the field hardening of issue 11 (pre-send encode check, seq anomalies,
+// option checks, secrets kept out of printouts, reserved methods): 24,176 B when raised.
+const OWN_CODE_GZIP_BUDGET_BYTES = 24 * 1024;
 
 describe('the browser bundle size', () => {
   it(`keeps our own code under ${OWN_CODE_GZIP_BUDGET_BYTES} bytes gzip`, async () => {

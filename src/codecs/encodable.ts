@@ -23,12 +23,6 @@ interface Refusal {
   readonly problem: string;
 }
 
-/** What a refused value of a built-in type could be turned into instead. */
-function typeProblem(tag: string, rules: EncodableValues): string {
-  const bytes = rules.types.has('Uint8Array') ? ', an array or a Uint8Array' : ' or an array';
-  return `a ${tag}, which it would not carry as such (convert it to a plain object${bytes})`;
-}
-
 function refuse(problem: string): Refusal {
   return { reversedPath: [], problem };
 }
@@ -45,7 +39,7 @@ function check(value: unknown, rules: EncodableValues, depth: number, ancestors:
     case 'undefined':
       return undefined;
     case 'bigint':
-      return rules.bigint ? undefined : refuse('a bigint (send it as a string or a number)');
+      return rules.bigint ? undefined : refuse('a bigint');
     case 'function':
       return refuse('a function');
     case 'symbol':
@@ -54,7 +48,7 @@ function check(value: unknown, rules: EncodableValues, depth: number, ancestors:
   if (value === null) return undefined;
   const object = value as object;
   if (depth > rules.maxDepth) return refuse(`nesting deeper than ${rules.maxDepth} levels`);
-  if (ancestors.includes(object)) return refuse('a reference to an object that contains it (a cycle)');
+  if (ancestors.includes(object)) return refuse('a cycle');
   if (Array.isArray(object)) {
     ancestors.push(object);
     for (let index = 0; index < object.length; index++) {
@@ -76,7 +70,7 @@ function check(value: unknown, rules: EncodableValues, depth: number, ancestors:
     if (tag === 'Map' && rules.types.has('Map')) return checkMap(object as Map<unknown, unknown>, rules, depth, ancestors);
     if (rules.types.has(tag)) return undefined;
     // Anything but a class instance of the user's own ('Object') is a built-in the codec would mangle.
-    if (tag !== 'Object') return refuse(typeProblem(tag, rules));
+    if (tag !== 'Object') return refuse(`a ${tag}`);
   }
   return checkEntries(object as Record<string, unknown>, rules, depth, ancestors);
 }
@@ -97,7 +91,7 @@ function checkEntries(object: Record<string, unknown>, rules: EncodableValues, d
 function checkMap(map: Map<unknown, unknown>, rules: EncodableValues, depth: number, ancestors: object[]): Refusal | undefined {
   ancestors.push(map);
   for (const [key, entry] of map) {
-    if (typeof key !== 'string') return refuse(`a Map with a ${typeof key} key (only string keys are carried)`);
+    if (typeof key !== 'string') return refuse(`a Map with a ${typeof key} key`);
     const refusal = checkKey(key, rules) ?? check(entry, rules, depth + 1, ancestors);
     if (refusal !== undefined) {
       refusal.reversedPath.push(key);
@@ -109,8 +103,8 @@ function checkMap(map: Map<unknown, unknown>, rules: EncodableValues, depth: num
 }
 
 function checkKey(key: string, rules: EncodableValues): Refusal | undefined {
-  if (key === '__proto__' && !rules.protoKey) return refuse('a "__proto__" key, which its decoders refuse');
-  if (!rules.nulInKeys && key.includes('\u0000')) return refuse('a key containing a NUL character');
+  if (key === '__proto__' && !rules.protoKey) return refuse('a "__proto__" key');
+  if (!rules.nulInKeys && key.includes('\u0000')) return refuse('a key with a NUL character');
   return undefined;
 }
 

@@ -19,7 +19,7 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
   if (value === undefined) return { kind: 'none' };
   const forms = [TOKEN_KEYS, LICENSE_KEYS, CREDENTIAL_KEYS].filter((keys) => keys.some((key) => key in value && key !== 'transport'));
   if (forms.length > 1) {
-    throw new OptionsError(`\`auth\` mixes ${forms.map((keys) => keys.filter((key) => key in value).join(' and ')).join(' with ')}: pass exactly one of ${FORMS}.`);
+    throw new OptionsError(`\`auth\` mixes ${forms.map((keys) => keys[0]).join(' and ')}: pass exactly one of ${FORMS}.`);
   }
   const [form] = forms;
   if (form === undefined) throw new OptionsError(`\`auth\` must be ${FORMS}.`);

@@ -42,9 +42,9 @@ describe('nested options reject unknown keys like the top level', () => {
 
 describe('auth', () => {
   it.each([
-    [{ license: 'l', token: 't' }, /mixes token with license/],
-    [{ username: 'u', password: 'p', token: 't' }, /mixes token with username and password/],
-    [{ license: 'l', username: 'u', password: 'p' }, /mixes license with username and password/],
+    [{ license: 'l', token: 't' }, /mixes token and license/],
+    [{ username: 'u', password: 'p', token: 't' }, /mixes token and username/],
+    [{ license: 'l', username: 'u', password: 'p' }, /mixes license and username/],
     [{ license: 'l', transport: 'query' }, /Unknown option `auth.transport`/],
     [{ transport: 'query' }, /must be \{ license \}/],
   ])('refuses %o', (auth, message) => {

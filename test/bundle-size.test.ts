@@ -12,7 +12,7 @@ import { measureBundle } from '../scripts/bundle-size.js';
  * then either trim it or raise the budget on purpose and update docs/bundle-size.md (`--write`).
  */
 // Raised from 22 KiB by the field hardening of issue 11 (pre-send encode check, seq anomalies,
-// option checks, secrets kept out of printouts, reserved methods): 24,176 B when raised.
+// option checks, secrets kept out of printouts, reserved methods): 24,197 B when raised.
 const OWN_CODE_GZIP_BUDGET_BYTES = 24 * 1024;
 
 describe('the browser bundle size', () => {

@@ -12,6 +12,7 @@ export type { SessionSnapshot } from './session/snapshot.js';
 export type { StreamState } from './streams/stream-entry.js';
 export type { StreamInfo } from './streams/stream-info.js';
 export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';
+export { MIN_HEARTBEAT_MS } from './machine/types.js';
 export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides, type CloseContext } from './machine/close-policy.js';
 export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions, type BackoffKind } from './machine/backoff.js';
@@ -19,6 +20,6 @@ export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
 export { createCodec, CODEC_NAMES } from './codecs/index.js';
-export type { Codec, CodecName, FrameType, Frame, DecodeResult } from './codecs/codec.js';
+export type { Codec, CodecName, FrameType, Frame, DecodeResult, EncodableValues } from './codecs/codec.js';
 export type * from './protocol/types.js';
 export type { WebSocketLike, WebSocketConstructor, WebSocketEventSlot } from './transport/types.js';

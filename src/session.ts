@@ -4,7 +4,10 @@ import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
+import { refusedMethod } from './protocol/callable-method.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
+import { notSentReason } from './session/not-sent-reason.js';
+import { makePrintable } from './session/printable.js';
 import { createSharedSession } from './session/shared/shared-session.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
@@ -73,7 +76,12 @@ export interface Session {
    * the devtools. Costs one pass over the streams; nothing is counted that is not counted anyway.
    */
   inspectStreams(): readonly StreamInfo[];
-  /** Sends a request and resolves with its result; rejects with a typed error on error, timeout, abort or close. */
+  /**
+   * Sends a request and resolves with its result; rejects with a typed error on error, timeout,
+   * abort or close. A method the protocol runs itself (its lifecycle and subscription methods, see
+   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, and params the codec cannot carry with an
+   * EncodeError; neither sends anything, and the session stays up.
+   */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
   readonly events$: Observable<ServerEvent>;
@@ -139,6 +147,10 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     send: (id, request, onSendError) => sessionActor.send({ type: 'SEND', id, request, onSendError }),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
+    whyNotSent: () => {
+      const snapshot = sessionActor.getSnapshot();
+      return notSentReason(topLevel(snapshot.value), snapshot.context);
+    },
   });
   const registry = new StreamRegistry({
     // Not idempotent on purpose: a subscribe or unsubscribe in flight at a drop fails with
@@ -178,6 +190,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       timeouts: resolved.timeouts,
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
+      maxInboundBytes: resolved.maxInboundBytes,
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,
@@ -263,7 +276,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   }
   if (!resolved.lazy) start();
 
-  return {
+  const session: OpenedSession = {
     // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
     state$: defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot))),
     stream<T>(name: string): Observable<T> {
@@ -276,6 +289,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     streamState: (name: string) => registry.streamState(name),
     inspectStreams: () => registry.inspect(),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
+      const refused = refusedMethod(resolved.protocol, method);
+      if (refused !== undefined) return Promise.reject(refused);
       start();
       return correlator.request(
         { kind: 'call', method, ...(params === undefined ? {} : { params }) },
@@ -300,4 +315,5 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     actor: sessionActor,
     lastSeq: () => registry.lastSeq,
   };
+  return makePrintable(session, () => finalSnapshot ?? state$.getValue());
 }

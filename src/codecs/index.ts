@@ -9,11 +9,12 @@ import { JsonCodec } from './json.js';
 import { MsgpackCodec } from './msgpack.js';
 import { OptionsError } from '../errors.js';
 
-export type { Codec, CodecName, DecodeResult, Frame, FrameType } from './codec.js';
+export type { Codec, CodecName, DecodeResult, EncodableValues, Frame, FrameType } from './codec.js';
+export { encodePacket, findUnencodable, formatPath } from './encodable.js';
 export { CODEC_NAMES, isCodecName } from './codec-names.js';
-export { BsonCodec } from './bson.js';
-export { JsonCodec } from './json.js';
-export { MsgpackCodec } from './msgpack.js';
+export { BsonCodec, BSON_CARRIES } from './bson.js';
+export { JsonCodec, JSON_CARRIES } from './json.js';
+export { MsgpackCodec, MSGPACK_CARRIES } from './msgpack.js';
 export {
   BEARER_SUBPROTOCOL_PREFIX,
   DEFAULT_SUBPROTOCOL_NAMES,

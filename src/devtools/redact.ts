@@ -46,12 +46,13 @@ function urlSecrets(url: string): string[] {
 export function secretsOf(context: SessionContext): string[] {
   const secrets: string[] = [];
   const { auth, endpoint, balancerUrl } = context.input;
-  if (auth.kind === 'token' && typeof auth.token === 'string') secrets.push(auth.token);
+  const token = auth.kind === 'token' ? auth.token.reveal() : undefined;
+  if (typeof token === 'string') secrets.push(token);
   if (auth.kind === 'credentials') {
-    const credentials = auth.credentials as { license?: unknown; password?: unknown };
+    const credentials = auth.credentials.reveal() as { license?: unknown; password?: unknown };
     for (const value of [credentials.license, credentials.password]) if (typeof value === 'string') secrets.push(value);
   }
-  for (const value of [context.token, context.resumeId]) if (value !== undefined) secrets.push(value);
+  for (const value of [context.token?.reveal(), context.resumeId]) if (value !== undefined) secrets.push(value);
   for (const url of [context.endpoint, endpoint, balancerUrl]) if (typeof url === 'string') secrets.push(...urlSecrets(url));
   return [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
 }

@@ -18,7 +18,7 @@ export function canResume(context: SessionContext): boolean {
 
 /** Whether a token provider (rather than a fixed token) is configured, so 4001 may be retried once. */
 export function hasTokenProvider(context: SessionContext): boolean {
-  return context.input.auth.kind === 'token' && typeof context.input.auth.token === 'function';
+  return context.input.auth.kind === 'token' && typeof context.input.auth.token.reveal() === 'function';
 }
 
 /** The close-code policy's verdict for the close in `event`, given what the session knows now. */

@@ -1,12 +1,13 @@
 import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
-import type { InitializeResult } from '../protocol/types.js';
+import type { InitializeResult, ProtocolRequest } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
 import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
+import { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
 const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
@@ -24,17 +25,18 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     codecs: input.codecs,
     subprotocolNames: input.subprotocolNames,
     ...(resume && context.resumeId !== undefined ? { resumeId: context.resumeId } : {}),
-    ...(context.token !== undefined && tokenTransport !== 'packet' ? { token: context.token } : {}),
+    ...(context.token !== undefined && tokenTransport !== 'packet' ? { token: context.token.reveal() } : {}),
     ...(tokenTransport === undefined ? {} : { tokenTransport }),
   });
   return {
-    handshake,
+    handshake: new Secret(handshake),
     codecs: input.codecs,
     subprotocolNames: input.subprotocolNames,
     WebSocket: input.WebSocket,
     protocol: input.protocol,
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,
+    ...(input.maxInboundBytes === undefined ? {} : { maxInboundBytes: input.maxInboundBytes }),
     now: input.now,
     nextId: input.nextId,
     ...(input.onSocketGone === undefined ? {} : { onSocketGone: input.onSocketGone }),
@@ -60,7 +62,7 @@ function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
  * that error instead of failing inside the action that opens the socket.
  */
 function handshakeCheck(context: SessionContext, resume: boolean) {
-  return (params: { readonly endpoint?: string; readonly token?: string }): void => {
+  return (params: { readonly endpoint?: string; readonly token?: Secret<string> }): void => {
     try {
       socketInput({ ...context, endpoint: params.endpoint ?? context.endpoint, token: params.token }, resume);
     } catch (error) {
@@ -240,8 +242,8 @@ export const sessionMachine = setup({
       const { auth } = context.input;
       // Without credentials the `always` transition of `authorizing` ends the session instead.
       if (auth.kind === 'none') return;
-      const credentials = auth.kind === 'credentials' ? auth.credentials : { token: context.token ?? '' };
-      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: { kind: 'authorize', credentials } });
+      const credentials = auth.kind === 'credentials' ? auth.credentials.reveal() : { token: context.token?.reveal() ?? '' };
+      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: new Secret<ProtocolRequest>({ kind: 'authorize', credentials }) });
     }),
     recordInitialize: assign(({ context, event }) => {
       const result = parseInitialize(context, readyResult(event)) as InitializeResult;

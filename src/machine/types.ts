@@ -1,5 +1,6 @@
 import type { CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
+import type { Secret } from '../secret.js';
 import type { CloseReaction, Credentials, IncomingPacket, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
@@ -19,11 +20,11 @@ export type SessionStateName =
   | 'reconnecting'
   | 'closed';
 
-/** How the session authenticates, after option validation. */
+/** How the session authenticates, after option validation. The secrets are wrapped so that the context prints without them. */
 export type ResolvedAuth =
   | { readonly kind: 'none' }
-  | { readonly kind: 'credentials'; readonly credentials: Exclude<Credentials, { token: string }> }
-  | { readonly kind: 'token'; readonly token: ValueOrProvider<string>; readonly transport: TokenTransport };
+  | { readonly kind: 'credentials'; readonly credentials: Secret<Exclude<Credentials, { token: string }>> }
+  | { readonly kind: 'token'; readonly token: Secret<ValueOrProvider<string>>; readonly transport: TokenTransport };
 
 /** Per-phase timeouts in milliseconds. */
 export interface PhaseTimeouts {
@@ -67,6 +68,8 @@ export interface SessionMachineInput {
   /** Overrides the heartbeat the server announces; without either, {@link DEFAULT_HEARTBEAT_MS}. */
   readonly heartbeatMs?: number;
   readonly maxMessageBytes: number;
+  /** Largest incoming message in bytes (`maxInboundBytes`); unlimited when absent. */
+  readonly maxInboundBytes?: number;
   /** `name/version` sent in the initialize request. */
   readonly clientName: string;
   readonly WebSocket: WebSocketConstructor;
@@ -104,9 +107,9 @@ export interface ResumePoint {
 export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 /**
- * The shortest heartbeat a session uses, whoever asks for less (the `heartbeatMs` option or a
- * server's announcement): a liveness check every few milliseconds would drop healthy connections
- * and turn a misconfigured server into a reconnect loop.
+ * The shortest heartbeat: a `heartbeatMs` option below it is an OptionsError, and a heartbeat a
+ * server announces is raised to it. Shorter ones turn every hiccup of the event loop into a
+ * "dead" connection and a reconnect.
  */
 export const MIN_HEARTBEAT_MS = 100;
 
@@ -146,8 +149,8 @@ export interface SessionContext {
   sessionId?: string;
   connectionId?: string;
   codec?: CodecName;
-  /** Token used for the current connection attempt. */
-  token?: string;
+  /** Token used for the current connection attempt (wrapped, so the context prints without it). */
+  token?: Secret<string>;
   /** Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for `minUptimeMs`). */
   attempt: number;
   /** Delay of the pending reconnect, and when it fires (epoch ms). */
@@ -219,7 +222,8 @@ export type SessionEvent = ControlEvent | SocketEvent;
 
 /** Commands the machine sends to the socket actor. */
 export type SocketCommand =
-  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest }
+  // An authorize request travels wrapped: it holds the credentials, and commands are inspectable.
+  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest | Secret<ProtocolRequest> }
   | SendEvent
   | { type: 'LIVENESS.CHECK'; probing: boolean; heartbeatMs: number }
   | { type: 'RELEASE'; code: number };

@@ -1,15 +1,18 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CodecName } from '../codecs/codec.js';
 import { isCodecName } from '../codecs/index.js';
-import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
-import type { PhaseTimeouts, ResolvedAuth, SessionMachineInput, ValueOrProvider } from '../machine/types.js';
+import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { redactUrl } from '../transport/redact-url.js';
 import type { WebSocketConstructor } from '../transport/types.js';
+import { resolveAuth } from './auth-options.js';
+import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { resolveSubprotocolNames } from './subprotocol-options.js';
 
 /**
  * How the session authenticates.
@@ -50,13 +53,17 @@ export interface SessionOptions {
    */
   readonly codecs?: readonly CodecName[];
   /**
-   * Subprotocol name of each codec, for servers that name them differently.
+   * Subprotocol name of each codec, for servers that name them differently. Keys are codec names;
+   * each name must be a valid subprotocol token, must not start with `bearer.` (that prefix carries
+   * tokens), and no two offered codecs may share one.
    * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
    */
   readonly subprotocols?: Partial<Record<CodecName, string>>;
   /**
    * Credentials; without them a server that requires authorization ends the session with an
    * UnauthorizedError. Protocols without an authorize step (`plainStreams()`) do not use them.
+   * Exactly one form: mixing keys of two (`{ license, token }`) or adding an unknown one is an
+   * OptionsError. The secrets are kept out of what the session prints (`util.inspect`, `JSON.stringify`).
    */
   readonly auth?: AuthOptions;
   /**
@@ -73,9 +80,10 @@ export interface SessionOptions {
   readonly closeCodes?: Readonly<Record<number, CloseReaction>>;
   /**
    * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect. `Infinity`
-   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days.
-   * `providerMs` bounds the endpoint and token providers of each attempt (one that never settles is
-   * reported and retried instead of holding the session for ever).
+   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days. An
+   * unknown key (a typo such as `connnectMs`) is an OptionsError. `providerMs` bounds the endpoint
+   * and token providers of each attempt (one that never settles is reported and retried instead of
+   * holding the session for ever).
    * @default { balancerMs: 10_000, providerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
    */
   readonly timeouts?: Partial<PhaseTimeouts>;
@@ -89,7 +97,8 @@ export interface SessionOptions {
    * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
    * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
    * the server announces, else 30 s (so always 30 s with `plainStreams()`, whose servers announce none).
-   * Like the timeouts, clamped to 2^31-1 ms.
+   * At least {@link MIN_HEARTBEAT_MS} (100 ms; less is an OptionsError, and a shorter heartbeat
+   * announced by a server is raised to it). Like the timeouts, clamped to 2^31-1 ms.
    */
   readonly heartbeatMs?: number;
   /**
@@ -97,6 +106,15 @@ export interface SessionOptions {
    * @default 131_072 (128 KiB)
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Largest incoming message in bytes. In Node (`ws`) a larger frame is refused while its header
+   * is read, before its payload is buffered: the client closes the connection (sending 1009),
+   * resumes after a backoff, and `errors$` gets an InboundOversizeError. Browsers cannot refuse a frame, so there
+   * it is received, then dropped undecoded with an InboundOversizeError on `errors$`, and the
+   * connection stays up. Raise it for servers that send large snapshots.
+   * @default 4_194_304 (4 MiB)
+   */
+  readonly maxInboundBytes?: number;
   /**
    * How many requests may wait for the session to be authorized before `request()` fails with a QueueFullError.
    * @default 1000
@@ -115,6 +133,7 @@ export interface SessionOptions {
   readonly unsubscribeLingerMs?: number;
   /**
    * Connect on first use (`stream()` observed or `request()` called) rather than on `start()`.
+   * A boolean; anything else is an OptionsError.
    * @default true
    */
   readonly lazy?: boolean;
@@ -124,7 +143,7 @@ export interface SessionOptions {
    * @default referenceProtocol()
    */
   readonly protocol?: Protocol;
-  /** `name/version` sent to the server in the initialize request. @default 'wirestate/0.1.0' */
+  /** `name/version` sent to the server in the initialize request; a non-empty string. @default 'wirestate/0.1.0' */
   readonly clientName?: string;
   /** WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. */
   readonly WebSocket?: WebSocketConstructor;
@@ -156,7 +175,7 @@ export interface SessionOptions {
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -170,9 +189,12 @@ export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOption
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default `maxInboundBytes`: room for large snapshots, far below the 100 MiB that `ws` allows by default. */
+const DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
+const TIMEOUT_KEYS: readonly (keyof PhaseTimeouts)[] = ['balancerMs', 'providerMs', 'connectMs', 'initializeMs', 'authorizeMs'];
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
-  'maxMessageBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
+  'maxMessageBytes', 'maxInboundBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
   'fetch', 'inspect', 'random', 'now', 'share',
 ]);
 
@@ -204,41 +226,14 @@ function wholeNumber(name: string, value: unknown, fallback: number): number {
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${JSON.stringify(value)}.`);
+    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${typeof value === 'string' ? JSON.stringify(redactUrl(value)) : typeof value}.`);
   }
   try {
     new URL(value);
   } catch {
-    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(value)}.`);
+    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(redactUrl(value))}.`);
   }
   return value;
-}
-
-function resolveAuth(auth: unknown): ResolvedAuth {
-  if (auth === undefined) return { kind: 'none' };
-  if (typeof auth !== 'object' || auth === null) throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
-  const value = auth as Record<string, unknown>;
-  if ('token' in value) {
-    const transport = value.transport ?? 'subprotocol';
-    if (transport !== 'subprotocol' && transport !== 'query' && transport !== 'packet') {
-      throw new OptionsError(`\`auth.transport\` must be 'subprotocol', 'query' or 'packet'; got ${JSON.stringify(transport)}.`);
-    }
-    if (typeof value.token !== 'function' && (typeof value.token !== 'string' || value.token.length === 0)) {
-      throw new OptionsError('`auth.token` must be a non-empty string or a function returning one (possibly async).');
-    }
-    return { kind: 'token', token: value.token as ValueOrProvider<string>, transport };
-  }
-  if ('license' in value) {
-    if (typeof value.license !== 'string' || value.license.length === 0) throw new OptionsError('`auth.license` must be a non-empty string.');
-    return { kind: 'credentials', credentials: { license: value.license } };
-  }
-  if ('username' in value || 'password' in value) {
-    if (typeof value.username !== 'string' || typeof value.password !== 'string') {
-      throw new OptionsError('`auth` with credentials needs both `username` and `password` as strings.');
-    }
-    return { kind: 'credentials', credentials: { username: value.username, password: value.password } };
-  }
-  throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
 }
 
 /** Inspectors come as functions or, like `@statelyai/inspect`'s, as observers; XState takes both. */
@@ -253,9 +248,7 @@ function isInspector(value: unknown): boolean {
  */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new OptionsError('createSession() needs an options object with `balancer` or `endpoint`.');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new OptionsError(`Unknown option \`${key}\`. Known options: ${[...KNOWN_OPTIONS].join(', ')}.`);
-  }
+  rejectUnknownKeys('', options, KNOWN_OPTIONS);
   if (options.balancer === undefined && options.endpoint === undefined) {
     throw new OptionsError('Pass `balancer` (an http(s) URL of the balancer) or `endpoint` (a ws(s) URL): one is required.');
   }
@@ -266,13 +259,18 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (!Array.isArray(codecs) || codecs.length === 0 || !codecs.every(isCodecName)) {
     throw new OptionsError(`\`codecs\` must be a non-empty array of 'json', 'msgpack', 'bson'; got ${JSON.stringify(options.codecs)}.`);
   }
-  const subprotocolNames = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(options.subprotocols ?? {}) };
-  for (const [codec, name] of Object.entries(subprotocolNames)) {
-    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must be a valid subprotocol token; got ${JSON.stringify(name)}.`);
-    }
+  const subprotocolNames = resolveSubprotocolNames(options.subprotocols, codecs);
+  const reconnect = optionalObject('reconnect', options.reconnect) ?? {};
+  rejectUnknownKeys('reconnect', reconnect, Object.keys(DEFAULT_BACKOFF));
+  const timeouts: Partial<PhaseTimeouts> = optionalObject('timeouts', options.timeouts) ?? {};
+  rejectUnknownKeys('timeouts', timeouts, TIMEOUT_KEYS);
+  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError(`\`lazy\` must be a boolean; got ${typeof options.lazy}.`);
+  if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName.length === 0)) {
+    throw new OptionsError(`\`clientName\` must be a non-empty string like 'my-app/1.0.0'; got ${typeof options.clientName === 'string' ? 'an empty string' : typeof options.clientName}.`);
   }
-  const timeouts = options.timeouts ?? {};
+  if (options.heartbeatMs !== undefined && !(typeof options.heartbeatMs === 'number' && options.heartbeatMs >= MIN_HEARTBEAT_MS)) {
+    throw new OptionsError(`\`heartbeatMs\` must be at least ${MIN_HEARTBEAT_MS} ms; got ${String(options.heartbeatMs)}.`);
+  }
   const protocol = options.protocol ?? referenceProtocol();
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
     throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
@@ -289,7 +287,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     codecs: [...new Set(codecs)],
     subprotocolNames,
     auth: resolveAuth(options.auth),
-    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...(options.reconnect ?? {}) }),
+    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...reconnect }),
     closeCodes: validateCloseCodeOverrides(options.closeCodes ?? {}),
     timeouts: {
       balancerMs: timerDelay('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
@@ -301,6 +299,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),
     maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
+    maxInboundBytes: wholeNumber('maxInboundBytes', options.maxInboundBytes, DEFAULT_MAX_INBOUND_BYTES),
     maxQueuedRequests: wholeNumber('maxQueuedRequests', options.maxQueuedRequests, 1000),
     maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
     unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),

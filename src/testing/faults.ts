@@ -146,6 +146,23 @@ export class TestServerFaults {
   }
 
   /**
+   * Sends a stream message with a `seq` of the test's choosing, outside the session's own
+   * numbering (which goes on unchanged, and which does not keep this message for a replay): a
+   * huge `seq`, one that goes back, or one that skips, to test how a client treats a broken
+   * sequence. Sent whether or not the connection's session subscribed the stream.
+   * @returns how many connections were sent it
+   *
+   * @example
+   * ```ts
+   * server.faults.sendStreamMessage('all', { stream: 'btcusdt@trade', data: { p: 1 }, seq: 2 ** 40 });
+   * ```
+   */
+  sendStreamMessage(target: ConnectionTarget, message: { readonly stream: string; readonly data?: unknown; readonly seq: number }): number {
+    if (!Number.isSafeInteger(message.seq)) throw new OptionsError(`A stream message seq must be a safe integer, got ${String(message.seq)}.`);
+    return this.#apply(target, (connection) => connection.sendPacket({ stream: message.stream, data: message.data ?? null, seq: message.seq }));
+  }
+
+  /**
    * A server restart: forgets every session (no resume can succeed afterwards) and closes every
    * connection with `1012`. The ports stay open and armed faults stay armed.
    */

@@ -69,9 +69,12 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
   let socket: WebSocketLike;
   try {
     const protocols = [...options.protocols];
-    socket = options.headers === undefined
+    socket = options.headers === undefined && options.maxInboundBytes === undefined
       ? new options.WebSocket(options.url, protocols)
-      : new options.WebSocket(options.url, protocols, { headers: { ...options.headers } });
+      : new options.WebSocket(options.url, protocols, {
+          ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+          ...(options.maxInboundBytes === undefined ? {} : { maxPayload: options.maxInboundBytes }),
+        });
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
   }

@@ -35,7 +35,7 @@ const CLIENT_TIMINGS = {
   random: () => 0.999,
   timeouts: { balancerMs: 500, connectMs: 500, initializeMs: 300, authorizeMs: 500 },
   requestTimeoutMs: 600,
-  heartbeatMs: 80,
+  heartbeatMs: 100, // MIN_HEARTBEAT_MS: the shortest a client may ask for
 } as const satisfies Partial<SessionOptions>;
 
 /** How long the session may take to be authorized and quiet again after any fault. */

@@ -175,10 +175,10 @@ describe('resume', () => {
 
   it('on a quiet but live connection sends PING after a heartbeat and stays up', async () => {
     const server = await startServer({ pingFrames: false });
-    const session = openSession({ endpoint: server.endpointUrl, heartbeatMs: 50, lazy: false });
+    const session = openSession({ endpoint: server.endpointUrl, heartbeatMs: 100, lazy: false });
     await waitForState(session, 'authorized');
     await server.waitForPacket((packet) => packet.method === 'PING', 2_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(session.actor.getSnapshot().value).toMatchObject({ authorized: expect.any(String) });
     expect(server.handshakes()).toHaveLength(1);
   });

@@ -252,7 +252,7 @@ describe('openSocket over ws', () => {
     expect(recorder.types()).toEqual(['error', 'close']);
     expect(closed.info).toEqual({ code: 1006, reason: '', wasClean: false });
     const { error } = await recorder.next('error');
-    expect(error.message).toMatch(/Could not open a WebSocket to not a url\?…/);
+    expect(error.message).toMatch(/Could not open a WebSocket to not a url\?token=…/);
     expect(error.message).not.toContain('secret-token');
     expect(error.cause).toBeUndefined();
   });

@@ -1,12 +1,14 @@
 import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
-import { createCodec } from '../../codecs/index.js';
+import { createCodec, encodePacket } from '../../codecs/index.js';
 import { selectCodec } from '../../codecs/negotiation.js';
 import { NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
 import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { Secret } from '../../secret.js';
+import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
 import { utf8ByteLength } from './utf8-length.js';
 
 /** Release code meaning "drop the socket without a close handshake". */
@@ -21,13 +23,16 @@ export const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
 
 /** What the socket actor is started with: one connection attempt. */
 export interface SocketActorInput {
-  readonly handshake: Handshake;
+  /** Wrapped: its URL and subprotocols may carry the token, and actor inputs are inspectable. */
+  readonly handshake: Secret<Handshake>;
   readonly codecs: readonly CodecName[];
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly WebSocket: WebSocketConstructor;
   readonly protocol: Protocol;
   readonly inbound: InboundSink;
   readonly maxMessageBytes: number;
+  /** Largest incoming message in bytes; unlimited when absent. */
+  readonly maxInboundBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
@@ -59,7 +64,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let transportFailure: TransportError | undefined;
 
   const connection: SocketConnection = openSocket(
-    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket },
+    { ...input.handshake.reveal(), WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
     {
       onOpen(info) {
         if (finished) return;
@@ -84,6 +89,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         if (finished || codec === undefined) return;
         lastFrameAt = now();
         framesReceived++;
+        const oversize = oversizeFrame(frame, input.maxInboundBytes);
+        if (oversize !== undefined) {
+          inbound.onError(oversize);
+          return;
+        }
         const decoded = codec.decode(frame);
         if (!decoded.ok) {
           inbound.onError(decoded.error);
@@ -139,9 +149,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           sendBack({ type: 'SOCKET.FAILED', error });
           return;
         }
+        const oversize = refusedAsOversize(error, input.maxInboundBytes);
         // A failure of the connection is followed by its close, which carries it to the machine.
         // Other WirestateErrors (a message the transport could not read) leave it open: report them.
-        if (error instanceof TransportError) transportFailure = error;
+        if (oversize !== undefined) inbound.onError(oversize);
+        else if (error instanceof TransportError) transportFailure = error;
         else if (error instanceof WirestateError) inbound.onError(error);
       },
     },
@@ -152,7 +164,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
     let frame: Frame;
     try {
-      frame = codec.encode(protocol.encodeRequest(id, request));
+      frame = encodePacket(codec, protocol.encodeRequest(id, request));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -172,7 +184,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       case 'LIFECYCLE.REQUEST': {
         const id = input.nextId();
         lifecycleRequests.set(id, command.step);
-        const error = send(id, command.request);
+        const error = send(id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
           if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });

@@ -18,7 +18,7 @@ export default defineConfig({
       },
       {
         // Pre-bundled up front: Vite discovering them during the run would reload the test page.
-        optimizeDeps: { include: ['rxjs', 'xstate', '@msgpack/msgpack', 'bson'] },
+        optimizeDeps: { include: ['rxjs', 'xstate', '@msgpack/msgpack', 'bson', 'elkjs/lib/elk.bundled.js'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -6,7 +6,7 @@
  *   npm run bench -- --quick            smaller bursts and fewer runs (about a minute), prints only
  *   npm run bench -- --only throughput,memory --out /tmp/bench.md
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchCodec } from './clients.js';
@@ -143,7 +143,9 @@ async function main(): Promise<void> {
   const markdown = renderReport(report);
   if (options.out === undefined) process.stdout.write(markdown);
   else {
-    writeFileSync(options.out, markdown);
+    // The browser bench (bench/shared-tabs.ts) owns a marked section of the same page: kept as it was.
+    const kept = existsSync(options.out) ? /<!-- shared-tabs:start -->[\s\S]*<!-- shared-tabs:end -->/.exec(readFileSync(options.out, 'utf8'))?.[0] : undefined;
+    writeFileSync(options.out, kept === undefined ? markdown : `${markdown.trimEnd()}\n\n${kept}\n`);
     log(`wrote ${options.out}`);
   }
 }

@@ -39,6 +39,8 @@ export interface DemoOptions {
   readonly view: 'live' | 'lines' | 'auto';
   /** Interval of the summary lines when not on a TTY. @default 2_000 */
   readonly summaryEveryMs: number;
+  /** Serve the devtools page for the demo's session (`--devtools`), on this port (0: a free one). Undefined without the flag. */
+  readonly devtoolsPort?: number;
   readonly help: boolean;
 }
 
@@ -74,6 +76,9 @@ its balancer (MessagePack), a drop without close frame and a server restart inje
   --view <mode>          live (redraw in place), lines (a summary line now and then), auto (default:
                          live on a terminal, lines otherwise)
   --summary-every <time> interval of the summary lines (default 2s)
+  --devtools             serve the devtools page (state chart, event log, streams) for the session;
+                         its address is printed at the start
+  --devtools-port <n>    port of the devtools page (default: a free one; implies --devtools)
   --help                 this text
 
 Exit code 0 when no message was lost or duplicated where none should be, 1 otherwise, 2 on bad options.`;
@@ -92,9 +97,9 @@ export function parseDuration(flag: string, text: string): number {
 
 const VALUE_FLAGS = new Set([
   'duration', 'balancer', 'endpoint', 'codec', 'streams', 'rate', 'drop-at', 'outage', 'restart-at', 'license', 'token', 'view',
-  'summary-every',
+  'summary-every', 'devtools-port',
 ]);
-const SWITCHES = new Set(['no-faults', 'help']);
+const SWITCHES = new Set(['no-faults', 'help', 'devtools']);
 
 function readFlags(argv: readonly string[]): Map<string, string> {
   const values = new Map<string, string>();
@@ -176,6 +181,11 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
   const summaryText = values.get('summary-every');
   const license = values.get('license');
   const token = values.get('token');
+  const devtoolsPortText = values.get('devtools-port');
+  const devtoolsPort = devtoolsPortText === undefined ? (values.has('devtools') ? 0 : undefined) : Number(devtoolsPortText);
+  if (devtoolsPort !== undefined && (!Number.isInteger(devtoolsPort) || devtoolsPort < 0 || devtoolsPort > 65_535)) {
+    throw new Error(`--devtools-port needs a port from 0 to 65535, got "${devtoolsPortText ?? ''}".`);
+  }
   return {
     durationMs,
     ...(balancer === undefined ? {} : { balancer }),
@@ -188,6 +198,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
     ...(token === undefined ? {} : { token }),
     view,
     summaryEveryMs: summaryText === undefined ? 2_000 : Math.max(100, parseDuration('summary-every', summaryText)),
+    ...(devtoolsPort === undefined ? {} : { devtoolsPort }),
     help: values.has('help'),
   };
 }

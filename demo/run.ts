@@ -3,6 +3,7 @@
  * observed streams, the fault script, the live view, and the verdict.
  */
 import type { Subscription } from 'rxjs';
+import { serveDevtools, type DevtoolsServer } from '../src/devtools/node.js';
 import { createSession, type CodecName, type Session, type SessionOptions, type SessionSnapshot } from '../src/node.js';
 import { codecFactory } from '../src/codecs/index.js';
 import { ReplayCounter, runFaultScript } from './fault-script.js';
@@ -107,6 +108,13 @@ async function observe(options: DemoOptions, output: Output, interrupt: AbortSig
     );
   }
   timeline.event(`observing ${stats.size} streams over ${describeTarget(options, local)}`);
+  let devtools: DevtoolsServer | undefined;
+  if (options.devtoolsPort !== undefined) {
+    devtools = await serveDevtools(session, { port: options.devtoolsPort });
+    timeline.event(`devtools: open ${devtools.url} to watch the state chart live`);
+    // The live view redraws the screen: the address must also stay where it can be copied.
+    if (live) output.write(`devtools: ${devtools.url}\n`);
+  }
 
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
@@ -175,6 +183,7 @@ async function observe(options: DemoOptions, output: Output, interrupt: AbortSig
     stopping = true;
     for (const subscription of subscriptions) subscription.unsubscribe();
     await session.close();
+    await devtools?.close();
     screen?.finish();
   }
 

@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export { bson, BsonCodec } from './codecs/bson.js';
+export { bson, BsonCodec, BSON_CARRIES } from './codecs/bson.js';

@@ -14,6 +14,7 @@ export type WirestateErrorCode =
   | 'balancer'
   | 'timeout'
   | 'connection'
+  | 'transport'
   | 'closed'
   | 'server'
   | 'request-timeout'
@@ -22,7 +23,10 @@ export type WirestateErrorCode =
   | 'queue-full'
   | 'subscribe'
   | 'unauthorized'
-  | 'protocol';
+  | 'protocol'
+  | 'recording'
+  | 'reserved-method'
+  | 'encode';
 
 /**
  * Base class of every error wirestate creates.
@@ -97,10 +101,10 @@ export class BalancerError extends WirestateError {
   }
 }
 
-/** A lifecycle phase (balancer, connect, initialize, authorize) did not finish within its timeout. */
+/** A lifecycle phase (balancer, provider, connect, initialize, authorize) did not finish within its timeout. */
 export class PhaseTimeoutError extends WirestateError {
-  /** The phase that timed out. */
-  readonly phase: 'balancer' | 'connect' | 'initialize' | 'authorize';
+  /** The phase that timed out (`provider`: an endpoint or token provider that did not settle). */
+  readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
   /** The timeout that fired, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -108,6 +112,22 @@ export class PhaseTimeoutError extends WirestateError {
     super('timeout', `The ${phase} phase did not complete within ${timeoutMs} ms. Raise \`timeouts.${phase}Ms\` if the server is slow, or check that it is reachable.`);
     this.phase = phase;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A connection attempt failed, or an open connection broke, below the WebSocket protocol: refused,
+ * a DNS failure, an HTTP status instead of the upgrade, invalid handshake headers. Reported on
+ * `errors$` and as `state$`'s `lastFailure`; the close-code policy then decides (an upgrade refused
+ * with 401 or 403 counts as rejected credentials).
+ */
+export class TransportError extends WirestateError {
+  /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`; browsers never do). */
+  readonly httpStatus: number | undefined;
+
+  constructor(message: string, options?: { httpStatus?: number; cause?: unknown }) {
+    super('transport', message, { cause: options?.cause });
+    this.httpStatus = options?.httpStatus;
   }
 }
 
@@ -156,17 +176,32 @@ export class ServerError extends WirestateError {
   }
 }
 
-/** A request got no answer within its timeout. */
+/**
+ * A request got no answer within its timeout. `sent` tells the two cases apart: `false` when the
+ * request was still waiting for the session to be ready (never sent: the server cannot have acted
+ * on it), with the reason in the message; `true` when it went out and no answer came.
+ */
 export class RequestTimeoutError extends WirestateError {
   /** The method of the request. */
   readonly method: string;
   /** The timeout that fired, in milliseconds. */
   readonly timeoutMs: number;
+  /** Whether the request was ever sent. */
+  readonly sent: boolean;
 
-  constructor(method: string, timeoutMs: number) {
-    super('request-timeout', `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`);
+  /**
+   * @param notSent - given when the request was never sent: why (`the session is not connected …`).
+   */
+  constructor(method: string, timeoutMs: number, notSent?: { readonly reason: string }) {
+    super(
+      'request-timeout',
+      notSent === undefined
+        ? `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`
+        : `${method} was not sent within ${timeoutMs} ms: ${notSent.reason}.`,
+    );
     this.method = method;
     this.timeoutMs = timeoutMs;
+    this.sent = notSent === undefined;
   }
 }
 
@@ -249,5 +284,87 @@ export class StateTimeoutError extends WirestateError {
     super('timeout', `The session did not reach \`${state}\` within ${timeoutMs} ms.`);
     this.state = state;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A stream message's `seq` broke the protocol's rule that it rises by one with every message:
+ * it jumped ahead (messages in between were lost) or went back below the messages already
+ * delivered (the server's counter went backwards). The message was delivered anyway, the
+ * registry continues from its `seq`, and `gaps$` names the streams that may have missed messages.
+ * Its `code` is `'protocol'`, like {@link ProtocolViolationError}.
+ */
+export class SeqAnomalyError extends ProtocolViolationError {
+  /** The stream of the message that broke the sequence. */
+  readonly stream: string;
+  /** The `seq` that would have continued the sequence. */
+  readonly expected: number;
+  /** The `seq` that arrived. */
+  readonly received: number;
+
+  constructor(stream: string, expected: number, received: number) {
+    super(`Stream message seq ${received} on "${stream}" ${received > expected ? 'jumped past' : 'went back below'} the expected ${expected}; delivered it and continued from there.`);
+    this.stream = stream;
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/**
+ * `request()` was called with a method the protocol uses for its own lifecycle or subscriptions
+ * (its `reservedMethods`: initialize, authorize, subscribe, unsubscribe and ping in the reference
+ * protocol; subscribe and unsubscribe in plain streams). Sending it would bypass the session: an
+ * unsubscribe would silently end a stream that still has observers, a bad authorize would end the
+ * session. Nothing was sent. Use `stream()` for subscriptions; the session runs the rest itself.
+ */
+export class ReservedMethodError extends WirestateError {
+  /** The refused method. */
+  readonly method: string;
+  /** The protocol that reserves it. */
+  readonly protocol: string;
+
+  constructor(method: string, protocol: string) {
+    super('reserved-method', `request() refused ${method}: the ${protocol} protocol reserves it for the session's own use.`);
+    this.method = method;
+    this.protocol = protocol;
+  }
+}
+
+/**
+ * A request's payload holds a value the negotiated codec cannot carry faithfully: one it cannot
+ * encode at all (a `bigint` in JSON or MessagePack, a cycle, a function or symbol, nesting deeper
+ * than the codec's limit) or one it would silently turn into something else (a `Map` or `Set`
+ * that would arrive as `{}`), or a key its peers refuse (`__proto__` in MessagePack). Nothing was
+ * sent and the session stays up; `path` says where the value is (`params.a[3].b`).
+ */
+export class EncodeError extends WirestateError {
+  /** The codec that cannot carry the value. */
+  readonly codec: string;
+  /** Where the value sits in the packet, e.g. `params.a[3].b`; empty when the codec could not say. */
+  readonly path: string;
+
+  constructor(codec: string, path: string, problem: string, options?: { cause?: unknown }) {
+    super('encode', `The ${codec} codec cannot encode ${path === '' ? 'the packet' : path}: ${problem}. Nothing was sent.`, options);
+    this.codec = codec;
+    this.path = path;
+  }
+}
+
+/**
+ * The server sent a message larger than `maxInboundBytes`. In Node the frame was refused from its
+ * header (not buffered) and the client closed the connection (sending 1009), then resumes after a backoff; in a
+ * browser, which cannot refuse a frame, it was received and dropped without being decoded, and the
+ * connection stays up. Raise `maxInboundBytes` if the server legitimately sends messages this large.
+ */
+export class InboundOversizeError extends WirestateError {
+  /** Size of the message in bytes, when known (a refused frame's size is not). */
+  readonly size: number | undefined;
+  /** The configured limit in bytes. */
+  readonly limit: number;
+
+  constructor(limit: number, size?: number) {
+    super('oversize', `Dropped a${size === undefined ? 'n' : ` ${size}-byte`} incoming message over the ${limit}-byte limit (option \`maxInboundBytes\`).`);
+    this.size = size;
+    this.limit = limit;
   }
 }

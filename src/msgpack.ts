@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export { msgpack, MsgpackCodec } from './codecs/msgpack.js';
+export { msgpack, MsgpackCodec, MSGPACK_CARRIES } from './codecs/msgpack.js';

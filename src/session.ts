@@ -3,14 +3,19 @@ import { createActor, type Actor } from 'xstate';
 import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
-import type { ClosedReason, InboundSink, SessionStateName } from './machine/types.js';
+import type { ClosedReason, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
+import { refusedMethod } from './protocol/callable-method.js';
 import { attachLogger } from './session/logger.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
+import { notSentReason } from './session/not-sent-reason.js';
+import { makePrintable } from './session/printable.js';
+import { createDeferredSharedSession } from './session/shared/deferred.js';
 import { waitForState, type WaitOptions } from './session/wait.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
 import type { StreamState } from './streams/stream-entry.js';
+import type { StreamInfo } from './streams/stream-info.js';
 import { RequestCorrelator } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
@@ -67,7 +72,18 @@ export interface Session {
    * ```
    */
   streamState(name: string): StreamState;
-  /** Sends a request and resolves with its result; rejects with a typed error on error, timeout, abort or close. */
+  /**
+   * Every stream the session holds now (observed, lingering or awaiting the server's answer), with
+   * its observers, state, last `seq`, message count and gaps: read-only copies, for diagnostics and
+   * the devtools. Costs one pass over the streams; nothing is counted that is not counted anyway.
+   */
+  inspectStreams(): readonly StreamInfo[];
+  /**
+   * Sends a request and resolves with its result; rejects with a typed error on error, timeout,
+   * abort or close. A method the protocol runs itself (its lifecycle and subscription methods, see
+   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, and params the codec cannot carry with an
+   * EncodeError; neither sends anything, and the session stays up.
+   */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
   readonly events$: Observable<ServerEvent>;
@@ -127,7 +143,24 @@ function topLevel(value: unknown): SessionStateName {
  * ```
  */
 export function createSession(options: SessionOptions): Session {
+  if (options?.share !== undefined) return createDeferredSharedSession(options, openSession);
+  return openSession(options);
+}
+
+/** What the shared session's leader needs beyond {@link Session}: see src/session/shared/. */
+export interface OpenedSession extends Session {
+  /** The `seq` of the stream message being (or last) delivered: observers of `stream()` read it while called. */
+  readonly lastSeq: () => number | undefined;
+}
+
+/**
+ * Creates a session in this tab or process (what {@link createSession} does without `share`),
+ * optionally continuing a server session another client started (`resumeFrom`).
+ */
+export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): OpenedSession {
   const resolved = resolveOptions(options);
+  // The handed-over lastSeq stands until this session's own stream layer has one, or a fresh session replaces it.
+  let resumeSeq = resumeFrom?.lastSeq;
   const WebSocket = resolveWebSocket(resolved.WebSocket);
   const nextId = createIdSource();
   const events$ = new Subject<ServerEvent>();
@@ -139,6 +172,10 @@ export function createSession(options: SessionOptions): Session {
     send: (id, request, onSendError) => sessionActor.send({ type: 'SEND', id, request, onSendError }),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
+    whyNotSent: () => {
+      const snapshot = sessionActor.getSnapshot();
+      return notSentReason(topLevel(snapshot.value), snapshot.context);
+    },
   });
   const registry = new StreamRegistry({
     // Not idempotent on purpose: a subscribe or unsubscribe in flight at a drop fails with
@@ -179,6 +216,7 @@ export function createSession(options: SessionOptions): Session {
       timeouts: resolved.timeouts,
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
+      maxInboundBytes: resolved.maxInboundBytes,
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,
@@ -186,7 +224,8 @@ export function createSession(options: SessionOptions): Session {
       now: resolved.now,
       nextId,
       inbound,
-      getLastSeq: () => registry.lastSeq,
+      getLastSeq: () => registry.lastSeq ?? resumeSeq,
+      resumeFrom,
       onSocketGone: (gone) => {
         socketsOpen.add(gone);
         void gone.then(() => socketsOpen.delete(gone));
@@ -202,6 +241,7 @@ export function createSession(options: SessionOptions): Session {
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
 
   sessionActor.on('ready', ({ resumed }) => {
+    if (!resumed) resumeSeq = undefined;
     correlator.setReady(true);
     registry.sessionReady({ resumed, fresh: !resumed });
   });
@@ -265,7 +305,7 @@ export function createSession(options: SessionOptions): Session {
 
   // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
   const publicState$ = defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot)));
-  return {
+  const session: OpenedSession = {
     state$: publicState$,
     ready(waitOptions?: WaitOptions) {
       start();
@@ -280,7 +320,10 @@ export function createSession(options: SessionOptions): Session {
       });
     },
     streamState: (name: string) => registry.streamState(name),
+    inspectStreams: () => registry.inspect(),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
+      const refused = refusedMethod(resolved.protocol, method);
+      if (refused !== undefined) return Promise.reject(refused);
       start();
       return correlator.request(
         { kind: 'call', method, ...(params === undefined ? {} : { params }) },
@@ -303,5 +346,7 @@ export function createSession(options: SessionOptions): Session {
     },
     closed,
     actor: sessionActor,
+    lastSeq: () => registry.lastSeq,
   };
+  return makePrintable(session, () => finalSnapshot ?? state$.getValue());
 }

@@ -33,6 +33,9 @@ function problemsInMetafile(metafile: Metafile): string[] {
       problems.push(`input ${inputPath}`);
     }
     for (const imported of input.imports) {
+      // esbuild's own helper module, not a dependency: it appears when a package keeps a guarded
+      // `require` of an optional module (elkjs's `require('web-worker')`, only run with a workerUrl).
+      if (imported.path === '<runtime>') continue;
       const specifier = imported.original ?? imported.path;
       if (isForbiddenSpecifier(specifier) || isForbiddenSpecifier(imported.path) || imported.external === true) {
         problems.push(`${inputPath} imports ${specifier}${imported.external === true ? ' (external)' : ''}`);
@@ -95,6 +98,24 @@ describe('the browser bundle', () => {
     expect(report.built).toBe(true);
     // The check looked at real inputs: the transport layer is among them.
     expect(report.inputs).toContain('src/transport/socket.ts');
+  });
+});
+
+describe('the devtools subpath', () => {
+  it('builds for the browser from src/devtools/index.ts without ws or any Node built-in', async () => {
+    const report = await checkBrowserBundle([join(repoRoot, 'src/devtools/index.ts')]);
+    expect(report.problems).toEqual([]);
+    expect(report.built).toBe(true);
+    expect(report.inputs).toContain('src/devtools/panel/panel.ts');
+    expect(report.inputs.some((input) => input.includes('node_modules/elkjs/'))).toBe(true);
+  });
+
+  it('is not in the bundle of the main entry: an app that does not import it does not pay for it', async () => {
+    const report = await checkBrowserBundle(browserEntries);
+    expect(report.inputs.filter((input) => input.startsWith('src/devtools/') || input.includes('node_modules/elkjs/'))).toEqual([]);
+    // The check can see devtools code when it is there.
+    const withDevtools = await checkBrowserBundle([...browserEntries, join(repoRoot, 'src/devtools/index.ts')]);
+    expect(withDevtools.inputs.filter((input) => input.startsWith('src/devtools/')).length).toBeGreaterThan(5);
   });
 });
 

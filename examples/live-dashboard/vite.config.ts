@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // Pre-bundled at start, so the first page load does not stop to optimize them and reload.
-  optimizeDeps: { include: ['rxjs', 'xstate', '@msgpack/msgpack', 'bson'] },
+  optimizeDeps: { include: ['rxjs', 'xstate', '@msgpack/msgpack', 'bson', 'elkjs/lib/elk.bundled.js'] },
   server: { host: '127.0.0.1' },
   build: { outDir: 'dist', emptyOutDir: true },
 });

@@ -1,6 +1,6 @@
 import { deserialize, Long, serialize } from 'bson';
 import type { DeserializeOptions, Document, SerializeOptions } from 'bson';
-import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { Codec, DecodeResult, EncodableValues, Frame } from './codec.js';
 import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
 
@@ -19,6 +19,22 @@ const DESERIALIZE_OPTIONS: DeserializeOptions = {
   bsonRegExp: false,
   validation: { utf8: true },
 };
+
+/**
+ * What the BSON codec carries beyond the basic values: `bigint` (as an int64), byte arrays,
+ * `Date`, `RegExp`, `Map` with string keys (as a document), and the bson package's own types
+ * (ObjectId, Long, Decimal128, …). No `Set` or other built-in (they would arrive as `{}`), no key
+ * containing a NUL character, at most 1000 levels deep.
+ */
+export const BSON_CARRIES: EncodableValues = Object.freeze({
+  maxDepth: 1000,
+  bigint: true,
+  types: new Set(['Uint8Array', 'Date', 'RegExp', 'Map']),
+  callsToJSON: false,
+  protoKey: true,
+  nulInKeys: false,
+  isNative: (value: object) => typeof (value as { _bsontype?: unknown })._bsontype === 'string',
+});
 
 /**
  * BSON in binary frames, through the `bson` package.
@@ -51,6 +67,8 @@ export class BsonCodec implements Codec {
   readonly name = 'bson' as const;
   /** BSON travels in binary frames. */
   readonly frameType = 'binary' as const;
+  /** What BSON carries: see {@link BSON_CARRIES}. */
+  readonly carries = BSON_CARRIES;
 
   /**
    * Serializes a packet into a new byte array owned by the caller (one copy out of bson's shared

@@ -10,11 +10,12 @@ import { JsonCodec, json } from './json.js';
 import { MsgpackCodec, msgpack } from './msgpack.js';
 import { OptionsError } from '../errors.js';
 
-export type { Codec, CodecName, DecodeResult, Frame, FrameType } from './codec.js';
+export type { Codec, CodecName, DecodeResult, EncodableValues, Frame, FrameType } from './codec.js';
+export { encodePacket, findUnencodable, formatPath } from './encodable.js';
 export { CODEC_NAMES, isCodecName } from './codec-names.js';
-export { BsonCodec, bson } from './bson.js';
-export { JsonCodec, json } from './json.js';
-export { MsgpackCodec, msgpack } from './msgpack.js';
+export { BsonCodec, BSON_CARRIES, bson } from './bson.js';
+export { JsonCodec, JSON_CARRIES, json } from './json.js';
+export { MsgpackCodec, MSGPACK_CARRIES, msgpack } from './msgpack.js';
 export type { CodecFactory, CodecOption } from './factory.js';
 export {
   BEARER_SUBPROTOCOL_PREFIX,

@@ -1,6 +1,21 @@
-import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { Codec, DecodeResult, EncodableValues, Frame } from './codec.js';
 import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
+
+/**
+ * What the JSON codec carries beyond the basic values: objects with a `toJSON` (a `Date` travels as
+ * its ISO string) and boxed primitives. No `bigint` (JSON.stringify throws), no `Map`, `Set`,
+ * byte array or other built-in (they would arrive as `{}` or as an object of indexes), at most
+ * 1000 levels deep.
+ */
+export const JSON_CARRIES: EncodableValues = Object.freeze({
+  maxDepth: 1000,
+  bigint: false,
+  types: new Set(['Number', 'String', 'Boolean']),
+  callsToJSON: true,
+  protoKey: true,
+  nulInKeys: true,
+});
 
 /**
  * JSON in text frames, the codec every server understands (and the one used when the server
@@ -25,6 +40,8 @@ export class JsonCodec implements Codec {
   readonly name = 'json' as const;
   /** JSON travels in text frames. */
   readonly frameType = 'text' as const;
+  /** What JSON carries: see {@link JSON_CARRIES}. */
+  readonly carries = JSON_CARRIES;
 
   /**
    * Serializes a packet to JSON text.

@@ -1,7 +1,23 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import type { Codec, DecodeResult, Frame } from './codec.js';
+import type { Codec, DecodeResult, EncodableValues, Frame } from './codec.js';
 import type { CodecFactory } from './factory.js';
 import { malformedFrame, wrongFrameType } from './decode-failure.js';
+
+/**
+ * What the MessagePack codec carries beyond the basic values: byte arrays (`Uint8Array`, `Buffer`)
+ * and `Date` (the timestamp extension). No `bigint` (the encoder throws), no `Map`, `Set` or other
+ * built-in (they would arrive as `{}`), no `__proto__` key (decoders refuse it as a
+ * prototype-pollution guard, and the reference server closes with 1007), at most 100 levels deep
+ * (the encoder's limit).
+ */
+export const MSGPACK_CARRIES: EncodableValues = Object.freeze({
+  maxDepth: 100,
+  bigint: false,
+  types: new Set(['Uint8Array', 'Date']),
+  callsToJSON: false,
+  protoKey: false,
+  nulInKeys: true,
+});
 
 /**
  * MessagePack in binary frames, through `@msgpack/msgpack`. Each instance keeps one `Encoder` and
@@ -33,6 +49,8 @@ export class MsgpackCodec implements Codec {
   readonly name = 'msgpack' as const;
   /** MessagePack travels in binary frames. */
   readonly frameType = 'binary' as const;
+  /** What MessagePack carries: see {@link MSGPACK_CARRIES}. */
+  readonly carries = MSGPACK_CARRIES;
 
   readonly #encoder = new Encoder({ ignoreUndefined: true });
   readonly #decoder = new Decoder();

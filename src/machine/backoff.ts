@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
 /**
  * Reconnect backoff: exponential growth with full jitter, as pure functions. The machine asks for
@@ -33,6 +34,15 @@ export interface BackoffOptions {
    * @default Infinity
    */
   readonly maxAttempts: number;
+  /**
+   * How long a connection must stay authorized before it counts as healthy. Only then do the
+   * attempt count, the backoff and the fresh-token retry start over: a server that accepts, answers
+   * the handshake and drops again (a crash loop, an overloaded gateway, a too-short maximum
+   * lifetime) keeps the backoff growing and uses up `maxAttempts` instead of being reconnected at
+   * once for ever. 0 resets them as soon as the session is authorized (not recommended).
+   * @default 5_000
+   */
+  readonly minUptimeMs: number;
 }
 
 /** The defaults of {@link BackoffOptions}: 250 ms doubling up to 30 s, long backoffs 8 times longer, never giving up. */
@@ -42,6 +52,7 @@ export const DEFAULT_BACKOFF: BackoffOptions = Object.freeze({
   multiplier: 2,
   longDelayFactor: 8,
   maxAttempts: Infinity,
+  minUptimeMs: 5_000,
 });
 
 /** Which kind of wait a close asked for. */
@@ -87,7 +98,7 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   return Math.floor(fraction * ceiling);
 }
 
-const KNOWN_OPTIONS: readonly (keyof BackoffOptions)[] = ['initialDelayMs', 'maxDelayMs', 'multiplier', 'longDelayFactor', 'maxAttempts'];
+const KNOWN_OPTIONS: readonly (keyof BackoffOptions)[] = ['initialDelayMs', 'maxDelayMs', 'multiplier', 'longDelayFactor', 'maxAttempts', 'minUptimeMs'];
 
 /**
  * Validates the `reconnect` option and fills in {@link DEFAULT_BACKOFF} for what it leaves out.
@@ -119,6 +130,7 @@ export function validateBackoffOptions(partial: unknown): BackoffOptions {
     multiplier: finiteAtLeast('multiplier', pick('multiplier'), 1),
     longDelayFactor: finiteAtLeast('longDelayFactor', pick('longDelayFactor'), 1),
     maxAttempts: attemptLimit(pick('maxAttempts')),
+    minUptimeMs: Math.min(finiteAtLeast('minUptimeMs', pick('minUptimeMs'), 0), MAX_TIMER_DELAY_MS),
   };
   if (options.initialDelayMs > options.maxDelayMs) {
     throw new OptionsError(

@@ -99,13 +99,23 @@ export interface CloseContext {
   readonly maxAttempts: number;
   /** Whether the socket of this connection attempt opened at all. */
   readonly opened: boolean;
+  /**
+   * The HTTP status that refused the WebSocket upgrade, where the platform shows it (Node). 401 and
+   * 403 are the server rejecting the credentials before any close code could be sent: they take the
+   * `retry-with-new-token` reaction (one retry with a fresh token, then fatal), not a retry loop.
+   */
+  readonly httpStatus?: number;
 }
+
+/** HTTP statuses of a refused upgrade that mean "these credentials are not accepted". */
+const UNAUTHORIZED_HTTP_STATUSES: readonly number[] = [401, 403];
 
 /**
  * Decides how the session goes on after a close. Total: every input gives a decision.
  *
  * Rules, in order, each with its reason:
- * 1. The reaction comes from {@link closeReactionFor}; a client-requested close is `closed`.
+ * 1. The reaction comes from {@link closeReactionFor}; a client-requested close is `closed`. An
+ *    upgrade refused with HTTP 401 or 403 takes the reaction of a rejected token whatever the code.
  * 2. `fatal` never reconnects: the server said retrying cannot help (a policy violation, a
  *    session taken over) and a retry loop would only hammer it.
  * 3. `retry-with-new-token` (4001) is one new session at once with a fresh token when a token
@@ -127,7 +137,10 @@ export interface CloseContext {
  * ```
  */
 export function decideClose(input: CloseContext): CloseDecision {
-  const reaction = closeReactionFor(input.code, input.table, input.overrides, input.clientRequested);
+  const reaction =
+    !input.clientRequested && input.httpStatus !== undefined && UNAUTHORIZED_HTTP_STATUSES.includes(input.httpStatus)
+      ? 'retry-with-new-token'
+      : closeReactionFor(input.code, input.table, input.overrides, input.clientRequested);
   if (reaction === 'closed') return { kind: 'closed' };
   if (reaction === 'fatal') return { kind: 'fatal', reason: `close code ${input.code} is fatal under the close-code policy` };
 

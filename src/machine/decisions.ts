@@ -4,8 +4,10 @@ import { decideClose, type CloseDecision } from './close-policy.js';
 import type { SessionContext, SessionEvent } from './types.js';
 
 /** The close the machine reacts to: a real one from the socket, or one raised for a timeout or a dead connection. */
-export function closeOf(event: SessionEvent): { code: number; reason: string; wasClean: boolean } {
-  if (event.type === 'SOCKET.CLOSED') return { code: event.code, reason: event.reason, wasClean: event.wasClean };
+export function closeOf(event: SessionEvent): { code: number; reason: string; wasClean: boolean; httpStatus?: number } {
+  if (event.type === 'SOCKET.CLOSED') {
+    return { code: event.code, reason: event.reason, wasClean: event.wasClean, ...(event.httpStatus === undefined ? {} : { httpStatus: event.httpStatus }) };
+  }
   return { code: 1006, reason: 'connection lost', wasClean: false };
 }
 
@@ -16,7 +18,7 @@ export function canResume(context: SessionContext): boolean {
 
 /** Whether a token provider (rather than a fixed token) is configured, so 4001 may be retried once. */
 export function hasTokenProvider(context: SessionContext): boolean {
-  return context.input.auth.kind === 'token' && typeof context.input.auth.token === 'function';
+  return context.input.auth.kind === 'token' && typeof context.input.auth.token.reveal() === 'function';
 }
 
 /** The close-code policy's verdict for the close in `event`, given what the session knows now. */
@@ -33,12 +35,14 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
     attempt: context.attempt,
     maxAttempts: context.input.backoff.maxAttempts,
     opened: context.socketOpened,
+    ...(event.type === 'SOCKET.CLOSED' && event.httpStatus !== undefined ? { httpStatus: event.httpStatus } : {}),
   });
 }
 
 /** The error a fatal close ends the session with. */
-export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string }, why: string): WirestateError {
+export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
+  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError(`The server refused the WebSocket upgrade with HTTP ${close.httpStatus}: ${why}.`);
   if (close.code === 4001) return new UnauthorizedError(`The server closed with 4001 (unauthorized)${close.reason ? `: ${close.reason}` : ''}. Check \`auth\`; a token provider gets one retry with a fresh token.`);
   if (close.code === 4000) {
     return new ConnectionClosedError(close.code, close.reason, 'The server closed with 4000: this session was taken over by another connection (or a concurrent-login limit was hit). Not reconnecting, to avoid a fight over the session.');

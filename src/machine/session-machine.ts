@@ -1,12 +1,13 @@
 import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
-import type { InitializeResult } from '../protocol/types.js';
+import type { InitializeResult, ProtocolRequest } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
 import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
-import { DEFAULT_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
+import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
+import { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
 const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
@@ -24,11 +25,11 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     codecs: input.codecs,
     subprotocolNames: input.subprotocolNames,
     ...(resume && context.resumeId !== undefined ? { resumeId: context.resumeId } : {}),
-    ...(context.token !== undefined && tokenTransport !== 'packet' ? { token: context.token } : {}),
+    ...(context.token !== undefined && tokenTransport !== 'packet' ? { token: context.token.reveal() } : {}),
     ...(tokenTransport === undefined ? {} : { tokenTransport }),
   });
   return {
-    handshake,
+    handshake: new Secret(handshake),
     codecs: input.codecs,
     createCodec: input.createCodec,
     subprotocolNames: input.subprotocolNames,
@@ -36,6 +37,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     protocol: input.protocol,
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,
+    ...(input.maxInboundBytes === undefined ? {} : { maxInboundBytes: input.maxInboundBytes }),
     now: input.now,
     nextId: input.nextId,
     ...(input.onSocketGone === undefined ? {} : { onSocketGone: input.onSocketGone }),
@@ -49,7 +51,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
 function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
   return {
     actions: [
-      { type: 'reportPhaseTimeout', params: { phase } },
+      { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) },
       { type: 'raiseLostConnection', params: { reason: `${phase} timeout` } },
     ],
   } as const;
@@ -61,7 +63,7 @@ function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
  * that error instead of failing inside the action that opens the socket.
  */
 function handshakeCheck(context: SessionContext, resume: boolean) {
-  return (params: { readonly endpoint?: string; readonly token?: string }): void => {
+  return (params: { readonly endpoint?: string; readonly token?: Secret<string> }): void => {
     try {
       socketInput({ ...context, endpoint: params.endpoint ?? context.endpoint, token: params.token }, resume);
     } catch (error) {
@@ -79,6 +81,20 @@ function onProviderError(nextStep: NextStep) {
     { guard: 'providerErrorIsFatal', target: '#session.closed', actions: 'closeWithError' },
     { guard: 'retriesExhausted', target: '#session.closed', actions: 'closeWithError' },
     { target: '#session.reconnecting', actions: ['reportProviderError', { type: 'scheduleRetry', params: { nextStep } }] },
+  ] as const;
+}
+
+/**
+ * An endpoint or token provider that never settles would hold the session in a preparing step for
+ * ever: after `timeouts.providerMs` the attempt is reported as a PhaseTimeoutError and retried
+ * after a backoff, like a provider that failed. (The balancer URL provider shares the balancer's
+ * own timeout, in its actor.)
+ */
+function onPreparationTimeout(phase: 'provider', nextStep: NextStep) {
+  const report = { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) } as const;
+  return [
+    { guard: 'retriesExhausted', target: '#session.closed', actions: [report, { type: 'closeWithFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) }] },
+    { target: '#session.reconnecting', actions: [report, { type: 'scheduleRetry', params: { nextStep } }] },
   ] as const;
 }
 
@@ -138,6 +154,8 @@ export const sessionMachine = setup({
   },
   delays: {
     retryDelay: ({ context }) => context.retryDelayMs ?? 0,
+    minUptime: ({ context }) => context.input.backoff.minUptimeMs,
+    providerTimeout: ({ context }) => context.input.timeouts.providerMs,
     connectTimeout: ({ context }) => context.input.timeouts.connectMs,
     initializeTimeout: ({ context }) => context.input.timeouts.initializeMs,
     authorizeTimeout: ({ context }) => context.input.timeouts.authorizeMs,
@@ -146,6 +164,7 @@ export const sessionMachine = setup({
   },
   guards: {
     hasBalancer: ({ context }) => context.input.balancerUrl !== undefined,
+    hasResumePoint: ({ context }) => context.input.resumeFrom !== undefined,
     needsInitialize: ({ context }) => context.input.protocol.features.initialize,
     closeIsFatal: ({ context, event }) => decisionFor(context, event).kind === 'fatal',
     closeMeansResumeNow: ({ context, event }) => {
@@ -198,7 +217,15 @@ export const sessionMachine = setup({
         connectionId: event.connectionId ?? context.connectionId,
       };
     }),
-    recordClose: assign(({ event }) => ({ lastClose: closeOf(event) })),
+    recordClose: enqueueActions(({ enqueue, event }) => {
+      enqueue.assign({ lastClose: closeOf(event) });
+      // Why the connection failed (refused, DNS, an HTTP status on the upgrade): without it a
+      // failure would show only as close 1006 with no reason.
+      if (event.type === 'SOCKET.CLOSED' && event.error !== undefined) {
+        enqueue.assign({ lastFailure: event.error });
+        enqueue.emit({ type: 'error', error: event.error });
+      }
+    }),
     sendInitialize: sendTo('socket', ({ context }) => ({ type: 'LIFECYCLE.REQUEST' as const, step: 'initialize' as const, request: { kind: 'initialize' as const, client: context.input.clientName } })),
     sendResumeInitialize: sendTo('socket', ({ context }) => {
       // 0 when nothing arrived yet: the server then replays everything it buffered for the session.
@@ -216,8 +243,8 @@ export const sessionMachine = setup({
       const { auth } = context.input;
       // Without credentials the `always` transition of `authorizing` ends the session instead.
       if (auth.kind === 'none') return;
-      const credentials = auth.kind === 'credentials' ? auth.credentials : { token: context.token ?? '' };
-      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: { kind: 'authorize', credentials } });
+      const credentials = auth.kind === 'credentials' ? auth.credentials.reveal() : { token: context.token?.reveal() ?? '' };
+      enqueue.sendTo('socket', { type: 'LIFECYCLE.REQUEST', step: 'authorize', request: new Secret<ProtocolRequest>({ kind: 'authorize', credentials }) });
     }),
     recordInitialize: assign(({ context, event }) => {
       const result = parseInitialize(context, readyResult(event)) as InitializeResult;
@@ -225,16 +252,21 @@ export const sessionMachine = setup({
         sessionId: result.sessionId ?? context.sessionId,
         resumeId: result.resumeId ?? context.resumeId,
         // A server's heartbeat beyond what a timer can hold would fire at once (setTimeout's 32-bit limit).
-        heartbeatMs: Math.min(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MAX_TIMER_DELAY_MS),
+        // A server announcing 1 ms would make every connection look dead at once: MIN_HEARTBEAT_MS is the floor.
+        heartbeatMs: Math.min(Math.max(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS), MAX_TIMER_DELAY_MS),
         resumed: result.resumed,
       };
     }),
     markFresh: assign({ resumed: false }),
     becomeReady: enqueueActions(({ enqueue, context }) => {
       const resumed = context.resumed && context.sessionId === context.readySessionId;
-      enqueue.assign({ attempt: 0, tokenRetryUsed: false, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      // attempt and tokenRetryUsed start over only once the connection proved healthy (markHealthy).
+      enqueue.assign({ readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, lastFailure: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      // A zero minimum uptime means "healthy once authorized", decided now rather than by a timer a step later.
+      if (context.input.backoff.minUptimeMs === 0) enqueue.assign({ attempt: 0, tokenRetryUsed: false });
       enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1 });
     }),
+    markHealthy: assign({ attempt: 0, tokenRetryUsed: false }),
     emitConnectionLost: emit({ type: 'connection-lost' as const }),
     forwardToSocket: sendTo('socket', ({ event }) => event as Extract<SessionEvent, { type: 'SEND' }>),
     refuseSend: ({ event }) => {
@@ -245,16 +277,20 @@ export const sessionMachine = setup({
     scheduleNextCheck: assign(({ context, event }) => ({
       livenessDelayMs: Math.max(1, context.heartbeatMs - (event.type === 'LIVENESS.OK' ? event.quietForMs : 0)),
     })),
-    reportPhaseTimeout: emit(({ context }, params: { phase: 'connect' | 'initialize' | 'authorize' }) => ({
-      type: 'error' as const,
-      error: new PhaseTimeoutError(params.phase, context.input.timeouts[`${params.phase}Ms`]),
-    })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
-    reportProviderError: emit(({ event }) => ({
-      type: 'error' as const,
-      error: new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined }),
+    reportProviderError: enqueueActions(({ enqueue, event }) => {
+      const error = new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined });
+      enqueue.assign({ lastFailure: error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    reportFailure: enqueueActions(({ enqueue }, params: { error: WirestateError }) => {
+      enqueue.assign({ lastFailure: params.error });
+      enqueue.emit({ type: 'error', error: params.error });
+    }),
+    closeWithFailure: assign(({ context }, params: { error: WirestateError }) => ({
+      closedReason: { code: context.lastClose?.code ?? 1000, reason: params.error.message, clientRequested: false, error: params.error },
+      releaseCode: 1000,
     })),
-    reportError: emit((_, params: { error: WirestateError }) => ({ type: 'error' as const, error: params.error })),
     scheduleRetry: assign(({ context, event }, params: { nextStep: NextStep }) => {
       const decision = event.type === 'SOCKET.CLOSED' ? decisionFor(context, event) : undefined;
       const kind = decision !== undefined && 'delay' in decision && decision.delay === 'long-backoff' ? 'long-backoff' : 'backoff';
@@ -308,6 +344,10 @@ export const sessionMachine = setup({
     readyCount: 0,
     resumed: false,
     releaseCode: RELEASE_BY_DROPPING,
+    // A session handed over by another client counts as ready before: its resume continues it.
+    ...(input.resumeFrom === undefined
+      ? {}
+      : { endpoint: input.resumeFrom.endpoint, resumeId: input.resumeFrom.resumeId, sessionId: input.resumeFrom.sessionId, readySessionId: input.resumeFrom.sessionId }),
   }),
   initial: 'idle',
   on: {
@@ -319,7 +359,7 @@ export const sessionMachine = setup({
   states: {
     idle: {
       on: {
-        START: [{ guard: 'hasBalancer', target: 'resolving' }, { target: 'connecting' }],
+        START: [{ guard: 'hasResumePoint', target: 'resuming' }, { guard: 'hasBalancer', target: 'resolving' }, { target: 'connecting' }],
       },
     },
 
@@ -341,7 +381,7 @@ export const sessionMachine = setup({
           {
             guard: 'balancerErrorIsRetryable',
             target: 'reconnecting',
-            actions: [{ type: 'reportError', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
+            actions: [{ type: 'reportFailure', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { nextStep: 'new-session' } }],
           },
           { target: 'closed', actions: 'closeWithError' },
         ],
@@ -366,6 +406,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('new-session'),
           },
+          after: { providerTimeout: onPreparationTimeout('provider', 'new-session') },
         },
         opening: {
           entry: 'openFreshSocket',
@@ -427,6 +468,8 @@ export const sessionMachine = setup({
     authorized: {
       entry: 'becomeReady',
       exit: 'emitConnectionLost',
+      // Only a connection that stays up this long resets the attempt count and the backoff.
+      after: { minUptime: { actions: 'markHealthy' } },
       initial: 'watching',
       on: {
         SEND: { actions: 'forwardToSocket' },
@@ -471,6 +514,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('resume'),
           },
+          after: { providerTimeout: onPreparationTimeout('provider', 'resume') },
         },
         connecting: {
           entry: 'openResumeSocket',

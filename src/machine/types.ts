@@ -1,5 +1,6 @@
 import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
+import type { Secret } from '../secret.js';
 import type { CloseReaction, Credentials, IncomingPacket, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
@@ -19,11 +20,11 @@ export type SessionStateName =
   | 'reconnecting'
   | 'closed';
 
-/** How the session authenticates, after option validation. */
+/** How the session authenticates, after option validation. The secrets are wrapped so that the context prints without them. */
 export type ResolvedAuth =
   | { readonly kind: 'none' }
-  | { readonly kind: 'credentials'; readonly credentials: Exclude<Credentials, { token: string }> }
-  | { readonly kind: 'token'; readonly token: ValueOrProvider<string>; readonly transport: TokenTransport };
+  | { readonly kind: 'credentials'; readonly credentials: Secret<Exclude<Credentials, { token: string }>> }
+  | { readonly kind: 'token'; readonly token: Secret<ValueOrProvider<string>>; readonly transport: TokenTransport };
 
 /** Per-phase timeouts in milliseconds. */
 export interface PhaseTimeouts {
@@ -35,6 +36,8 @@ export interface PhaseTimeouts {
   readonly initializeMs: number;
   /** How long the answer to the authorize request may take. */
   readonly authorizeMs: number;
+  /** How long the endpoint and token providers may take to give this attempt's values. */
+  readonly providerMs: number;
 }
 
 /** Where the session's non-lifecycle traffic goes: the stream registry and request correlator, wired by the session. */
@@ -67,6 +70,8 @@ export interface SessionMachineInput {
   /** Overrides the heartbeat the server announces; without either, {@link DEFAULT_HEARTBEAT_MS}. */
   readonly heartbeatMs?: number;
   readonly maxMessageBytes: number;
+  /** Largest incoming message in bytes (`maxInboundBytes`); unlimited when absent. */
+  readonly maxInboundBytes?: number;
   /** `name/version` sent in the initialize request. */
   readonly clientName: string;
   readonly WebSocket: WebSocketConstructor;
@@ -79,10 +84,36 @@ export interface SessionMachineInput {
   readonly onSocketGone?: (gone: Promise<void>) => void;
   /** The `seq` of the last stream message delivered, for resume. */
   readonly getLastSeq: () => number | undefined;
+  /**
+   * A server session to continue instead of starting a new one: `START` then goes straight to
+   * `resuming` with this endpoint, Resume-Id and session id (the shared session's new leader
+   * uses it to take over the session of the tab that led before). Without it, `START` resolves
+   * or connects as usual.
+   */
+  readonly resumeFrom?: ResumePoint;
+}
+
+/** Where a server session stands, enough for another client to resume it (see {@link SessionMachineInput.resumeFrom}). */
+export interface ResumePoint {
+  /** The endpoint the session lives on. */
+  readonly endpoint: string;
+  /** The latest Resume-Id the server issued for it. */
+  readonly resumeId: string;
+  /** The server's session id. */
+  readonly sessionId: string;
+  /** The `seq` of the last stream message received, if any (sent as `lastSeq` in the resume). */
+  readonly lastSeq?: number;
 }
 
 /** Heartbeat used when neither the server nor the options give one. */
 export const DEFAULT_HEARTBEAT_MS = 30_000;
+
+/**
+ * The shortest heartbeat: a `heartbeatMs` option below it is an OptionsError, and a heartbeat a
+ * server announces is raised to it. Shorter ones turn every hiccup of the event loop into a
+ * "dead" connection and a reconnect.
+ */
+export const MIN_HEARTBEAT_MS = 100;
 
 /** The last close the session saw. */
 export interface CloseInfo {
@@ -92,6 +123,8 @@ export interface CloseInfo {
   readonly reason: string;
   /** Whether the close handshake completed. */
   readonly wasClean: boolean;
+  /** The HTTP status that refused the WebSocket upgrade (code 1006), where the platform shows it (Node `ws`). */
+  readonly httpStatus?: number;
 }
 
 /** Why a session ended; carried by the `closed` state. */
@@ -118,9 +151,9 @@ export interface SessionContext {
   sessionId?: string;
   connectionId?: string;
   codec?: CodecName;
-  /** Token used for the current connection attempt. */
-  token?: string;
-  /** Consecutive reconnect attempts since the session was last authorized. */
+  /** Token used for the current connection attempt (wrapped, so the context prints without it). */
+  token?: Secret<string>;
+  /** Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for `minUptimeMs`). */
   attempt: number;
   /** Delay of the pending reconnect, and when it fires (epoch ms). */
   retryDelayMs?: number;
@@ -145,6 +178,8 @@ export interface SessionContext {
   readySessionId?: string;
   lastClose?: CloseInfo;
   lastError?: WirestateError;
+  /** The latest failure reported on `errors$` while (re)connecting, shown on `state$` until the session is authorized again. */
+  lastFailure?: WirestateError;
   closedReason?: ClosedReason;
   /** How the current socket is to be closed when it is released. */
   releaseCode: number;
@@ -153,7 +188,16 @@ export interface SessionContext {
 /** Events the socket actor sends to the machine. */
 export type SocketEvent =
   | { type: 'SOCKET.OPEN'; protocol: string; codec: CodecName; resumeId?: string; connectionId?: string }
-  | { type: 'SOCKET.CLOSED'; code: number; reason: string; wasClean: boolean }
+  | {
+      type: 'SOCKET.CLOSED';
+      code: number;
+      reason: string;
+      wasClean: boolean;
+      /** Why the connection could not be made or failed, when the transport said (refused, DNS, an HTTP status on the upgrade). */
+      error?: WirestateError;
+      /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`). */
+      httpStatus?: number;
+    }
   | { type: 'SOCKET.FAILED'; error: WirestateError }
   | { type: 'LIFECYCLE.RESULT'; step: LifecycleStep; result: unknown }
   | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }
@@ -180,7 +224,8 @@ export type SessionEvent = ControlEvent | SocketEvent;
 
 /** Commands the machine sends to the socket actor. */
 export type SocketCommand =
-  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest }
+  // An authorize request travels wrapped: it holds the credentials, and commands are inspectable.
+  | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest | Secret<ProtocolRequest> }
   | SendEvent
   | { type: 'LIVENESS.CHECK'; probing: boolean; heartbeatMs: number }
   | { type: 'RELEASE'; code: number };

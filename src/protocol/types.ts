@@ -233,4 +233,10 @@ export interface Protocol {
   failedStreams(error: ResponseError, requested: readonly string[]): readonly string[];
   /** Whether a response error means the credentials were rejected. */
   isUnauthorized(error: ResponseError): boolean;
+  /**
+   * Method names the session sends itself (lifecycle, subscriptions), which `request()` refuses
+   * with a `ReservedMethodError`. Compared exactly (case-sensitive), like methods on the wire.
+   * @default [] (nothing is refused)
+   */
+  readonly reservedMethods?: readonly string[];
 }

@@ -19,8 +19,8 @@ export type LogMethod = (message: string, details?: LogDetails) => void;
  * - `warn`: closes (`code`, `reason`), retries (`delayMs`, `attempt`), non-fatal errors (`code`);
  * - `error`: the session ended with an error.
  *
- * URLs are logged without query, fragment or credentials (see the auth guide); tokens, passwords
- * and licenses never are.
+ * URLs are logged with query values and fragment masked and without credentials (see the auth
+ * guide); tokens, passwords and licenses never are.
  *
  * @example
  * ```ts

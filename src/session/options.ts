@@ -1,17 +1,20 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { CodecName } from '../codecs/codec.js';
 import type { CodecOption } from '../codecs/factory.js';
-import { DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
-import type { PhaseTimeouts, ResolvedAuth, SessionMachineInput, ValueOrProvider } from '../machine/types.js';
+import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 import { resolveCodecs } from './codecs.js';
 import { validateLogger, type SessionLogger } from './logger.js';
+import { redactUrl } from '../transport/redact-url.js';
 import type { WebSocketConstructor } from '../transport/types.js';
+import { resolveAuth } from './auth-options.js';
+import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { resolveSubprotocolNames } from './subprotocol-options.js';
 
 /**
  * How the session authenticates.
@@ -54,19 +57,24 @@ export interface SessionOptions {
    */
   readonly codecs?: readonly CodecOption[];
   /**
-   * Subprotocol name of each codec, for servers that name them differently.
+   * Subprotocol name of each codec, for servers that name them differently. Keys are codec names;
+   * each name must be a valid subprotocol token, must not start with `bearer.` (that prefix carries
+   * tokens), and no two offered codecs may share one.
    * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
    */
   readonly subprotocols?: Partial<Record<CodecName, string>>;
   /**
    * Credentials; without them a server that requires authorization ends the session with an
    * UnauthorizedError. Protocols without an authorize step (`plainStreams()`) do not use them.
+   * Exactly one form: mixing keys of two (`{ license, token }`) or adding an unknown one is an
+   * OptionsError. The secrets are kept out of what the session prints (`util.inspect`, `JSON.stringify`).
    */
   readonly auth?: AuthOptions;
   /**
-   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once the
-   * session is authorized again (so a server that accepts and drops at once cannot cause a storm).
-   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity }
+   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once a
+   * connection has stayed authorized for `minUptimeMs` (so a server that accepts and drops at once
+   * cannot cause a storm, and `maxAttempts` is reached when every connection dies young).
+   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity, minUptimeMs: 5_000 }
    */
   readonly reconnect?: Partial<BackoffOptions>;
   /**
@@ -76,8 +84,11 @@ export interface SessionOptions {
   readonly closeCodes?: Readonly<Record<number, CloseReaction>>;
   /**
    * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect. `Infinity`
-   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days.
-   * @default { balancerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
+   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days. An
+   * unknown key (a typo such as `connnectMs`) is an OptionsError. `providerMs` bounds the endpoint
+   * and token providers of each attempt (one that never settles is reported and retried instead of
+   * holding the session for ever).
+   * @default { balancerMs: 10_000, providerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
    */
   readonly timeouts?: Partial<PhaseTimeouts>;
   /**
@@ -90,7 +101,8 @@ export interface SessionOptions {
    * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
    * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
    * the server announces, else 30 s (so always 30 s with `plainStreams()`, whose servers announce none).
-   * Like the timeouts, clamped to 2^31-1 ms.
+   * At least {@link MIN_HEARTBEAT_MS} (100 ms; less is an OptionsError, and a shorter heartbeat
+   * announced by a server is raised to it). Like the timeouts, clamped to 2^31-1 ms.
    */
   readonly heartbeatMs?: number;
   /**
@@ -98,6 +110,15 @@ export interface SessionOptions {
    * @default 131_072 (128 KiB)
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Largest incoming message in bytes. In Node (`ws`) a larger frame is refused while its header
+   * is read, before its payload is buffered: the client closes the connection (sending 1009),
+   * resumes after a backoff, and `errors$` gets an InboundOversizeError. Browsers cannot refuse a frame, so there
+   * it is received, then dropped undecoded with an InboundOversizeError on `errors$`, and the
+   * connection stays up. Raise it for servers that send large snapshots.
+   * @default 4_194_304 (4 MiB)
+   */
+  readonly maxInboundBytes?: number;
   /**
    * How many requests may wait for the session to be authorized before `request()` fails with a QueueFullError.
    * @default 1000
@@ -116,6 +137,7 @@ export interface SessionOptions {
   readonly unsubscribeLingerMs?: number;
   /**
    * Connect on first use (`stream()` observed or `request()` called) rather than on `start()`.
+   * A boolean; anything else is an OptionsError.
    * @default true
    */
   readonly lazy?: boolean;
@@ -125,7 +147,7 @@ export interface SessionOptions {
    * @default referenceProtocol()
    */
   readonly protocol?: Protocol;
-  /** `name/version` sent to the server in the initialize request. @default 'wirestate/0.1.0' */
+  /** `name/version` sent to the server in the initialize request; a non-empty string. @default 'wirestate/0.1.0' */
   readonly clientName?: string;
   /** WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. */
   readonly WebSocket?: WebSocketConstructor;
@@ -143,16 +165,27 @@ export interface SessionOptions {
   readonly now?: () => number;
   /**
    * Where to log connection attempts, closes with their codes, retries with their delays and
-   * errors (`console` fits; see {@link SessionLogger}). URLs are logged without query or
-   * credentials, tokens never. Off by default.
+   * errors (`console` fits; see {@link SessionLogger}). URLs are logged with query values masked
+   * and without credentials, tokens never. Off by default.
    */
   readonly logger?: SessionLogger;
+  /**
+   * Shares one connection among every tab of this origin that passes the same name: one tab (the
+   * leader, elected with the Web Locks API) holds the socket, the others reach it over a
+   * `BroadcastChannel`, with the same `Session` API. Streams are ref-counted across tabs, and when
+   * the leader goes another tab takes over and resumes the server session. The leader's options
+   * are the ones used (its endpoint, auth and codecs); `session.actor` exists only in the leader.
+   * Browsers only: where `navigator.locks` or `BroadcastChannel` is missing (Node) it is refused
+   * with an OptionsError. See the front-end guide.
+   * @default undefined (no sharing: this session has its own socket)
+   */
+  readonly share?: string;
 }
 
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -167,10 +200,13 @@ export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOption
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default `maxInboundBytes`: room for large snapshots, far below the 100 MiB that `ws` allows by default. */
+const DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
+const TIMEOUT_KEYS: readonly (keyof PhaseTimeouts)[] = ['balancerMs', 'providerMs', 'connectMs', 'initializeMs', 'authorizeMs'];
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
-  'maxMessageBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
-  'fetch', 'inspect', 'random', 'now', 'logger',
+  'maxMessageBytes', 'maxInboundBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
+  'fetch', 'inspect', 'random', 'now', 'logger', 'share',
 ]);
 
 function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
@@ -201,41 +237,14 @@ function wholeNumber(name: string, value: unknown, fallback: number): number {
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${JSON.stringify(value)}.`);
+    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${typeof value === 'string' ? JSON.stringify(redactUrl(value)) : typeof value}.`);
   }
   try {
     new URL(value);
   } catch {
-    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(value)}.`);
+    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(redactUrl(value))}.`);
   }
   return value;
-}
-
-function resolveAuth(auth: unknown): ResolvedAuth {
-  if (auth === undefined) return { kind: 'none' };
-  if (typeof auth !== 'object' || auth === null) throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
-  const value = auth as Record<string, unknown>;
-  if ('token' in value) {
-    const transport = value.transport ?? 'subprotocol';
-    if (transport !== 'subprotocol' && transport !== 'query' && transport !== 'packet') {
-      throw new OptionsError(`\`auth.transport\` must be 'subprotocol', 'query' or 'packet'; got ${JSON.stringify(transport)}.`);
-    }
-    if (typeof value.token !== 'function' && (typeof value.token !== 'string' || value.token.length === 0)) {
-      throw new OptionsError('`auth.token` must be a non-empty string or a function returning one (possibly async).');
-    }
-    return { kind: 'token', token: value.token as ValueOrProvider<string>, transport };
-  }
-  if ('license' in value) {
-    if (typeof value.license !== 'string' || value.license.length === 0) throw new OptionsError('`auth.license` must be a non-empty string.');
-    return { kind: 'credentials', credentials: { license: value.license } };
-  }
-  if ('username' in value || 'password' in value) {
-    if (typeof value.username !== 'string' || typeof value.password !== 'string') {
-      throw new OptionsError('`auth` with credentials needs both `username` and `password` as strings.');
-    }
-    return { kind: 'credentials', credentials: { username: value.username, password: value.password } };
-  }
-  throw new OptionsError('`auth` must be { license }, { username, password } or { token, transport? }.');
 }
 
 /** Inspectors come as functions or, like `@statelyai/inspect`'s, as observers; XState takes both. */
@@ -250,9 +259,7 @@ function isInspector(value: unknown): boolean {
  */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new OptionsError('createSession() needs an options object with `balancer` or `endpoint`.');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new OptionsError(`Unknown option \`${key}\`. Known options: ${[...KNOWN_OPTIONS].join(', ')}.`);
-  }
+  rejectUnknownKeys('', options, KNOWN_OPTIONS);
   if (options.balancer === undefined && options.endpoint === undefined) {
     throw new OptionsError('Pass `balancer` (an http(s) URL of the balancer) or `endpoint` (a ws(s) URL): one is required.');
   }
@@ -260,13 +267,18 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     throw new OptionsError('Pass either `balancer` or `endpoint`, not both: with a balancer the endpoint comes from its answer.');
   }
   const { codecs, createCodec } = resolveCodecs(options.codecs);
-  const subprotocolNames = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(options.subprotocols ?? {}) };
-  for (const [codec, name] of Object.entries(subprotocolNames)) {
-    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must be a valid subprotocol token; got ${JSON.stringify(name)}.`);
-    }
+  const subprotocolNames = resolveSubprotocolNames(options.subprotocols, codecs);
+  const reconnect = optionalObject('reconnect', options.reconnect) ?? {};
+  rejectUnknownKeys('reconnect', reconnect, Object.keys(DEFAULT_BACKOFF));
+  const timeouts: Partial<PhaseTimeouts> = optionalObject('timeouts', options.timeouts) ?? {};
+  rejectUnknownKeys('timeouts', timeouts, TIMEOUT_KEYS);
+  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError(`\`lazy\` must be a boolean; got ${typeof options.lazy}.`);
+  if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName.length === 0)) {
+    throw new OptionsError(`\`clientName\` must be a non-empty string like 'my-app/1.0.0'; got ${typeof options.clientName === 'string' ? 'an empty string' : typeof options.clientName}.`);
   }
-  const timeouts = options.timeouts ?? {};
+  if (options.heartbeatMs !== undefined && !(typeof options.heartbeatMs === 'number' && options.heartbeatMs >= MIN_HEARTBEAT_MS)) {
+    throw new OptionsError(`\`heartbeatMs\` must be at least ${MIN_HEARTBEAT_MS} ms; got ${String(options.heartbeatMs)}.`);
+  }
   const protocol = options.protocol ?? referenceProtocol();
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
     throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
@@ -284,17 +296,19 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     createCodec,
     subprotocolNames,
     auth: resolveAuth(options.auth),
-    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...(options.reconnect ?? {}) }),
+    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...reconnect }),
     closeCodes: validateCloseCodeOverrides(options.closeCodes ?? {}),
     timeouts: {
       balancerMs: timerDelay('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
       connectMs: timerDelay('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
       initializeMs: timerDelay('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
       authorizeMs: timerDelay('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
+      providerMs: timerDelay('timeouts.providerMs', timeouts.providerMs, DEFAULT_TIMEOUT_MS),
     },
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),
     maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
+    maxInboundBytes: wholeNumber('maxInboundBytes', options.maxInboundBytes, DEFAULT_MAX_INBOUND_BYTES),
     maxQueuedRequests: wholeNumber('maxQueuedRequests', options.maxQueuedRequests, 1000),
     maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
     unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),

@@ -1,4 +1,6 @@
 import type { CodecName } from '../codecs/codec.js';
+import type { WirestateError } from '../errors.js';
+import { redactUrl } from '../transport/redact-url.js';
 import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '../machine/types.js';
 
 /**
@@ -8,13 +10,22 @@ import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '
 export interface SessionSnapshot {
   /** The top-level state. */
   readonly value: SessionStateName;
-  /** Consecutive reconnect attempts since the session was last authorized (0 when healthy). */
+  /**
+   * Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for
+   * `reconnect.minUptimeMs`); 0 when healthy.
+   */
   readonly attempt: number;
   /** When the pending reconnect fires (epoch ms), while `reconnecting`. */
   readonly nextRetryAt?: number;
-  /** The last close code and reason the session saw. */
+  /** The last close code and reason the session saw (with the HTTP status of a refused upgrade, where the platform shows it). */
   readonly lastClose?: CloseInfo;
-  /** The endpoint in use or last used. */
+  /**
+   * The latest failure of the current (re)connection, as reported on `errors$` (refused, HTTP 401,
+   * a phase timeout, a provider or balancer failure), so a UI can say why it is retrying. Cleared
+   * when the session is authorized again.
+   */
+  readonly lastFailure?: WirestateError;
+  /** The endpoint in use or last used, with credentials and query values redacted (see `redactUrl`). */
   readonly endpoint?: string;
   /** The balancer's `location`, for diagnostics. */
   readonly location?: string;
@@ -38,7 +49,9 @@ export function toSessionSnapshot(value: SessionStateName, context: SessionConte
     resumed: context.resumed,
     ...(value === 'reconnecting' && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
     ...(context.lastClose === undefined ? {} : { lastClose: context.lastClose }),
-    ...(context.endpoint === undefined ? {} : { endpoint: context.endpoint }),
+    ...(context.lastFailure === undefined ? {} : { lastFailure: context.lastFailure }),
+    // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
+    ...(context.endpoint === undefined ? {} : { endpoint: redactUrl(context.endpoint) }),
     ...(context.location === undefined ? {} : { location: context.location }),
     ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
     ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),
@@ -55,6 +68,7 @@ export function snapshotChanged(previous: SessionSnapshot | undefined, next: Ses
     previous.attempt !== next.attempt ||
     previous.nextRetryAt !== next.nextRetryAt ||
     previous.lastClose !== next.lastClose ||
+    previous.lastFailure !== next.lastFailure ||
     previous.endpoint !== next.endpoint ||
     previous.location !== next.location ||
     previous.sessionId !== next.sessionId ||

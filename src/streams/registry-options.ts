@@ -34,17 +34,18 @@ export interface StreamRegistryOptions {
    */
   readonly schedule?: (fn: () => void) => void;
   /**
-   * Whether messages carry a session-wide `seq` that rises with every message: then the registry
-   * keeps `lastSeq` (for resuming) and drops messages at or below it (duplicates after a replay).
-   * Turn it off for protocols without `seq`.
+   * Whether messages carry a session-wide `seq` that rises by one with every message: then the
+   * registry keeps `lastSeq` (for resuming), drops messages that repeat the run already delivered
+   * (duplicates after a replay), and reports a seq that jumps or goes back as a `SeqAnomalyError`
+   * (delivered, with a gap). Turn it off for protocols without `seq`.
    * @default true
    */
   readonly trackSeq?: boolean;
   /** Timer functions for `lingerMs` (tests inject their own). @default the platform's timers */
   readonly timers?: Timers;
   /**
-   * Receives non-fatal errors of the registry's own requests: a subscribe or unsubscribe that got no
-   * answer (it is retried), or an unsubscribe the server refused. A session forwards them to `errors$`.
+   * Receives non-fatal errors: a subscribe or unsubscribe that got no answer (it is retried), an
+   * unsubscribe the server refused, or a `SeqAnomalyError`. A session forwards them to `errors$`.
    */
   readonly onError?: (error: Error) => void;
 }
@@ -65,8 +66,10 @@ export interface StreamRegistryStats {
   readonly serverStreams: number;
   /** Messages delivered to a stream's observers. */
   readonly messagesRouted: number;
-  /** Messages dropped because their `seq` was not above `lastSeq` (replayed duplicates). */
+  /** Messages dropped because their `seq` repeated one already delivered (replayed duplicates). */
   readonly droppedDuplicates: number;
   /** Messages dropped because nobody observed their stream (for example while an unsubscribe is on its way). */
   readonly droppedUnrouted: number;
+  /** Stream messages whose `seq` jumped ahead or went back below the delivered run (each reported as a `SeqAnomalyError`). */
+  readonly seqAnomalies: number;
 }

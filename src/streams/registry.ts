@@ -4,6 +4,7 @@ import {
   OptionsError,
   OversizeMessageError,
   RequestTimeoutError,
+  SeqAnomalyError,
   ServerError,
   SessionClosedError,
   SubscribeError,
@@ -13,6 +14,7 @@ import { addObserver, deliverTo, endAll, removeObserver } from './observers.js';
 import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
+import type { StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
 export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
@@ -55,8 +57,9 @@ const REMEMBERED_FAILURES = 1000;
 export class StreamRegistry {
   /**
    * Names of streams that may have missed messages, emitted once per fresh session that replaced an
-   * earlier one: every stream that has observers now and was subscribed (or being subscribed) on the
-   * previous session. Observers should re-fetch a snapshot of those. Completes when the registry closes.
+   * earlier one (every stream that has observers now and was subscribed, or being subscribed, on the
+   * previous session) and once per seq anomaly (see {@link StreamRegistry.route}). Observers should
+   * re-fetch a snapshot of those. Completes when the registry closes.
    */
   readonly gaps$: Observable<readonly string[]>;
 
@@ -78,7 +81,14 @@ export class StreamRegistry {
   private everReady = false;
   private flushScheduled = false;
   private closed: { readonly error: Error | undefined } | undefined;
-  private lastSeqSeen: number | undefined;
+  /**
+   * The seq of the last stream message, and the first seq of the contiguous run that ends there
+   * (since the session started or the last anomaly). NaN before the first message: every compare
+   * with NaN is false, so the hot path needs no separate check for it.
+   */
+  private lastSeqSeen = NaN;
+  private runStart = NaN;
+  private seqAnomalies = 0;
   private observedStreams = 0;
   private messagesRouted = 0;
   private droppedDuplicates = 0;
@@ -136,16 +146,24 @@ export class StreamRegistry {
   }
 
   /**
-   * Delivers one stream message to the stream's observers. The hot path: one Map lookup, then a
-   * call per observer. With seq tracking, a message whose `seq` is not above {@link StreamRegistry.lastSeq}
-   * is a duplicate and is dropped; any other seq becomes the new `lastSeq`, whether or not the
-   * stream has observers. A message for a stream nobody observes is dropped and counted.
+   * Delivers one stream message to the stream's observers. The hot path: one compare, one Map
+   * lookup, then a call per observer. With seq tracking:
+   * - the next seq (`lastSeq + 1`) is delivered;
+   * - a seq inside the contiguous run already delivered (a replay overlap) is a duplicate: dropped;
+   * - any other seq (a jump ahead, or back below the run) is a protocol anomaly: it is reported as
+   *   a {@link SeqAnomalyError} through `onError`, `gaps$` names the streams that may have missed
+   *   messages, the message is delivered, and the sequence continues from it.
+   * A message for a stream nobody observes is dropped and counted, but its seq still counts.
    */
   route(stream: string, data: unknown, seq: number | undefined): void {
     if (seq !== undefined && this.trackSeq) {
-      if (this.lastSeqSeen !== undefined && seq <= this.lastSeqSeen) {
-        this.droppedDuplicates++;
-        return;
+      if (seq !== this.lastSeqSeen + 1) {
+        if (seq >= this.runStart && seq <= this.lastSeqSeen) {
+          this.droppedDuplicates++;
+          return;
+        }
+        if (!Number.isNaN(this.lastSeqSeen)) this.seqAnomaly(stream, seq);
+        this.runStart = seq;
       }
       this.lastSeqSeen = seq;
     }
@@ -155,12 +173,14 @@ export class StreamRegistry {
       return;
     }
     this.messagesRouted++;
+    entry.messages++;
+    if (seq !== undefined) entry.lastSeq = seq;
     deliverTo(entry.subscribers, data);
   }
 
   /** The `seq` of the last stream message received in this session (undefined before the first, and after a fresh session replaced it). */
   get lastSeq(): number | undefined {
-    return this.lastSeqSeen;
+    return Number.isNaN(this.lastSeqSeen) ? undefined : this.lastSeqSeen;
   }
 
   /**
@@ -178,7 +198,8 @@ export class StreamRegistry {
     this.everReady = true;
     this.ready = true;
     if (replaced) {
-      this.lastSeqSeen = undefined;
+      this.lastSeqSeen = NaN;
+      this.runStart = NaN;
       // Every entry is re-examined, in the order the streams were first observed.
       this.dirty.clear();
       const missed: string[] = [];
@@ -189,6 +210,7 @@ export class StreamRegistry {
         entry.presence = 'no';
         if (entry.observers > 0 && wasOnServer) {
           missed.push(entry.name);
+          entry.gaps++;
           entry.resubscribing = true;
         }
         this.dirty.add(entry);
@@ -243,6 +265,22 @@ export class StreamRegistry {
     return this.failures.has(name) ? 'failed' : 'inactive';
   }
 
+  /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
+  inspect(): StreamInfo[] {
+    const rows: StreamInfo[] = [];
+    for (const entry of this.streams.values()) {
+      rows.push({
+        name: entry.name,
+        state: this.streamState(entry.name),
+        observers: entry.observers,
+        ...(entry.lastSeq === undefined ? {} : { lastSeq: entry.lastSeq }),
+        messages: entry.messages,
+        gaps: entry.gaps,
+      });
+    }
+    return rows;
+  }
+
   /** Counters for diagnostics. */
   stats(): StreamRegistryStats {
     let serverStreams = 0;
@@ -253,13 +291,34 @@ export class StreamRegistry {
       messagesRouted: this.messagesRouted,
       droppedDuplicates: this.droppedDuplicates,
       droppedUnrouted: this.droppedUnrouted,
+      seqAnomalies: this.seqAnomalies,
     };
+  }
+
+  /**
+   * Reports a seq that neither continues the run nor repeats part of it. A jump ahead lost the
+   * messages in between, which may have belonged to any stream on the server, so every observed
+   * stream that may be subscribed is named on `gaps$`; a seq that went back names only its own stream.
+   */
+  private seqAnomaly(stream: string, seq: number): void {
+    this.seqAnomalies++;
+    const expected = this.lastSeqSeen + 1;
+    const missed: string[] = [];
+    if (seq > expected) {
+      for (const entry of this.streams.values()) {
+        if (entry.observers > 0 && (entry.presence !== 'no' || entry.inFlight === 'subscribe' || entry.name === stream)) missed.push(entry.name);
+      }
+    } else if ((this.streams.get(stream)?.observers ?? 0) > 0) {
+      missed.push(stream);
+    }
+    this.onError(new SeqAnomalyError(stream, expected, seq));
+    if (missed.length > 0) this.gaps.next(missed);
   }
 
   private acquire(name: string): StreamEntry {
     let entry = this.streams.get(name);
     if (entry === undefined) {
-      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined };
+      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined, lastSeq: undefined, messages: 0, gaps: 0 };
       this.streams.set(name, entry);
     }
     entry.lingerGroup = undefined;

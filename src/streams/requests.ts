@@ -51,6 +51,13 @@ export interface RequestCorrelatorOptions {
   readonly maxQueued?: number;
   /** Timer functions (tests inject their own). @default the platform's `setTimeout`/`clearTimeout` */
   readonly timers?: Timers;
+  /**
+   * Why requests are waiting, for the message of a request that times out before it was ever sent
+   * (a {@link RequestTimeoutError} with `sent: false`). A session says which state it is in and
+   * how the last connection ended.
+   * @default () => 'the session is not ready'
+   */
+  readonly whyNotSent?: () => string;
 }
 
 /** Per-request options of {@link RequestCorrelator.request}. */
@@ -79,6 +86,8 @@ interface Outstanding {
   readonly reject: (error: Error) => void;
   /** The id of the current send; undefined while queued. */
   id: number | undefined;
+  /** Whether it was sent at least once (a re-queued idempotent request was). */
+  everSent: boolean;
   timer: unknown;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -120,6 +129,7 @@ export class RequestCorrelator {
   private readonly defaultTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly timers: Timers;
+  private readonly whyNotSent: () => string;
   /** Requests waiting for the session to be ready, in FIFO order (a Set keeps insertion order and deletes in O(1)). */
   private queue = new Set<Outstanding>();
   /** Requests sent and awaiting their answer, by id. */
@@ -135,6 +145,7 @@ export class RequestCorrelator {
     this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs ?? 10_000, true);
     this.maxQueued = checkCount('maxQueued', options.maxQueued ?? 1000, false);
     this.timers = options.timers ?? platformTimers;
+    this.whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
   }
 
   /**
@@ -173,6 +184,7 @@ export class RequestCorrelator {
         resolve,
         reject,
         id: undefined,
+        everSent: false,
         timer: undefined,
         signal,
         onAbort: undefined,
@@ -180,7 +192,7 @@ export class RequestCorrelator {
       };
       if (timeoutMs !== Infinity) {
         entry.timer = this.timers.setTimeout(
-          () => this.settle(entry, new RequestTimeoutError(method, timeoutMs)),
+          () => this.settle(entry, this.timeoutError(entry, timeoutMs)),
           Math.min(timeoutMs, MAX_TIMER_DELAY_MS),
         );
       }
@@ -285,8 +297,10 @@ export class RequestCorrelator {
     // Only matters after the id source wraps: never reuse an id that is still awaiting its answer.
     for (let tries = 0; this.inFlight.has(id) && tries <= this.inFlight.size; tries++) id = this.nextId();
     entry.id = id;
+    const sentBefore = entry.everSent;
+    entry.everSent = true;
     this.inFlight.set(id, entry);
-    const onSendError = (error: Error): void => this.sendFailed(entry, id, error);
+    const onSendError = (error: Error): void => this.sendFailed(entry, id, error, sentBefore);
     try {
       this.send(id, entry.request, onSendError);
     } catch (error) {
@@ -294,12 +308,14 @@ export class RequestCorrelator {
     }
   }
 
-  private sendFailed(entry: Outstanding, id: number, error: Error): void {
+  private sendFailed(entry: Outstanding, id: number, error: Error, sentBefore: boolean): void {
     if (entry.settled || this.inFlight.get(id) !== entry) return;
     const notConnected = (error as { code?: unknown }).code === 'connection';
     if (notConnected && entry.idempotent) {
       this.inFlight.delete(id);
       entry.id = undefined;
+      // This attempt never left: only an earlier one counts as sent.
+      entry.everSent = sentBefore;
       this.requeue([entry]);
     } else {
       this.settle(entry, notConnected ? this.lostError(entry, error) : error);
@@ -326,6 +342,17 @@ export class RequestCorrelator {
     if (entry.id !== undefined && this.inFlight.get(entry.id) === entry) this.inFlight.delete(entry.id);
     if (error === undefined) entry.resolve(result);
     else entry.reject(error);
+  }
+
+  private timeoutError(entry: Outstanding, timeoutMs: number): RequestTimeoutError {
+    if (entry.everSent) return new RequestTimeoutError(entry.method, timeoutMs);
+    let reason: string;
+    try {
+      reason = this.whyNotSent();
+    } catch {
+      reason = 'the session is not ready';
+    }
+    return new RequestTimeoutError(entry.method, timeoutMs, { reason });
   }
 
   private lostError(entry: Outstanding, cause?: unknown): ConnectionLostError {

@@ -40,6 +40,10 @@ export interface StreamEntry {
   resubscribing: boolean;
   /** While set, the last observer left less than `lingerMs` ago and the unsubscribe waits. */
   lingerGroup: LingerGroup | undefined;
+  /** For diagnostics (`inspectStreams`): the `seq` of the last message delivered, how many were, and how many times `gaps$` named it. */
+  lastSeq: number | undefined;
+  messages: number;
+  gaps: number;
 }
 
 /** Splits a list into consecutive chunks of at most `size` items. */

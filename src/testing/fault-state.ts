@@ -39,8 +39,8 @@ class Armed<T> {
   }
 }
 
-/** How the `refuseConnections` fault refuses: cut the socket, or answer HTTP 503. */
-export type RefusalMode = 'destroy' | 'http-503';
+/** How the `refuseConnections` fault refuses: cut the socket, or answer the upgrade with an HTTP status. */
+export type RefusalMode = 'destroy' | 'http-401' | 'http-403' | 'http-429' | 'http-503';
 
 export interface BalancerStatusFault {
   readonly status: number;
@@ -61,6 +61,8 @@ export class FaultState {
   readonly balancerMalformed = new Armed<string>();
   readonly balancerDelay = new Armed<number>();
   readonly ignoreRequests = new Armed<IgnoreRequestsFault>();
+  /** The subprotocol to select instead of negotiating: `false` for none (the connection then speaks JSON). */
+  readonly selectSubprotocol = new Armed<string | false>();
 
   /** Disarms every pending fault. */
   restore(): void {
@@ -72,5 +74,6 @@ export class FaultState {
     this.balancerMalformed.disarm();
     this.balancerDelay.disarm();
     this.ignoreRequests.disarm();
+    this.selectSubprotocol.disarm();
   }
 }

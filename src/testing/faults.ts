@@ -73,12 +73,23 @@ export class TestServerFaults {
 
   /**
    * Refuses the next upgrade requests: `destroy` (default) cuts the socket, so the client sees a
-   * failed connect; `http-503` answers HTTP 503. The balancer keeps answering.
+   * failed connect; `http-401`, `http-403`, `http-429` and `http-503` answer that HTTP status. The
+   * balancer keeps answering.
    * @param options - `times`: how many requests to refuse (default Infinity, until {@link restore});
-   * `mode`: `destroy` (default) or `http-503`.
+   * `mode`: `destroy` (default) or an `http-` status.
    */
   refuseConnections(options: { readonly times?: number; readonly mode?: RefusalMode } = {}): void {
     this.#context.faults.refuseConnections.arm(options.mode ?? 'destroy', options.times ?? Infinity);
+  }
+
+  /**
+   * Selects this subprotocol for the next upgrades instead of negotiating, as servers that ignore
+   * the offer do: `false` selects none (the connection then speaks JSON, as PROTOCOL.md section 2
+   * says), a name the client never offered makes a conforming client give up.
+   * @param times - @default 1
+   */
+  selectSubprotocol(choice: string | false, times = 1): void {
+    this.#context.faults.selectSubprotocol.arm(choice, times);
   }
 
   /**
@@ -132,6 +143,23 @@ export class TestServerFaults {
    */
   sendGarbage(target: ConnectionTarget = 'all', frame?: string | Uint8Array): number {
     return this.#apply(target, (connection) => connection.sendFrame(frame ?? GARBAGE_FRAMES[connection.codec.name]));
+  }
+
+  /**
+   * Sends a stream message with a `seq` of the test's choosing, outside the session's own
+   * numbering (which goes on unchanged, and which does not keep this message for a replay): a
+   * huge `seq`, one that goes back, or one that skips, to test how a client treats a broken
+   * sequence. Sent whether or not the connection's session subscribed the stream.
+   * @returns how many connections were sent it
+   *
+   * @example
+   * ```ts
+   * server.faults.sendStreamMessage('all', { stream: 'btcusdt@trade', data: { p: 1 }, seq: 2 ** 40 });
+   * ```
+   */
+  sendStreamMessage(target: ConnectionTarget, message: { readonly stream: string; readonly data?: unknown; readonly seq: number }): number {
+    if (!Number.isSafeInteger(message.seq)) throw new OptionsError(`A stream message seq must be a safe integer, got ${String(message.seq)}.`);
+    return this.#apply(target, (connection) => connection.sendPacket({ stream: message.stream, data: message.data ?? null, seq: message.seq }));
   }
 
   /**

@@ -112,8 +112,8 @@ export class UpgradeHandler {
     context.counters.handshakes++;
     const refusal = faults.refuseConnections.take();
     if (refusal !== undefined) {
-      if (refusal === 'http-503') rejectUpgrade(socket, 503, 'refused by an injected fault');
-      else socket.destroy();
+      if (refusal === 'destroy') socket.destroy();
+      else rejectUpgrade(socket, Number(refusal.slice('http-'.length)), 'refused by an injected fault');
       finish('refused');
       return;
     }
@@ -152,10 +152,14 @@ export class UpgradeHandler {
       }
     }
 
+    // A server that ignores the offer: none selected means JSON on the wire (PROTOCOL.md section 2).
+    const forcedProtocol = faults.selectSubprotocol.take();
+    const selectedProtocol = forcedProtocol === undefined ? request.selectedProtocol : forcedProtocol === false ? undefined : forcedProtocol;
+    const codecName = forcedProtocol === false ? 'json' : request.codec;
     const admission: Admission = {
       connectionId: context.ids.connectionId(),
       resumeId: context.ids.resumeId(),
-      selectedProtocol: request.selectedProtocol,
+      selectedProtocol,
     };
     this.#admissions.set(incoming, admission);
     let upgraded = false;
@@ -170,8 +174,8 @@ export class UpgradeHandler {
           connectionId: admission.connectionId,
           resumeId: admission.resumeId,
           requestedResumeId: request.requestedResumeId,
-          codec: createCodec(request.codec),
-          selectedProtocol: request.selectedProtocol,
+          codec: createCodec(codecName),
+          selectedProtocol,
           tokenAccepted,
         },
         remotePort,

@@ -95,8 +95,7 @@ export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<
       }
       if (signal?.aborted) throw abortedError(shownUrl, signal.reason);
       throw new BalancerError(
-        `Could not reach the balancer at ${shownUrl}: ${describeNetworkError(error, requestUrl)}. ` +
-          'Check that balancerUrl is right and the balancer is running; retrying with backoff may help.',
+        `Could not reach the balancer at ${shownUrl}: ${describeNetworkError(error, requestUrl)}${inBrowser() ? ' (in a browser, often CORS: a balancer on another origin must send Access-Control-Allow-Origin)' : ''}`,
         { retryable: true, cause: error },
       );
     }
@@ -216,3 +215,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function ignore(): void {}
+
+/**
+ * Whether this runs in a browser page or worker, where a failed cross-origin fetch (a balancer that
+ * sends no Access-Control-Allow-Origin) looks exactly like an unreachable host.
+ */
+function inBrowser(): boolean {
+  const global = globalThis as { document?: unknown; WorkerGlobalScope?: unknown; process?: { versions?: { node?: unknown } } };
+  return (global.document !== undefined || global.WorkerGlobalScope !== undefined) && global.process?.versions?.node === undefined;
+}

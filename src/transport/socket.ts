@@ -1,5 +1,6 @@
 import type { Frame } from '../codecs/codec.js';
-import { WirestateError } from '../errors.js';
+import { redactSubprotocols } from '../codecs/negotiation.js';
+import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
 import { describeData, toFrame } from './incoming-frame.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
@@ -7,6 +8,13 @@ import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandle
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
 const ABNORMAL_CLOSURE = 1006;
+
+/**
+ * After the server's close frame has been reported, how long `ws` may take to finish the close
+ * handshake before the socket is dropped: a server that sends a close frame and stops reading
+ * would otherwise hold it for ws's 30 s.
+ */
+const CLOSE_FRAME_GRACE_MS = 1_000;
 
 /**
  * Where a connection is in its life, as the caller sees it.
@@ -61,18 +69,26 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
   let socket: WebSocketLike;
   try {
     const protocols = [...options.protocols];
-    socket = options.headers === undefined
+    socket = options.headers === undefined && options.maxInboundBytes === undefined
       ? new options.WebSocket(options.url, protocols)
-      : new options.WebSocket(options.url, protocols, { headers: { ...options.headers } });
+      : new options.WebSocket(options.url, protocols, {
+          ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+          ...(options.maxInboundBytes === undefined ? {} : { maxPayload: options.maxInboundBytes }),
+        });
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
   }
-  return watchSocket(socket, options.url, handlers);
+  return watchSocket(socket, options.url, options.protocols, handlers);
 }
 
 /** Wraps a socket that was created: reports its events in the documented order. */
-function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandlers): SocketConnection {
+function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers): SocketConnection {
   const shownUrl = redactUrl(url);
+  // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
+  // never offered, or none at all (which PROTOCOL.md section 2 reads as JSON, as browsers do).
+  let httpStatus: number | undefined;
+  let unofferedSubprotocol: string | undefined;
+  let selectedNone = false;
   let phase: Phase = 'connecting';
   // Closing a socket that is still connecting makes the implementation report a failed handshake;
   // that error is the caller's own doing, so it is not reported.
@@ -83,14 +99,17 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
 
   function reportError(error: Error): void {
     if (phase === 'finished' || suppressErrors) return;
-    handlers.onError(error);
+    // ws reports these handshake failures with its own words; the response itself says more.
+    if (unofferedSubprotocol !== undefined) handlers.onError(new NegotiationError(unofferedSubprotocol, redactSubprotocols(offered)));
+    else if (httpStatus !== undefined) handlers.onError(new TransportError(`${shownUrl} answered the upgrade with HTTP ${httpStatus}`, { httpStatus }));
+    else handlers.onError(error);
   }
 
   function reportClose(info: SocketCloseInfo): void {
     if (phase === 'finished') return;
     phase = 'finished';
     detach();
-    handlers.onClose(info);
+    handlers.onClose(httpStatus === undefined ? info : { ...info, httpStatus });
   }
 
   function detach(): void {
@@ -107,14 +126,29 @@ function watchSocket(socket: WebSocketLike, url: string, handlers: SocketHandler
   }
 
   socket.binaryType = preferredBinaryType(socket);
-  stopListeningForUpgrade = listenForHandshakeResponse(socket, (headers) => {
-    handshakeHeaders = headers;
+  stopListeningForUpgrade = listenForHandshakeResponse(socket, {
+    onUpgrade(response) {
+      handshakeHeaders = readHandshakeHeaders(response);
+      const selected = acceptableSubprotocol(response, offered);
+      if (selected === 'none') selectedNone = true;
+      else if (selected !== 'offered') unofferedSubprotocol = selected.unoffered;
+    },
+    onRefused(status) {
+      httpStatus = status;
+      // With a listener for 'unexpected-response', ws leaves the aborting to it.
+      try {
+        socket.terminate?.();
+      } catch {
+        // Already gone.
+      }
+    },
   });
+  watchForCloseFrame(socket, () => phase === 'open', (code, reason) => reportClose({ code, reason, wasClean: true }));
 
   socket.onopen = () => {
     if (phase !== 'connecting') return;
     phase = 'open';
-    handlers.onOpen({ protocol: socket.protocol ?? '', ...handshakeHeaders });
+    handlers.onOpen({ protocol: selectedNone ? '' : (socket.protocol ?? ''), ...handshakeHeaders });
   };
   const deliver = (data: unknown): void => {
     if (phase !== 'open' && phase !== 'closing') return;
@@ -242,25 +276,87 @@ function failedConnection(error: Error, handlers: SocketHandlers): SocketConnect
   };
 }
 
+/** What {@link listenForHandshakeResponse} reports. */
+interface HandshakeResponseHandlers {
+  /** The 101 response, before `ws` checks it. */
+  onUpgrade(response: unknown): void;
+  /** Any other response: the server refused the upgrade with this HTTP status. */
+  onRefused(status: number): void;
+}
+
 /**
- * Subscribes to `ws`'s 'upgrade' event, which carries the HTTP response of the handshake, when the
- * socket has an EventEmitter-style `on`. Returns how to unsubscribe, or undefined when the
- * implementation cannot show response headers (browsers).
+ * Subscribes to `ws`'s 'upgrade' event (the 101 response, emitted before ws checks it) and its
+ * 'unexpected-response' event (any other status), when the socket has an EventEmitter-style `on`.
+ * Returns how to unsubscribe, or undefined when the implementation cannot show the response
+ * (browsers).
  */
-function listenForHandshakeResponse(socket: WebSocketLike, onHeaders: (headers: Omit<SocketOpenInfo, 'protocol'>) => void): (() => void) | undefined {
+function listenForHandshakeResponse(socket: WebSocketLike, handlers: HandshakeResponseHandlers): (() => void) | undefined {
   const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
   if (typeof emitter.on !== 'function') return undefined;
-  const onUpgrade = (response: unknown) => onHeaders(readHandshakeHeaders(response));
+  const onUpgrade = (response: unknown) => handlers.onUpgrade(response);
+  const onUnexpectedResponse = (_request: unknown, response: unknown) => {
+    const status = (response as { statusCode?: unknown } | null)?.statusCode;
+    handlers.onRefused(typeof status === 'number' ? status : 0);
+  };
   try {
     emitter.on.call(socket, 'upgrade', onUpgrade);
+    emitter.on.call(socket, 'unexpected-response', onUnexpectedResponse);
   } catch {
-    // An `on` that is not an EventEmitter's: the headers are simply not available.
+    // An `on` that is not an EventEmitter's: the response is simply not available.
     return undefined;
   }
   return () => {
     const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
-    if (typeof off === 'function') off.call(socket, 'upgrade', onUpgrade);
+    if (typeof off !== 'function') return;
+    off.call(socket, 'upgrade', onUpgrade);
+    off.call(socket, 'unexpected-response', onUnexpectedResponse);
   };
+}
+
+/**
+ * Checks the subprotocol a 101 response selected against what was offered. `ws` aborts a handshake
+ * whose server selected none although some were offered; PROTOCOL.md section 2 (and every browser)
+ * accepts it as JSON. So for that case the response is given the first offered name, which ws then
+ * accepts, and the caller reports '' as the selected subprotocol.
+ */
+function acceptableSubprotocol(response: unknown, offered: readonly string[]): 'offered' | 'none' | { readonly unoffered: string } {
+  const headers = (response as { headers?: Record<string, unknown> } | null)?.headers;
+  if (typeof headers !== 'object' || headers === null) return 'offered';
+  const selected = headers['sec-websocket-protocol'];
+  if (selected === undefined || selected === '') {
+    if (offered.length === 0) return 'offered';
+    headers['sec-websocket-protocol'] = offered[0];
+    return 'none';
+  }
+  return typeof selected === 'string' && offered.includes(selected) ? 'offered' : { unoffered: String(selected) };
+}
+
+/**
+ * Reports the server's close frame as soon as it arrives (`ws` only). ws answers a close frame by
+ * calling the socket's own `close(code, reason)` and fires 'close' only once the TCP connection has
+ * ended, which a server that sent its close and stopped reading delays by 30 s; meanwhile a
+ * liveness check could take the connection for dead and resume a session the server ended with a
+ * fatal code. The close handshake then gets {@link CLOSE_FRAME_GRACE_MS} to finish.
+ */
+function watchForCloseFrame(socket: WebSocketLike, isOpen: () => boolean, onCloseFrame: (code: number, reason: string) => void): void {
+  const emitter = socket as unknown as { on?: unknown; once?: unknown };
+  if (typeof emitter.on !== 'function' || typeof emitter.once !== 'function') return;
+  const nativeClose = socket.close;
+  socket.close = function closeAnsweringServer(this: WebSocketLike, code?: number, reason?: unknown) {
+    // Called by ws for the server's close frame while the connection is still open for the caller;
+    // the caller's own close() moves out of 'open' before it calls here.
+    if (isOpen()) {
+      const grace = setTimeout(() => socket.terminate?.(), CLOSE_FRAME_GRACE_MS);
+      (emitter.once as (event: string, listener: () => void) => void).call(socket, 'close', () => clearTimeout(grace));
+      onCloseFrame(code ?? 1005, reasonText(reason));
+    }
+    return (nativeClose as (code?: number, reason?: unknown) => void).call(this, code, reason);
+  } as WebSocketLike['close'];
+}
+
+function reasonText(reason: unknown): string {
+  if (typeof reason === 'string') return reason;
+  return ArrayBuffer.isView(reason) ? new TextDecoder().decode(reason) : '';
 }
 
 function readHandshakeHeaders(response: unknown): Omit<SocketOpenInfo, 'protocol'> {
@@ -280,21 +376,18 @@ function constructorError(thrown: unknown, url: string): Error {
   const detail = thrown instanceof Error ? `${thrown.name}: ${redactUrlIn(thrown.message, url)}` : redactUrlIn(String(thrown), url);
   // The thrown error is not attached as `cause`: implementations quote the full URL (token and
   // all) in it, and loggers print causes.
-  return new Error(
-    `Could not open a WebSocket to ${redactUrl(url)}: the WebSocket constructor threw (${detail}). ` +
-      'Check that the endpoint is an absolute ws:// or wss:// URL and that the subprotocols are valid tokens.',
-  );
+  return new TransportError(`Could not open a WebSocket to ${redactUrl(url)}: the WebSocket constructor threw (${detail})`);
 }
 
 function errorFromEvent(event: unknown, url: string, shownUrl: string): Error {
   const carried = event instanceof Error ? event : (event as { error?: unknown } | null)?.error;
   if (carried instanceof Error) {
-    return new Error(`WebSocket error on ${shownUrl}: ${redactUrlIn(carried.message, url)}`, { cause: carried });
+    const code = (carried as { code?: unknown }).code;
+    const detail = typeof code === 'string' && !carried.message.includes(code) ? `${code}: ${carried.message}` : carried.message;
+    return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(detail, url)}`, { cause: carried });
   }
   const message = (event as { message?: unknown } | null)?.message;
-  if (typeof message === 'string' && message !== '') return new Error(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
-  return new Error(
-    `WebSocket error on ${shownUrl}. Browsers give no detail about WebSocket errors (on purpose); the close report ` +
-      'that follows carries the code (1006 when the connection could not be made or was lost). Check that the endpoint is reachable.',
-  );
+  if (typeof message === 'string' && message !== '') return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
+  // Browsers give no detail about WebSocket errors, on purpose: the close code that follows is all there is.
+  return new TransportError(`WebSocket error on ${shownUrl} (the browser gives no detail)`);
 }

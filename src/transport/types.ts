@@ -55,7 +55,7 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],
-  options?: { headers?: Record<string, string> },
+  options?: { headers?: Record<string, string>; maxPayload?: number },
 ) => WebSocketLike;
 
 /** What the transport reports when the socket opens. */
@@ -73,6 +73,8 @@ export interface SocketCloseInfo {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
+  /** The HTTP status that answered the upgrade instead of 101, where the platform shows it (Node `ws`). */
+  readonly httpStatus?: number;
 }
 
 /**
@@ -95,6 +97,11 @@ export interface OpenSocketOptions {
   /** Request headers; sent where the platform allows (Node `ws`), ignored in browsers. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly WebSocket: WebSocketConstructor;
+  /**
+   * Largest incoming message in bytes, passed to the constructor as `maxPayload` (`ws` refuses a
+   * larger frame from its header and closes the connection with 1009); browsers ignore it.
+   */
+  readonly maxInboundBytes?: number;
 }
 
 /** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */

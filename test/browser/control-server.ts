@@ -76,6 +76,12 @@ export async function startControlServer(servers: ReadonlyMap<BrowserServerName,
       response.end();
       return;
     }
+    if (request.method === 'GET' && request.url === '/no-cors/v1/websocket/server') {
+      // A balancer that answers but does not allow the page's origin: the browser hides the answer.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ endpoint: 'ws://127.0.0.1:9/ws' }));
+      return;
+    }
     if (request.method !== 'POST' || request.url !== '/control') {
       answer(response, 404, { error: 'POST /control only' });
       return;

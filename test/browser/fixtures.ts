@@ -9,10 +9,16 @@ export type BrowserServerName =
   /** No authorization, every codec. */
   | 'open'
   /** Requires a token; accepts {@link BROWSER_TOKEN} (by subprotocol, query or AUTHORIZE). */
-  | 'token';
+  | 'token'
+  /** Requires a password: user {@link BROWSER_USER} with {@link BROWSER_PASSWORD}. */
+  | 'password';
 
 /** The token the `token` server accepts. */
 export const BROWSER_TOKEN = 'browser-token-1';
+
+/** The user and password the `password` server accepts. */
+export const BROWSER_USER = 'alice';
+export const BROWSER_PASSWORD = 'pa55-w0rd-browser';
 
 /** Where a test finds one reference server. */
 export interface BrowserServerUrls {

@@ -89,6 +89,29 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/1 unannounced gap: messages were lost where none should be/);
   });
 
+  it('serves the devtools page for its session with --devtools', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts', '--devtools', '--no-faults', '--streams', '2', '--duration', '5s'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 10_000;
+    let url: string | undefined;
+    while ((url = /devtools: open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1]) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(url).toBeDefined();
+    expect((await fetch(url as string)).status).toBe(200);
+    const { default: WebSocket } = await import('ws');
+    const viewer = new WebSocket(`${(url as string).replace('http', 'ws')}feed`);
+    const hello = await new Promise<{ type: string; chart: { states: { id: string }[] } }>((resolve, reject) => {
+      viewer.once('message', (data) => resolve(JSON.parse(String(data)) as { type: string; chart: { states: { id: string }[] } }));
+      viewer.once('error', reject);
+    });
+    viewer.close(1000);
+    expect(hello.type).toBe('hello');
+    expect(hello.chart.states.map((state) => state.id)).toContain('authorized');
+    expect(await exited).toBe(0);
+  }, 20_000);
+
   it('refuses unknown options with exit code 2', async () => {
     const run = await runDemo(['--bogus']);
     expect(run.code).toBe(2);

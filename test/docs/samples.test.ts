@@ -29,7 +29,7 @@ function samplesOf(file: string): Sample[] {
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== '```') end++;
     const code = lines.slice(start, end).join('\n');
-    if (/from 'wirestate(\/(testing|msgpack|bson))?'/.test(code)) samples.push({ file, line: start + 1, code });
+    if (/from 'wirestate(\/(testing|msgpack|bson|devtools))?'/.test(code)) samples.push({ file, line: start + 1, code });
     index = end;
   }
   return samples;
@@ -47,6 +47,7 @@ function compilerOptions(): ts.CompilerOptions {
       'wirestate/testing': [resolve(root, 'src/testing/index.ts')],
       'wirestate/msgpack': [resolve(root, 'src/msgpack.ts')],
       'wirestate/bson': [resolve(root, 'src/bson.ts')],
+      'wirestate/devtools': [resolve(root, 'src/devtools/node.ts')],
     },
   };
 }

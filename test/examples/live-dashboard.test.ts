@@ -15,7 +15,7 @@ let page: Page;
 beforeAll(async () => {
   dashboard = await startLiveDashboard({ port: 0, ratePerSecond: 50 });
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage();
+  page = await browser.newPage({ viewport: { width: 1800, height: 1000 } });
 }, 30_000);
 
 afterAll(async () => {
@@ -72,5 +72,46 @@ describe('the live dashboard example', () => {
     expect(await text('#resumed')).toBe('yes');
     expect(await text('#session-id')).toBe(sessionId);
     expect(await page.locator('#gaps').isHidden()).toBe(true);
+  });
+
+  it('shows the devtools panel beside the trades: the chart of every state, the drop with its close code in the log', async () => {
+    const panel = page.locator('#devtools .wsd-panel');
+    await panel.locator('svg g.wsd-state[data-state="authorized"].wsd-active').waitFor({ timeout: 10_000 });
+    const drawn = await panel.locator('svg g.wsd-state').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-state')));
+    for (const state of ['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed']) expect(drawn).toContain(state);
+    // The drop of the previous test is in the log, with its close code.
+    expect(await panel.locator('.wsd-log-table tbody tr[data-close="1006"]').count()).toBeGreaterThan(0);
+    expect(await panel.locator('.wsd-streams-table tbody tr').count()).toBe(5);
+    // Beside the trades, not below them (the page is wide enough).
+    const trades = await page.locator('section', { has: page.locator('#trades') }).boundingBox();
+    const devtools = await page.locator('section.devtools').boundingBox();
+    expect(devtools?.x).toBeGreaterThan((trades?.x ?? 0) + (trades?.width ?? 0) - 1);
+    expect(devtools?.y).toBe(trades?.y);
+  });
+});
+
+describe('the live dashboard in shared mode', () => {
+  it('serves two tabs over one connection, and the follower leads on when the leading tab closes', async () => {
+    const context = await browser.newContext();
+    try {
+      const handshakesBefore = dashboard.server.handshakes().length;
+      const first = await context.newPage();
+      await first.goto(`${dashboard.url}&share=dashboard`);
+      await first.locator('#role', { hasText: 'leader' }).waitFor({ timeout: 15_000 });
+      const second = await context.newPage();
+      await second.goto(`${dashboard.url}&share=dashboard`);
+      await second.locator('#role', { hasText: 'follower' }).waitFor({ timeout: 15_000 });
+      await second.waitForFunction(() => document.querySelectorAll('#trades tbody tr').length === 5, undefined, { timeout: 5_000 });
+      expect(dashboard.server.handshakes().length - handshakesBefore).toBe(1);
+      const sessionId = await second.locator('#session-id').textContent();
+
+      await first.close();
+      await second.locator('#role', { hasText: 'leader' }).waitFor({ timeout: 5_000 });
+      await second.locator('#resumed', { hasText: 'yes' }).waitFor({ timeout: 5_000 });
+      expect(await second.locator('#session-id').textContent()).toBe(sessionId);
+      expect(await second.locator('#gaps').isHidden()).toBe(true);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -290,6 +290,8 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
     multiplier: fc.constantFrom(1, 1.5, 2, 3),
     longDelayFactor: fc.constantFrom(1, 4, 8),
     maxAttempts: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity), fc.constant(Infinity)),
+    // Short enough that runs see connections become healthy as well as die young; 0 resets at once.
+    minUptimeMs: fc.constantFrom(0, 500, 5_000, 20_000),
     // Mostly the defaults; sometimes any reaction for any code, which the oracle's decideClose reads too.
     closeCodes: fc.oneof(
       { weight: 2, arbitrary: fc.constant<CloseCodeOverrides>({}) },
@@ -300,8 +302,8 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
     heartbeatMs: fc.integer({ min: 200, max: 30_000 }),
     randoms: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 5 }),
   })
-  .map(({ initialDelayMs, extraDelayMs, multiplier, longDelayFactor, maxAttempts, authless, authRequired, ...rest }) => ({
+  .map(({ initialDelayMs, extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs, authless, authRequired, ...rest }) => ({
     ...rest,
     authRequired: authRequired && (rest.auth !== 'none' || authless),
-    backoff: validateBackoffOptions({ initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, multiplier, longDelayFactor, maxAttempts }),
+    backoff: validateBackoffOptions({ initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs }),
   }));

@@ -78,6 +78,7 @@ export class MachineHarness {
       balancerTimeoutMs: config.timeoutMs,
       now: () => Date.now(),
       sockets,
+      randoms: config.randoms,
     });
     this.network = new FakeNetwork(this.oracle, { heartbeatMs: config.heartbeatMs, authRequired: config.authRequired });
     const auth: SessionOptions['auth'] =

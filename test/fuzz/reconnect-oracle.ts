@@ -1,4 +1,4 @@
-import { backoffCeiling, decideClose, REFERENCE_CLOSE_CODES, type BackoffOptions, type CloseCodeOverrides, type CloseDecision } from '../../src/node.js';
+import { backoffCeiling, backoffDelay, decideClose, REFERENCE_CLOSE_CODES, type BackoffOptions, type CloseCodeOverrides, type CloseDecision } from '../../src/node.js';
 import type { BalancerAnswer, EndCause, FakeSocket, InitializeAnswer, NetworkObserver } from './fake-network.js';
 
 /**
@@ -19,6 +19,8 @@ export interface OracleSettings {
   readonly now: () => number;
   /** All sockets created so far, for the one-socket rule. */
   readonly sockets: () => readonly FakeSocket[];
+  /** The session's random draws, in order (cycled): the model computes each backoff delay exactly. */
+  readonly randoms: readonly number[];
 }
 
 /** The next connection start the policy asks for. */
@@ -29,6 +31,8 @@ interface Expectation {
   readonly since: number;
   /** The longest wait the backoff allows. */
   readonly maxDelayMs: number;
+  /** The wait the backoff drew: starting sooner is a reconnect faster than the backoff allows. */
+  readonly minDelayMs: number;
   /** "At once": no timer, so the start must come within the same step. */
   readonly immediate: boolean;
   readonly why: string;
@@ -46,10 +50,17 @@ interface Expectation {
 export class ReconnectOracle implements NetworkObserver {
   readonly violations: string[] = [];
   readonly trace: string[] = [];
-  /** Reconnect attempts since the session was last authorized, as the model counts them. */
+  /**
+   * Reconnect attempts since a connection last proved healthy (stayed authorized for
+   * `minUptimeMs`), as the model counts them.
+   */
   attempt = 0;
-  /** Connection starts since the last authorized state, counted independently of the policy. */
+  /** Connection starts since the last healthy connection, counted independently of the policy. */
   startsInARow = 0;
+  /** Starts "at once" since the last healthy connection: the attempt-rate invariant allows one. */
+  immediateStartsInARow = 0;
+  /** When the session last became authorized, while that connection lasts. */
+  private readyAt: number | undefined;
   /** Why the session must be closed now, once it must. */
   mustBeClosed: string | undefined;
   closing = false;
@@ -59,6 +70,7 @@ export class ReconnectOracle implements NetworkObserver {
   private started = false;
   private balancerAnswered = false;
   private pending: Expectation | undefined;
+  private draws = 0;
 
   constructor(private readonly settings: OracleSettings) {}
 
@@ -83,8 +95,20 @@ export class ReconnectOracle implements NetworkObserver {
   ready(resumed: boolean): void {
     this.note(`ready (${resumed ? 'resumed' : 'fresh'})`);
     if (this.mustBeClosed !== undefined) this.violate(`became ready although it had to close: ${this.mustBeClosed}`);
+    // Authorized is not yet healthy: a server that accepts and drops at once must meet a growing backoff.
+    this.readyAt = this.settings.now();
+    this.noteUptime();
+  }
+
+  /** Starts the counts over once the current connection has stayed authorized for `minUptimeMs`. */
+  noteUptime(): void {
+    if (this.readyAt === undefined) return;
+    if (this.settings.now() - this.readyAt < this.settings.backoff.minUptimeMs) return;
+    this.note('healthy: counts start over');
+    this.readyAt = undefined;
     this.attempt = 0;
     this.startsInARow = 0;
+    this.immediateStartsInARow = 0;
     this.tokenRetryUsed = false;
   }
 
@@ -130,7 +154,7 @@ export class ReconnectOracle implements NetworkObserver {
       this.mustBeClosed = `balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
       return;
     }
-    this.expect('balancer', backoffCeiling(this.attempt, this.settings.backoff), false, `balancer ${answer}, attempt ${this.attempt}`);
+    this.expect('balancer', this.draw('backoff'), backoffCeiling(this.attempt, this.settings.backoff), false, `balancer ${answer}, attempt ${this.attempt}`);
     this.attempt++;
   }
 
@@ -155,6 +179,8 @@ export class ReconnectOracle implements NetworkObserver {
     this.note(`socket #${socket.index} ended: ${cause} ${code}`);
     if (this.closing || this.closed || this.mustBeClosed !== undefined) return;
     if (socket !== this.settings.sockets().at(-1)) return;
+    this.noteUptime();
+    this.readyAt = undefined;
     const decision = decideClose({
       code,
       table: REFERENCE_CLOSE_CODES,
@@ -176,13 +202,20 @@ export class ReconnectOracle implements NetworkObserver {
     if (decision.kind === 'new-session') this.knowsResumeId = false;
     const start = decision.kind === 'resume' ? 'resume' : this.settings.balancer ? 'balancer' : 'socket';
     const maxDelayMs = decision.delay === 'none' ? 0 : backoffCeiling(this.attempt, this.settings.backoff, decision.delay);
-    this.expect(start, maxDelayMs, decision.delay === 'none', `${cause} ${code} → ${describeDecision(decision)}`);
+    const minDelayMs = decision.delay === 'none' ? 0 : this.draw(decision.delay);
+    this.expect(start, minDelayMs, maxDelayMs, decision.delay === 'none', `${cause} ${code} → ${describeDecision(decision)}`);
     this.attempt++;
   }
 
-  private expect(start: Expectation['start'], maxDelayMs: number, immediate: boolean, why: string): void {
+  /** The delay the session's backoff draws for the current attempt, from the same sequence of randoms. */
+  private draw(kind: 'backoff' | 'long-backoff'): number {
+    const random = this.settings.randoms[this.draws++ % this.settings.randoms.length] ?? 0;
+    return backoffDelay(this.attempt, this.settings.backoff, () => random, kind);
+  }
+
+  private expect(start: Expectation['start'], minDelayMs: number, maxDelayMs: number, immediate: boolean, why: string): void {
     if (this.pending !== undefined) this.violate(`a new expectation (${why}) while one was still open (${this.pending.why})`);
-    this.pending = { start, since: this.settings.now(), maxDelayMs, immediate, why };
+    this.pending = { start, since: this.settings.now(), minDelayMs, maxDelayMs, immediate, why };
   }
 
   private checkStart(start: Expectation['start']): void {
@@ -203,7 +236,11 @@ export class ReconnectOracle implements NetworkObserver {
       return;
     }
     if (pending.start !== start) this.violate(`expected a ${pending.start} start (${pending.why}) but got a ${start} start`);
+    if (pending.immediate && ++this.immediateStartsInARow > 1) {
+      this.violate(`${this.immediateStartsInARow} reconnects at once in a row with no healthy connection between them (${pending.why})`);
+    }
     const waited = this.settings.now() - pending.since;
+    if (waited < pending.minDelayMs) this.violate(`reconnected after ${waited} ms, sooner than the ${pending.minDelayMs} ms the backoff drew (${pending.why})`);
     if (waited > pending.maxDelayMs + TIMER_SLACK_MS) this.violate(`reconnected after ${waited} ms, more than the backoff bound ${pending.maxDelayMs} ms (${pending.why})`);
     this.startsInARow++;
     if (this.startsInARow > this.settings.backoff.maxAttempts) {
@@ -216,6 +253,7 @@ export class ReconnectOracle implements NetworkObserver {
    * reconnect has started, a backoff did not overrun its bound, a fatal close ended the session.
    */
   checkSettled(machineClosed: boolean): void {
+    this.noteUptime();
     const now = this.settings.now();
     const pending = this.pending;
     // Every step ends by running the microtasks it caused, so an "at once" start has happened by now.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { CodecName } from '../../src/node.js';
+import type { RefusalMode } from '../../src/testing/index.js';
 import { commandOptions } from './config.js';
 import { pause, type ServerFuzzConfig, type ServerHarness } from './server-harness.js';
 
@@ -69,14 +70,32 @@ class GoSilent extends ServerCommand {
 }
 
 class Refuse extends ServerCommand {
-  constructor(readonly times: number) {
+  constructor(
+    readonly times: number,
+    readonly mode: RefusalMode,
+  ) {
     super();
   }
   act(_model: ServerModel, harness: ServerHarness): void {
-    harness.server.faults.refuseConnections({ times: this.times });
+    harness.server.faults.refuseConnections({ times: this.times, mode: this.mode });
+    // A refused upgrade with 401 or 403 is rejected credentials: fatal once the retry is spent.
+    if (this.mode === 'http-401' || this.mode === 'http-403') harness.allowEnd({ kind: 'upgrade-status', status: Number(this.mode.slice(5)) });
   }
   toString(): string {
-    return `refuse the next ${this.times} connection(s)`;
+    return `refuse the next ${this.times} connection(s) (${this.mode})`;
+  }
+}
+
+class SelectSubprotocol extends ServerCommand {
+  constructor(readonly choice: string | false) {
+    super();
+  }
+  act(_model: ServerModel, harness: ServerHarness): void {
+    harness.server.faults.selectSubprotocol(this.choice);
+    if (this.choice !== false) harness.allowEnd({ kind: 'negotiation' });
+  }
+  toString(): string {
+    return this.choice === false ? 'the next upgrade selects no subprotocol' : `the next upgrade selects ${this.choice}, never offered`;
   }
 }
 
@@ -237,7 +256,10 @@ export const serverCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<ServerModel, 
     closeCode.map((code) => new CloseConnection(code)),
     fc.constant(new Drop()),
     fc.constant(new GoSilent()),
-    fc.integer({ min: 1, max: 3 }).map((times) => new Refuse(times)),
+    fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom<RefusalMode>('destroy', 'destroy', 'http-503', 'http-429', 'http-401', 'http-403'))
+      .map(([times, mode]) => new Refuse(times, mode)),
+    fc.constantFrom<string | false>(false, false, 'evil.v1').map((choice) => new SelectSubprotocol(choice)),
     fc.constant(new RejectNextResume()),
     fc.constantFrom(503, 500, 429, 503, 404).map((status) => new BalancerStatus(status)),
     fc.constant(new DelayInitialize()),

@@ -5,6 +5,7 @@ import {
   BalancerError,
   ConnectionClosedError,
   createSession,
+  NegotiationError,
   UnauthorizedError,
   WirestateError,
   type CodecName,
@@ -23,12 +24,19 @@ export interface ServerFuzzConfig {
   readonly initialStreams: readonly string[];
 }
 
+/** How long a connection must stay authorized to count as healthy, in these runs. */
+const MIN_UPTIME_MS = 300;
+/** A reconnect this soon after the previous socket ended was "at once" (every backoff here is at least 4 ms). */
+const AT_ONCE_MS = 3;
+
 /** Client timings: short, so that every fault heals within a fraction of a second. */
 const CLIENT_TIMINGS = {
-  reconnect: { initialDelayMs: 5, maxDelayMs: 40 },
+  reconnect: { initialDelayMs: 5, maxDelayMs: 40, minUptimeMs: MIN_UPTIME_MS },
+  // Every backoff draw at its ceiling, so a retry that is not "at once" waits at least initialDelayMs.
+  random: () => 0.999,
   timeouts: { balancerMs: 500, connectMs: 500, initializeMs: 300, authorizeMs: 500 },
   requestTimeoutMs: 600,
-  heartbeatMs: 80,
+  heartbeatMs: 100, // MIN_HEARTBEAT_MS: the shortest a client may ask for
 } as const satisfies Partial<SessionOptions>;
 
 /** How long the session may take to be authorized and quiet again after any fault. */
@@ -57,7 +65,11 @@ interface TrackedRequest {
 }
 
 /** Why the session may end before `close()`: the faults that end it, once they hit. */
-type EndLicence = { readonly kind: 'close-code'; readonly code: number } | { readonly kind: 'balancer'; readonly status: number };
+type EndLicence =
+  | { readonly kind: 'close-code'; readonly code: number }
+  | { readonly kind: 'balancer'; readonly status: number }
+  | { readonly kind: 'upgrade-status'; readonly status: number }
+  | { readonly kind: 'negotiation' };
 
 /**
  * A real session against a real reference server (127.0.0.1, port 0), with the invariants of
@@ -106,6 +118,7 @@ export class ServerHarness {
     const live = new Set<WebSocket>();
     const unclosed = new Set<WebSocket>();
     const onCreated = (socket: WebSocket) => {
+      owner.harness?.checkReconnectRate();
       if (owner.harness !== undefined) owner.harness.socketsCreated++;
       if (live.size > 0) owner.harness?.violate(`a socket was created while ${live.size} other(s) were still open`);
       live.add(socket);
@@ -116,15 +129,18 @@ export class ServerHarness {
         onCreated(this);
         unclosed.add(this);
         this.once('close', () => {
+          if (owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
           live.delete(this);
           unclosed.delete(this);
         });
       }
       override close(code?: number, reason?: string | Buffer): void {
+        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
         live.delete(this);
         super.close(code, reason);
       }
       override terminate(): void {
+        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
         live.delete(this);
         super.terminate();
       }
@@ -142,6 +158,10 @@ export class ServerHarness {
     session.gaps$.subscribe((names) => {
       for (const name of names) current.gapAt.set(name, current.nextPayload - 1);
       current.note(`gap signalled on ${names.join(', ')}`);
+    });
+    session.state$.subscribe((snapshot) => {
+      if (snapshot.value === 'authorized' && current.readySince === undefined) current.readySince = Date.now();
+      if (snapshot.value !== 'authorized') current.leftReady();
     });
     session.state$.subscribe((snapshot) => current.note(`state ${snapshot.value}${snapshot.value === 'authorized' ? ` (${snapshot.resumed ? 'resumed' : 'fresh'} ${snapshot.sessionId ?? ''})` : ''}`));
     session.errors$.subscribe((error) => {
@@ -169,6 +189,32 @@ export class ServerHarness {
 
   get ended(): boolean {
     return this.session.actor.getSnapshot().status === 'done';
+  }
+
+  /** When the client's previous socket ended (closed, dropped or released), for the reconnect-rate invariant. */
+  lastSocketEndedAt: number | undefined;
+  /** When the session last became authorized, while it stays so. */
+  readySince: number | undefined;
+  /** Reconnects "at once" since a connection last proved healthy: the policy allows one in a row. */
+  private immediateInARow = 0;
+
+  /** The session left `authorized`: a connection that lasted `MIN_UPTIME_MS` starts the count over. */
+  leftReady(): void {
+    if (this.readySince !== undefined && Date.now() - this.readySince >= MIN_UPTIME_MS) this.immediateInARow = 0;
+    this.readySince = undefined;
+  }
+
+  /**
+   * The attempt-rate invariant, whatever the server does: a socket made within {@link AT_ONCE_MS}
+   * of the previous one's end is a reconnect at once, and at most one may come in a row before a
+   * connection has stayed healthy; every other reconnect waits out a backoff.
+   */
+  checkReconnectRate(): void {
+    const endedAt = this.lastSocketEndedAt;
+    if (endedAt === undefined || this.userClosed) return;
+    if (this.readySince !== undefined) this.leftReady();
+    if (Date.now() - endedAt > AT_ONCE_MS) return;
+    if (++this.immediateInARow > 1) this.violate(`${this.immediateInARow} reconnects at once in a row with no healthy connection between them`);
   }
 
   /** The session may now end: a fault that ends it hit a connection (or is armed, for the balancer). */
@@ -297,6 +343,8 @@ export class ServerHarness {
     const error = reason.error;
     const allowed = this.endLicences.some((licence) => {
       if (licence.kind === 'balancer') return error instanceof BalancerError && error.status === licence.status;
+      if (licence.kind === 'upgrade-status') return error instanceof UnauthorizedError && reason.code === 1006;
+      if (licence.kind === 'negotiation') return error instanceof NegotiationError;
       if (licence.code === 4001) return error instanceof UnauthorizedError;
       return error instanceof ConnectionClosedError && reason.code === licence.code;
     });

@@ -21,3 +21,21 @@ describe('real-server regressions', () => {
     }
   });
 });
+
+describe('the attempt-rate invariant of the real-server harness', () => {
+  // Two server closes that mean "resume at once" (1001), the second before the resumed connection
+  // proved healthy: only the first reconnect may come at once. Before the fix, the attempt count
+  // went back to 0 on every INITIALIZE and both came at once (a reconnect storm, in a loop).
+  it('a second 1001 before the resumed connection proved healthy is met with a backoff', async () => {
+    const harness = await ServerHarness.start({ codecs: ['json'], auth: 'none', initialStreams: ['btcusdt@trade'] });
+    try {
+      for (let round = 0; round < 3; round++) {
+        harness.server.faults.closeConnection('all', 1001, 'going away');
+        await harness.quiesce();
+      }
+      harness.assertClean();
+    } finally {
+      await harness.dispose();
+    }
+  });
+});

@@ -126,7 +126,7 @@ describe('plain-streams session: reconnecting', () => {
 
   it('notices a silent connection by inbound silence alone and reconnects, without any ping request', async () => {
     const server = await startPlain({ pingFrames: false });
-    const session = openPlain(server, { heartbeatMs: 40 });
+    const session = openPlain(server, { heartbeatMs: 100 });
     session.stream('a@trade').subscribe();
     await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the subscribe');
     const gap = firstValueFrom(session.gaps$);
@@ -139,10 +139,11 @@ describe('plain-streams session: reconnecting', () => {
 
   it('stays connected while messages keep arriving, however long', async () => {
     const server = await startPlain({ pingFrames: false });
-    const session = openPlain(server, { heartbeatMs: 40 });
+    const session = openPlain(server, { heartbeatMs: 100 });
     session.stream('a@trade').subscribe();
     await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the subscribe');
-    for (let tick = 0; tick < 15; tick++) {
+    // 450 ms of traffic: more than four heartbeats (100 ms, the shortest allowed).
+    for (let tick = 0; tick < 30; tick++) {
       server.publish('a@trade', tick);
       await new Promise((resolve) => setTimeout(resolve, 15));
     }

@@ -47,7 +47,7 @@ describe('the logger option', () => {
     const log = text(lines);
     expect(log).not.toContain('s3cr3t');
     expect(log).not.toContain('k3y-in-url');
-    expect(lines).toContainEqual({ level: 'info', message: `wirestate: connecting to ${server.endpointUrl}?…`, details: { endpoint: `${server.endpointUrl}?…`, attempt: 0 } });
+    expect(lines).toContainEqual({ level: 'info', message: `wirestate: connecting to ${server.endpointUrl}?apiKey=…`, details: { endpoint: `${server.endpointUrl}?apiKey=…`, attempt: 0 } });
     expect(lines.find((line) => line.message === 'wirestate: authorized')?.details).toMatchObject({ codec: 'json', resumed: false });
     expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'wirestate: connection closed (1012)', details: expect.objectContaining({ code: 1012, reason: 'restarting' }) }));
     const retry = lines.find((line) => line.level === 'warn' && line.message.startsWith('wirestate: retrying in '));

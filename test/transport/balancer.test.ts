@@ -190,7 +190,7 @@ describe('resolveEndpoint', () => {
     handler = (_request, response) => answer(response, 503, {});
     const error = await failure({ balancerUrl: `${baseUrl}/?apiKey=secret-key` });
     expect(error.message).not.toContain('secret-key');
-    expect(error.message).toContain('/v1/websocket/server?…');
+    expect(error.message).toContain('/v1/websocket/server?apiKey=…');
 
     const withCredentials = await failure({ balancerUrl: `http://user:hunter2@127.0.0.1:${(server.address() as AddressInfo).port}/?apiKey=secret-key` });
     expect(withCredentials.retryable).toBe(false);

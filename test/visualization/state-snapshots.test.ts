@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, type SessionSnapshot } from '../../src/node.js';
-import { openSession, startServer, waitForNextState, waitForState } from '../helpers/session-harness.js';
+import { eventually, openSession, startServer, waitForNextState, waitForState } from '../helpers/session-harness.js';
 
 /** A clock that remembers its latest reading, so a test can check which reading a field was computed from. */
 function recordingClock(): { now: () => number; latest: () => number | undefined } {
@@ -11,7 +11,7 @@ function recordingClock(): { now: () => number; latest: () => number | undefined
   };
 }
 
-const reconnect = { initialDelayMs: 40, maxDelayMs: 1_000, multiplier: 2 };
+const reconnect = { initialDelayMs: 40, maxDelayMs: 1_000, multiplier: 2, minUptimeMs: 150 };
 const half = () => 0.5;
 
 describe('state$ snapshots carry what a UI shows', () => {
@@ -43,7 +43,10 @@ describe('state$ snapshots carry what a UI shows', () => {
     });
     // Only the waiting state carries a retry time; the UI can count down from it.
     expect(session.states.filter((state) => state.value !== 'reconnecting').every((state) => state.nextRetryAt === undefined)).toBe(true);
-    expect(recovered).toMatchObject({ attempt: 0, location: 'eu-ui', endpoint: server.endpointUrl });
+    // The count starts over once the connection has stayed up for minUptimeMs, not at once.
+    expect(recovered.attempt).toBe(3);
+    await eventually(() => session.states.some((state) => state.value === 'authorized' && state.attempt === 0), 5_000, 'attempt reset');
+    expect(session.states.at(-1)).toMatchObject({ attempt: 0, location: 'eu-ui', endpoint: server.endpointUrl });
     expect(recovered.nextRetryAt).toBeUndefined();
   });
 

@@ -3,14 +3,18 @@
  * one `stream()` per symbol feeds the trades table, `gaps$` warns when a reconnect could not resume.
  *
  * Query parameters: `balancer` (required, an http(s) URL; serve.ts prints a link with it),
- * `codec` (json, msgpack or bson; default: all three offered, MessagePack first), `symbols` (comma-separated).
+ * `codec` (json, msgpack or bson; default: all three offered, MessagePack first), `symbols` (comma-separated),
+ * `share` (a name: every tab opened with the same one shares one connection; see the front-end guide),
+ * `devtools=off` (hides the devtools panel, which is shown beside the trades by default, in an unshared session).
  */
 import { animationFrameScheduler, distinctUntilChanged, merge, scan, throttleTime } from 'rxjs';
 // A real application imports from 'wirestate'; the example uses the source so it runs without a build.
 import { bson } from '../../../src/bson.js';
-import { CODEC_NAMES, createSession, json, type CodecFactory, type CodecName, type SessionOptions } from '../../../src/index.js';
+import { CODEC_NAMES, createSession, json, type CodecFactory, type CodecName, type Session, type SessionOptions } from '../../../src/index.js';
 import { msgpack } from '../../../src/msgpack.js';
-import { logTransition, renderSession, renderTrades, showNotice, type TradeRow } from './view.js';
+// An application imports it from 'wirestate/devtools'; an app that does not, does not bundle it.
+import { attachDevtools } from '../../../src/devtools/index.js';
+import { logTransition, renderSession, renderTrades, showNotice, showRole, type TradeRow } from './view.js';
 
 /** The fields of a trade message the page shows (the simulator sends Binance-style trades). */
 interface Trade {
@@ -33,15 +37,27 @@ function readOptions(params: URLSearchParams): SessionOptions | string {
   const balancer = params.get('balancer');
   if (balancer === null) return 'No balancer given: open the link that `npx tsx examples/live-dashboard/serve.ts` prints (it ends in ?balancer=…).';
   const codec = params.get('codec');
+  const share = params.get('share');
   if (codec !== null && !CODEC_NAMES.includes(codec as CodecName)) return `Unknown codec "${codec}": use one of ${CODEC_NAMES.join(', ')}.`;
   return {
     balancer,
     // Offers all three unless one is asked for; an app offering JSON only imports neither subpath.
     codecs: codec === null ? [msgpack(), json(), bson()] : [FACTORIES[codec as CodecName]()],
+    // One socket for every tab of the dashboard: the first tab leads, the others follow it.
+    ...(share === null ? {} : { share }),
     // A dashboard should come back quickly after a blip, and not hammer a server that is down.
     reconnect: { initialDelayMs: 250, maxDelayMs: 5_000 },
     lazy: false,
   };
+}
+
+/** In a shared session only the leader tab runs the session's actor. */
+function isLeader(session: Session): boolean {
+  try {
+    return session.actor !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function start(): void {
@@ -53,8 +69,15 @@ function start(): void {
   }
   const symbols = params.get('symbols')?.split(',').filter((symbol) => symbol !== '') ?? DEFAULT_SYMBOLS;
   const session = createSession(options);
+  const devtoolsHost = document.getElementById('devtools');
+  // A follower tab has no machine of its own to show (its `actor` is the leader tab's), so the panel is for unshared sessions.
+  if (params.get('devtools') === 'off' || options.share !== undefined) devtoolsHost?.closest('section')?.setAttribute('hidden', '');
+  else if (devtoolsHost !== null) attachDevtools(session, devtoolsHost, { title: 'session devtools', openRecordings: false });
 
-  session.state$.subscribe((snapshot) => renderSession(snapshot));
+  session.state$.subscribe((snapshot) => {
+    renderSession(snapshot);
+    if (options.share !== undefined) showRole(isLeader(session) ? 'leader (holds the connection)' : 'follower (uses the leader\'s connection)');
+  });
   session.state$.pipe(distinctUntilChanged((previous, next) => previous.value === next.value && previous.attempt === next.attempt)).subscribe((snapshot) => logTransition(snapshot));
 
   const trades = merge(...symbols.map((symbol) => session.stream<Trade>(`${symbol}@trade`)));

@@ -89,3 +89,9 @@ export function showNotice(text: string | undefined, id: 'notice' | 'gaps' = 'no
   notice.hidden = text === undefined;
   notice.textContent = text ?? '';
 }
+
+/** Shows whether this tab leads a shared session or follows it. */
+export function showRole(role: string): void {
+  const element = document.querySelector('#role');
+  if (element !== null && element.textContent !== role) element.textContent = role;
+}

@@ -1,11 +1,32 @@
 import { fromPromise } from 'xstate';
-import { OptionsError } from '../../errors.js';
+import { BalancerError, OptionsError } from '../../errors.js';
+import { Secret } from '../../secret.js';
+import { redactUrl } from '../../transport/redact-url.js';
 import { resolveEndpoint } from '../../transport/balancer.js';
 import type { ValueOrProvider } from '../types.js';
 
 /** Reads a value-or-provider option; a provider is asked again on every attempt. */
 export async function readProvided<T>(value: ValueOrProvider<T>): Promise<T> {
   return typeof value === 'function' ? await (value as () => T | Promise<T>)() : value;
+}
+
+/** Settles like `promise`, or rejects with `timeoutError()` after `timeoutMs`; the timer ends with the actor (`signal`). */
+function withinTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal, timeoutError: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeoutError()), timeoutMs);
+    const stop = () => clearTimeout(timer);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Input of {@link balancerActor}. */
@@ -20,7 +41,10 @@ export interface BalancerActorInput {
  * HTTP call through the actor's signal.
  */
 export const balancerActor = fromPromise<{ endpoint: string; location?: string }, BalancerActorInput>(async ({ input, signal }) => {
-  const balancerUrl = await readProvided(input.balancerUrl);
+  // The balancer phase's timeout covers a provider that never settles as well as the HTTP call.
+  const balancerUrl = await withinTimeout(readProvided(input.balancerUrl), input.timeoutMs, signal, () =>
+    new BalancerError(`The balancer URL provider did not settle within ${input.timeoutMs} ms`, { retryable: true }),
+  );
   return resolveEndpoint({
     balancerUrl,
     timeoutMs: input.timeoutMs,
@@ -34,34 +58,34 @@ export interface ConnectionParamsInput {
   /** The endpoint to use when none is known yet (a fixed endpoint option). */
   readonly endpoint?: ValueOrProvider<string>;
   /** The token option, when auth is by token. */
-  readonly token?: ValueOrProvider<string>;
+  readonly token?: Secret<ValueOrProvider<string>>;
   /**
    * Checks that the values can make a handshake, throwing an OptionsError when they cannot (a token
    * a subprotocol cannot carry), so that the attempt fails here, with an error the machine treats as
    * fatal, rather than later while the socket is being opened.
    */
-  readonly check?: (params: { readonly endpoint?: string; readonly token?: string }) => void;
+  readonly check?: (params: { readonly endpoint?: string; readonly token?: Secret<string> }) => void;
 }
 
 /**
  * Asks the endpoint and token providers for this attempt's values. A provider that throws or gives
  * a non-string fails the attempt with an OptionsError saying which one.
  */
-export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: string }, ConnectionParamsInput>(async ({ input }) => {
-  const result: { endpoint?: string; token?: string } = {};
+export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: Secret<string> }, ConnectionParamsInput>(async ({ input }) => {
+  const result: { endpoint?: string; token?: Secret<string> } = {};
   if (input.endpoint !== undefined) {
     const endpoint = await readProvided(input.endpoint);
     if (typeof endpoint !== 'string' || !/^wss?:\/\//i.test(endpoint)) {
-      throw new OptionsError(`The endpoint provider gave ${JSON.stringify(endpoint)}; it must give an absolute ws:// or wss:// URL.`);
+      throw new OptionsError(`The endpoint provider gave ${typeof endpoint === 'string' ? JSON.stringify(redactUrl(endpoint)) : typeof endpoint}; it must give an absolute ws:// or wss:// URL.`);
     }
     result.endpoint = endpoint;
   }
   if (input.token !== undefined) {
-    const token = await readProvided(input.token);
+    const token = await readProvided(input.token.reveal());
     if (typeof token !== 'string' || token.length === 0) {
       throw new OptionsError('The token provider gave no token (it must resolve to a non-empty string).');
     }
-    result.token = token;
+    result.token = new Secret(token);
   }
   input.check?.(result);
   return result;

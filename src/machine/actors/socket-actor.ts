@@ -1,11 +1,14 @@
 import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
+import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { OversizeMessageError, ProtocolViolationError, WirestateError } from '../../errors.js';
+import { NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
 import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { Secret } from '../../secret.js';
+import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
 import { utf8ByteLength } from './utf8-length.js';
 
 /** Release code meaning "drop the socket without a close handshake". */
@@ -20,7 +23,8 @@ export const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
 
 /** What the socket actor is started with: one connection attempt. */
 export interface SocketActorInput {
-  readonly handshake: Handshake;
+  /** Wrapped: its URL and subprotocols may carry the token, and actor inputs are inspectable. */
+  readonly handshake: Secret<Handshake>;
   readonly codecs: readonly CodecName[];
   readonly createCodec: (name: CodecName) => Codec;
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
@@ -28,6 +32,8 @@ export interface SocketActorInput {
   readonly protocol: Protocol;
   readonly inbound: InboundSink;
   readonly maxMessageBytes: number;
+  /** Largest incoming message in bytes; unlimited when absent. */
+  readonly maxInboundBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
@@ -55,9 +61,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let framesAtProbe = 0;
   // Once the machine released the socket or the close was reported, nothing more is sent back.
   let finished = false;
+  // The transport's account of a failure, reported with the close it precedes.
+  let transportFailure: TransportError | undefined;
 
   const connection: SocketConnection = openSocket(
-    { url: input.handshake.url, protocols: input.handshake.protocols, headers: input.handshake.headers, WebSocket: input.WebSocket },
+    { ...input.handshake.reveal(), WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
     {
       onOpen(info) {
         if (finished) return;
@@ -82,6 +90,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         if (finished || codec === undefined) return;
         lastFrameAt = now();
         framesReceived++;
+        const oversize = oversizeFrame(frame, input.maxInboundBytes);
+        if (oversize !== undefined) {
+          inbound.onError(oversize);
+          return;
+        }
         const decoded = codec.decode(frame);
         if (!decoded.ok) {
           inbound.onError(decoded.error);
@@ -118,12 +131,31 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         markGone();
         if (finished) return;
         finished = true;
-        sendBack({ type: 'SOCKET.CLOSED', code: info.code, reason: info.reason, wasClean: info.wasClean });
+        sendBack({
+          type: 'SOCKET.CLOSED',
+          code: info.code,
+          reason: info.reason,
+          wasClean: info.wasClean,
+          ...(transportFailure === undefined ? {} : { error: transportFailure }),
+          ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
+        });
       },
       onError(error) {
-        // A socket error is followed by a close, which is what the machine reacts to. The transport's
-        // own WirestateErrors (a message it could not read) leave the connection open: report them.
-        if (!finished && error instanceof WirestateError) inbound.onError(error);
+        if (finished) return;
+        if (error instanceof NegotiationError) {
+          // No codec can be trusted on a subprotocol the client never offered: the session ends.
+          finished = true;
+          connection.terminate();
+          markGone();
+          sendBack({ type: 'SOCKET.FAILED', error });
+          return;
+        }
+        const oversize = refusedAsOversize(error, input.maxInboundBytes);
+        // A failure of the connection is followed by its close, which carries it to the machine.
+        // Other WirestateErrors (a message the transport could not read) leave it open: report them.
+        if (oversize !== undefined) inbound.onError(oversize);
+        else if (error instanceof TransportError) transportFailure = error;
+        else if (error instanceof WirestateError) inbound.onError(error);
       },
     },
   );
@@ -133,7 +165,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
     let frame: Frame;
     try {
-      frame = codec.encode(protocol.encodeRequest(id, request));
+      frame = encodePacket(codec, protocol.encodeRequest(id, request));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -153,7 +185,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       case 'LIFECYCLE.REQUEST': {
         const id = input.nextId();
         lifecycleRequests.set(id, command.step);
-        const error = send(id, command.request);
+        const error = send(id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
           if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });

@@ -77,6 +77,7 @@ export function plainStreams(options: PlainStreamsOptions = {}): Protocol {
     // A refusal names nothing the client can rely on, so it concerns every requested stream.
     failedStreams: (_error, requested) => requested,
     isUnauthorized: () => false,
+    reservedMethods: Object.freeze([settings.methods.subscribe, settings.methods.unsubscribe]),
   };
 }
 

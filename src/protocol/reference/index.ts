@@ -2,8 +2,11 @@ import type { Protocol } from '../types.js';
 import { classifyReferencePacket } from './classify.js';
 import { REFERENCE_CLOSE_CODES } from './close-codes.js';
 import { referenceHandshake } from './handshake.js';
-import { encodeReferenceRequest } from './packets.js';
+import { encodeReferenceRequest, REFERENCE_METHODS } from './packets.js';
 import { isReferenceUnauthorized, parseReferenceInitializeResult, referenceFailedStreams } from './results.js';
+
+/** Every lifecycle method: the session sends them itself, so `request()` refuses them. */
+const RESERVED_METHODS: readonly string[] = Object.freeze(Object.values(REFERENCE_METHODS));
 
 /** Options of {@link referenceProtocol}. */
 export interface ReferenceProtocolOptions {
@@ -38,6 +41,7 @@ export function referenceProtocol(options: ReferenceProtocolOptions = {}): Proto
     parseInitializeResult: parseReferenceInitializeResult,
     failedStreams: referenceFailedStreams,
     isUnauthorized: isReferenceUnauthorized,
+    reservedMethods: RESERVED_METHODS,
   };
 }
 

@@ -10,6 +10,7 @@ const options: fc.Arbitrary<BackoffOptions> = fc
     multiplier: fc.double({ min: 1, max: 100, noNaN: true }),
     longDelayFactor: fc.double({ min: 1, max: 100, noNaN: true }),
     maxAttempts: fc.oneof(fc.constant(Infinity), fc.nat()),
+    minUptimeMs: fc.nat({ max: 60_000 }),
   })
   .map(({ extraMaxMs, ...rest }) => ({ ...rest, maxDelayMs: rest.initialDelayMs + extraMaxMs }));
 

@@ -1,0 +1,38 @@
+/**
+ * Field-hardening limits in a real browser (Chromium's own WebSocket, which cannot refuse a frame):
+ * an incoming message over `maxInboundBytes` is dropped undecoded and reported, and the connection
+ * stays up; params the codec cannot carry are refused before anything is sent.
+ */
+import { describe, expect, it } from 'vitest';
+import { EncodeError, InboundOversizeError, RequestTimeoutError } from '../../src/index.js';
+import { msgpack } from '../../src/msgpack.js';
+import { openSession, serverUrls, waitForState } from './harness.js';
+
+describe('in the browser: limits', () => {
+  it('drops an answer over maxInboundBytes with an InboundOversizeError on errors$, and keeps the connection', async () => {
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: ['json'], maxInboundBytes: 16 * 1024, lazy: false });
+    await waitForState(session, 'authorized');
+    const big = 'x'.repeat(32 * 1024);
+
+    // The server echoes 32 KiB back: over the limit, so the answer is dropped and the request times out.
+    const error = await session.request('ECHO', big, { timeoutMs: 500 }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as RequestTimeoutError).sent).toBe(true);
+    const refused = session.reportedErrors.filter((reported) => reported instanceof InboundOversizeError);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'oversize', limit: 16 * 1024 });
+    expect((refused[0] as InboundOversizeError).size).toBeGreaterThan(32 * 1024);
+    await expect(session.request('ECHO', 'small')).resolves.toBe('small');
+    expect(session.states.filter((state) => state.value === 'reconnecting')).toEqual([]);
+  });
+
+  it('refuses params the codec cannot carry with an EncodeError naming the path', async () => {
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: [msgpack()], lazy: false });
+    await waitForState(session, 'authorized');
+    const error = await session.request('ECHO', { order: JSON.parse('{"__proto__":{"admin":true}}') as unknown }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EncodeError);
+    expect(error).toMatchObject({ codec: 'msgpack', path: 'params.order.__proto__' });
+    await expect(session.request('ECHO', 1)).resolves.toBe(1);
+  });
+});

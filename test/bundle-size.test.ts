@@ -10,10 +10,13 @@ import { measureBundle } from '../scripts/bundle-size.js';
  * little headroom for work in progress, so that growth is noticed; shrinking the code towards the
  * aim is separate work. The shared session (`share`, issue 15) added about 5.3 KiB gzip (20.8 ->
  * 26.1 KiB): createSession refers to it, so it is bundled whether or not an app shares; loading
- * it on demand is the way to give that back. When this fails, look at what grew (`npx tsx scripts/bundle-size.ts`),
+ * it on demand is the way to give that back. Field hardening (issue 11: typed transport, encode,
+ * seq and option errors, the encodability walk, Secret, the strict option checks) added about
+ * 3.7 KiB more (30,956 B); the short coded messages of the redesign (issue 12) are the lever to
+ * take it back down. When this fails, look at what grew (`npx tsx scripts/bundle-size.ts`),
  * then either trim it or raise the budget on purpose and update docs/bundle-size.md (`--write`).
  */
-const OWN_CODE_GZIP_BUDGET_BYTES = 27 * 1024;
+const OWN_CODE_GZIP_BUDGET_BYTES = 31 * 1024;
 
 describe('the browser bundle size', () => {
   it(`keeps our own code under ${OWN_CODE_GZIP_BUDGET_BYTES} bytes gzip`, async () => {

@@ -1,4 +1,5 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
+import { observeRefusal } from './observe-refusal.js';
 import {
   ConnectionLostError,
   OptionsError,
@@ -127,12 +128,9 @@ export class StreamRegistry {
    */
   observe<T>(name: string): Observable<T> {
     return new Observable<T>((subscriber) => {
-      if (typeof name !== 'string' || name.length === 0) {
-        subscriber.error(new OptionsError(`A stream name must be a non-empty string, got ${typeof name === 'string' ? 'an empty string' : typeof name}.`));
-        return undefined;
-      }
-      if (this.closed !== undefined) {
-        subscriber.error(new SessionClosedError(`Cannot observe "${name}": the session is closed.`, { cause: this.closed.error }));
+      const refusal = observeRefusal(name, this.closed);
+      if (refusal !== undefined) {
+        subscriber.error(refusal);
         return undefined;
       }
       const entry = this.acquire(name);

@@ -343,9 +343,11 @@ function watchForCloseFrame(socket: WebSocketLike, isOpen: () => boolean, onClos
   if (typeof emitter.on !== 'function' || typeof emitter.once !== 'function') return;
   const nativeClose = socket.close;
   socket.close = function closeAnsweringServer(this: WebSocketLike, code?: number, reason?: unknown) {
-    // Called by ws for the server's close frame while the connection is still open for the caller;
-    // the caller's own close() moves out of 'open' before it calls here.
-    if (isOpen()) {
+    // Called by ws for the server's close frame while the connection is still open for the caller
+    // (the caller's own close() moves out of 'open' before it calls here). ws also calls it for a
+    // protocol error of its own (a frame over maxPayload) just before emitting that error: only a
+    // received close frame, which ws marks first, is reported here.
+    if (isOpen() && (socket as { _closeFrameReceived?: unknown })._closeFrameReceived === true) {
       const grace = setTimeout(() => socket.terminate?.(), CLOSE_FRAME_GRACE_MS);
       (emitter.once as (event: string, listener: () => void) => void).call(socket, 'close', () => clearTimeout(grace));
       onCloseFrame(code ?? 1005, reasonText(reason));

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs';
-import { OptionsError, SessionClosedError } from '../../errors.js';
+import { observeRefusal } from '../../streams/observe-refusal.js';
 import type { StreamState } from '../../streams/stream-entry.js';
 import type { StreamInfo } from '../../streams/stream-info.js';
 
@@ -32,12 +32,9 @@ export class TabStreams {
   /** A hot observable of one stream's data, shared by this tab's observers (see `Session.stream`). */
   observe<T>(name: string): Observable<T> {
     return new Observable<T>((subscriber) => {
-      if (typeof name !== 'string' || name.length === 0) {
-        subscriber.error(new OptionsError(`A stream name must be a non-empty string, got ${typeof name === 'string' ? 'an empty string' : typeof name}.`));
-        return undefined;
-      }
-      if (this.closed !== undefined) {
-        subscriber.error(new SessionClosedError(`Cannot observe "${name}": the session is closed.`, { cause: this.closed.error }));
+      const refusal = observeRefusal(name, this.closed);
+      if (refusal !== undefined) {
+        subscriber.error(refusal);
         return undefined;
       }
       let stream = this.streams.get(name);

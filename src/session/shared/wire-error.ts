@@ -1,5 +1,29 @@
-import * as errors from '../../errors.js';
-import { WirestateError, type WirestateErrorCode } from '../../errors.js';
+import {
+  WirestateError,
+  OptionsError,
+  DecodeError,
+  NegotiationError,
+  BalancerError,
+  PhaseTimeoutError,
+  TransportError,
+  ConnectionClosedError,
+  UnauthorizedError,
+  SessionClosedError,
+  ServerError,
+  RequestTimeoutError,
+  RequestAbortedError,
+  OversizeMessageError,
+  QueueFullError,
+  SubscribeError,
+  ProtocolViolationError,
+  ConnectionLostError,
+  StateTimeoutError,
+  SeqAnomalyError,
+  ReservedMethodError,
+  EncodeError,
+  InboundOversizeError,
+  type WirestateErrorCode,
+} from '../../errors.js';
 
 /** An error as it crosses a BroadcastChannel: structured clone keeps neither a subclass nor its own fields. */
 export interface WireError {
@@ -13,8 +37,10 @@ export interface WireError {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** Every error class of errors.ts, by name, so that a tab rebuilds what the leader saw (`instanceof` holds). */
+// Named one by one rather than through `import * as`: a namespace import keeps every class (and
+// its message text) in every app's bundle, shared session or not.
 const ERROR_CLASSES = new Map<string, ErrorClass>(
-  Object.entries(errors as Record<string, unknown>).filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error),
+  [WirestateError, OptionsError, DecodeError, NegotiationError, BalancerError, PhaseTimeoutError, TransportError, ConnectionClosedError, UnauthorizedError, SessionClosedError, ServerError, RequestTimeoutError, RequestAbortedError, OversizeMessageError, QueueFullError, SubscribeError, ProtocolViolationError, ConnectionLostError, StateTimeoutError, SeqAnomalyError, ReservedMethodError, EncodeError, InboundOversizeError].map((errorClass) => [errorClass.name, errorClass]),
 );
 
 const NOT_FIELDS = new Set(['name', 'code', 'message', 'stack', 'cause']);

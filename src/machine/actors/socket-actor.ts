@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
+import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
@@ -34,6 +34,8 @@ export interface SocketActorInput {
   readonly maxMessageBytes: number;
   /** Largest incoming message in bytes; unlimited when absent. */
   readonly maxInboundBytes?: number;
+  /** Largest frame the server takes; larger messages are fragmented (Node) or refused (browsers). Unlimited when absent. */
+  readonly maxFrameBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
@@ -65,7 +67,12 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let transportFailure: TransportError | undefined;
 
   const connection: SocketConnection = openSocket(
-    { ...input.handshake.reveal(), WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
+    {
+      ...input.handshake.reveal(),
+      WebSocket: input.WebSocket,
+      maxInboundBytes: input.maxInboundBytes,
+      ...(input.maxFrameBytes === undefined ? {} : { maxFrameBytes: input.maxFrameBytes }),
+    },
     {
       onOpen(info) {
         if (finished) return;
@@ -140,6 +147,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
         });
       },
+      onPong() {
+        // A pong answers a ping frame: proof of life without any application message.
+        lastFrameAt = now();
+        framesReceived++;
+      },
       onError(error) {
         if (finished) return;
         if (error instanceof NegotiationError) {
@@ -171,6 +183,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     }
     const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
     if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
+    if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
     connection.send(frame);
     return undefined;
   }
@@ -203,6 +216,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           return;
         }
         framesAtProbe = framesReceived;
+        // Where the platform has ping frames (Node), the pong proves life for any protocol.
+        connection.ping();
         if (protocol.features.ping) {
           const id = input.nextId();
           lifecycleRequests.set(id, 'ping');

@@ -33,8 +33,10 @@ interface Behaviour {
 
 async function startSeedServer(behaviour: Behaviour): Promise<SeedServer> {
   const http: Server = createServer((_request, response) => response.writeHead(404).end());
-  // No permessage-deflate (ws's server default), so the frames seen on the wire are the client's frames.
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: () => false });
+  // No permessage-deflate (ws's server default), so the frames seen on the wire are the client's
+  // frames. An offered subprotocol is accepted (seed 004: the integration decides; it takes the
+  // client's first choice); seed-003 clients offer none.
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...offered][0] ?? false });
   const sockets = new Set<WebSocket>();
   const server: SeedServer = {
     url: '',

@@ -20,7 +20,7 @@ export interface ReferenceProtocolOptions {
   /**
    * The `version` query parameter of every connection. Servers that version their protocol this way
    * (seed 002: `?version=2.0`) get the version named here.
-   * @default '1' ({@link REFERENCE_PROTOCOL_VERSION})
+   * @default '1' (`REFERENCE_PROTOCOL_VERSION`)
    */
   readonly version?: string;
 }

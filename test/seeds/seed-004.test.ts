@@ -81,6 +81,23 @@ describe('seed 004: idle limit and connection id', () => {
     expect(server.handshakes).toHaveLength(1);
   });
 
+  it('keeps a session that only receives alive: the gateway counts what the client sends (Node: ping frames)', async () => {
+    const server = await startSeed004Server({ idleMs: 400, integration: referenceIntegration(150) });
+    const session = openSession({ endpoint: server.url, lazy: false });
+    await waitForState(session, 'authorized');
+    // The integration pushes an event every 50 ms (the gateway's Send API): the client is never quiet.
+    const push = setInterval(() => {
+      for (const socket of server.sockets) socket.send(JSON.stringify({ event: 'tick' }));
+    }, 50);
+    try {
+      await pause(1_300);
+    } finally {
+      clearInterval(push);
+    }
+    expect(server.closesSent).toEqual([]);
+    expect(server.handshakes).toHaveLength(1);
+  });
+
   it('is idled out when the heartbeat is longer than the idle limit (the limit is real)', async () => {
     const server = await startSeed004Server({ idleMs: 300, integration: referenceIntegration(30_000) });
     const session = openSession({ endpoint: server.url, lazy: false });

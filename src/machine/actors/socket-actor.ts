@@ -61,6 +61,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   // Frames are counted rather than timed: a ping answer in the same millisecond as the probe still proves life.
   let framesReceived = 0;
   let framesAtProbe = 0;
+  // When this client last sent anything (a message or a ping frame): servers that idle out a
+  // connection count what they receive (seed 004's API gateway: 10 minutes), however busy the other way is.
+  let lastSentAt = now();
   // Once the machine released the socket or the close was reported, nothing more is sent back.
   let finished = false;
   // The transport's account of a failure, reported with the close it precedes.
@@ -185,6 +188,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
     if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
     connection.send(frame);
+    lastSentAt = now();
     return undefined;
   }
 
@@ -212,12 +216,14 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           return;
         }
         if (quietForMs < command.heartbeatMs) {
+          // Receiving but not sending: a ping frame (Node) keeps the server's idle timer from running out.
+          if (now() - lastSentAt >= command.heartbeatMs && connection.ping()) lastSentAt = now();
           sendBack({ type: 'LIVENESS.OK', quietForMs });
           return;
         }
         framesAtProbe = framesReceived;
         // Where the platform has ping frames (Node), the pong proves life for any protocol.
-        connection.ping();
+        if (connection.ping()) lastSentAt = now();
         if (protocol.features.ping) {
           const id = input.nextId();
           lifecycleRequests.set(id, 'ping');

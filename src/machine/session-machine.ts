@@ -539,7 +539,7 @@ export const sessionMachine = setup({
         },
       },
       on: {
-        // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back
+        // docs/protocol.md section 5: an endpoint that refuses the resume connection sends the client back
         // to the balancer. The close-code policy says so itself (a resume whose socket never opened
         // becomes a new session), and so also ends the session when the attempts are spent or the
         // user made the code fatal.

@@ -90,11 +90,11 @@ function onProviderError(nextStep: NextStep) {
  * after a backoff, like a provider that failed. (The balancer URL provider shares the balancer's
  * own timeout, in its actor.)
  */
-function onPreparationTimeout(phase: 'provider', nextStep: NextStep) {
-  const report = { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) } as const;
+function onProviderTimeout(nextStep: NextStep) {
+  const timedOut = ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError('provider', context.input.timeouts.providerMs) });
   return [
-    { guard: 'retriesExhausted', target: '#session.closed', actions: [report, { type: 'closeWithFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) }] },
-    { target: '#session.reconnecting', actions: [report, { type: 'scheduleRetry', params: { nextStep } }] },
+    { guard: 'retriesExhausted', target: '#session.closed', actions: [{ type: 'reportFailure', params: timedOut }, { type: 'closeWithFailure', params: timedOut }] },
+    { target: '#session.reconnecting', actions: [{ type: 'reportFailure', params: timedOut }, { type: 'scheduleRetry', params: { nextStep } }] },
   ] as const;
 }
 
@@ -406,7 +406,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('new-session'),
           },
-          after: { providerTimeout: onPreparationTimeout('provider', 'new-session') },
+          after: { providerTimeout: onProviderTimeout('new-session') },
         },
         opening: {
           entry: 'openFreshSocket',
@@ -514,7 +514,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('resume'),
           },
-          after: { providerTimeout: onPreparationTimeout('provider', 'resume') },
+          after: { providerTimeout: onProviderTimeout('resume') },
         },
         connecting: {
           entry: 'openResumeSocket',

@@ -153,7 +153,7 @@ export interface SessionOptions {
    */
   readonly lazy?: boolean;
   /**
-   * The wire dialect: `referenceProtocol()` (PROTOCOL.md), `plainStreams()` for seed-003-style
+   * The wire dialect: `referenceProtocol()` (docs/protocol.md), `plainStreams()` for seed-003-style
    * market-data servers, or your own {@link Protocol} (see the protocol adapter guide).
    * @default referenceProtocol()
    */

@@ -1,5 +1,5 @@
 /**
- * Reads what a WebSocket upgrade request asks for (PROTOCOL.md section 2): the version, the codec
+ * Reads what a WebSocket upgrade request asks for (docs/protocol.md section 2): the version, the codec
  * to use, a token, and the Resume-Id to resume. Pure functions of the request. Internal.
  */
 import type { IncomingMessage } from 'node:http';

@@ -54,7 +54,7 @@ export type MethodHandler = (params: unknown, context: MethodContext) => unknown
 /**
  * The wire dialect a test server speaks.
  *
- * - `reference`: PROTOCOL.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
+ * - `reference`: docs/protocol.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
  * - `plain-streams`: seed 003, the dialect of the client's `plainStreams()` protocol. A connection
  *   is ready as soon as it opens (one server session per connection, forgotten when it closes: no
  *   resume, no auth, no version or token check, no `Resume-Id`/`Connection-Id` headers). Requests
@@ -85,7 +85,7 @@ export interface TestServerOptions {
   /**
    * Whether the handshake must carry `version=1`. When true a missing version is answered with HTTP
    * 400; an unsupported version always is. Set false to accept clients that omit it.
-   * @default true (PROTOCOL.md section 2 says clients always send it; being strict catches clients that forget)
+   * @default true (docs/protocol.md section 2 says clients always send it; being strict catches clients that forget)
    */
   readonly requireVersion?: boolean;
   /** The `version` this server speaks; any other is answered with HTTP 400 (seed 002 servers speak `2.0`). @default '1' */

@@ -85,7 +85,7 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
 function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
   const shownUrl = redactUrl(url);
   // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
-  // never offered, or none at all (which PROTOCOL.md section 2 reads as JSON, as browsers do).
+  // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
   let unofferedSubprotocol: string | undefined;
   let selectedNone = false;
@@ -336,7 +336,7 @@ function listenForHandshakeResponse(socket: WebSocketLike, handlers: HandshakeRe
 
 /**
  * Checks the subprotocol a 101 response selected against what was offered. `ws` aborts a handshake
- * whose server selected none although some were offered; PROTOCOL.md section 2 (and every browser)
+ * whose server selected none although some were offered; docs/protocol.md section 2 (and every browser)
  * accepts it as JSON. So for that case the response is given the first offered name, which ws then
  * accepts, and the caller reports '' as the selected subprotocol.
  */

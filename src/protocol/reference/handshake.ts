@@ -15,7 +15,7 @@ export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
 const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Builds the URL, subprotocols and headers of one connection attempt (PROTOCOL.md section 2).
+ * Builds the URL, subprotocols and headers of one connection attempt (docs/protocol.md section 2).
  *
  * - URL: the endpoint with `version=1` (or the `version` given), `resume=<Resume-Id>` when resuming, and `token=<token>`
  *   only with the `query` token transport. Query parameters already on the endpoint are kept

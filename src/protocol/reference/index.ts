@@ -26,7 +26,7 @@ export interface ReferenceProtocolOptions {
 }
 
 /**
- * The reference session protocol of PROTOCOL.md: INITIALIZE, AUTHORIZE, resume with Resume-Id and
+ * The reference session protocol of docs/protocol.md: INITIALIZE, AUTHORIZE, resume with Resume-Id and
  * `lastSeq`, session-wide `seq`, PING, and the close-code table of section 8. It is the protocol
  * a session speaks unless it is given another.
  *

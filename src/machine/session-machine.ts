@@ -38,6 +38,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,
     ...(input.maxInboundBytes === undefined ? {} : { maxInboundBytes: input.maxInboundBytes }),
+    ...(input.maxFrameBytes === undefined ? {} : { maxFrameBytes: input.maxFrameBytes }),
     now: input.now,
     nextId: input.nextId,
     ...(input.onSocketGone === undefined ? {} : { onSocketGone: input.onSocketGone }),

@@ -20,6 +20,7 @@ export {
 export {
   plainStreams,
   PLAIN_STREAMS_CLOSE_CODES,
+  PLAIN_STREAMS_HEARTBEAT_MS,
   PLAIN_STREAMS_METHODS,
   type PlainStreamsOptions,
   type PlainStreamsMethodNames,

@@ -7,6 +7,7 @@ import type { CodecName } from '../codecs/codec.js';
 import { CODEC_NAMES, DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/index.js';
 import type { SubprotocolNames } from '../codecs/index.js';
 import { OptionsError } from '../errors.js';
+import { REFERENCE_PROTOCOL_VERSION } from '../protocol/reference/index.js';
 import type { StreamNameRule } from './stream-names.js';
 import { streamNamePredicate } from './stream-names.js';
 
@@ -87,6 +88,8 @@ export interface TestServerOptions {
    * @default true (docs/protocol.md section 2 says clients always send it; being strict catches clients that forget)
    */
   readonly requireVersion?: boolean;
+  /** The `version` this server speaks; any other is answered with HTTP 400 (seed 002 servers speak `2.0`). @default '1' */
+  readonly protocolVersion?: string;
   /** Credentials and whether authorization is required. @default none (no authorization required) */
   readonly auth?: TestServerAuthOptions;
   /** Heartbeat reported in the INITIALIZE result and the interval of the server's ping frames. @default 30_000 */
@@ -146,6 +149,7 @@ export interface ResolvedOptions {
   readonly codecs: readonly CodecName[];
   readonly subprotocols: Readonly<Record<CodecName, string>>;
   readonly requireVersion: boolean;
+  readonly protocolVersion: string;
   readonly auth: TestServerAuthOptions;
   readonly authRequired: boolean;
   readonly heartbeatMs: number;
@@ -218,6 +222,7 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     codecs,
     subprotocols: { ...DEFAULT_SUBPROTOCOL_NAMES, ...options.subprotocols },
     requireVersion: options.requireVersion ?? true,
+    protocolVersion: options.protocolVersion ?? REFERENCE_PROTOCOL_VERSION,
     auth,
     authRequired: auth.required ?? hasCredentials(auth),
     heartbeatMs: duration('heartbeatMs', options.heartbeatMs, 30_000, false),

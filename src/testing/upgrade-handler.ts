@@ -119,7 +119,7 @@ export class UpgradeHandler {
     }
     const plain = options.dialect === 'plain-streams';
     // The plain-streams dialect has no version and no auth: neither is checked.
-    const problem = plain ? undefined : versionProblem(request, options.requireVersion);
+    const problem = plain ? undefined : versionProblem(request, options.requireVersion, options.protocolVersion);
     if (problem !== undefined) {
       rejectUpgrade(socket, 400, problem);
       finish('bad-version');

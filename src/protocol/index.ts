@@ -1,6 +1,6 @@
 /**
  * The protocol layer: what a server's dialect looks like on the wire, as pure data and functions.
- * The reference protocol (docs/protocol.md) is the default; {@link plainStreams} serves seed-003-style
+ * The reference protocol (docs/protocol.md) is the default; {@link plainStreams} serves plain market-data (docs/protocol.md section 9)
  * market-data servers, and any other {@link Protocol} can be passed beside them.
  *
  * @packageDocumentation

@@ -123,7 +123,7 @@ export interface SessionOptions {
   readonly maxInboundBytes?: number;
   /**
    * Largest frame the server takes, in bytes, for servers whose frame limit is below their message
-   * limit (seed 004's API gateway: 32 KB frames, 128 KB messages, a larger frame closes with 1009).
+   * limit (the API gateway of docs/protocol.md section 9: 32 KB frames, 128 KB messages, a larger frame closes with 1009).
    * In Node (`ws`) a larger message is sent as several frames of at most this size. Browsers send
    * every message as one frame and cannot split it, so there a larger message is refused locally
    * with a FrameTooLargeError (nothing is sent, the session stays up).
@@ -153,7 +153,7 @@ export interface SessionOptions {
    */
   readonly lazy?: boolean;
   /**
-   * The wire dialect: `referenceProtocol()` (docs/protocol.md), `plainStreams()` for seed-003-style
+   * The wire dialect: `referenceProtocol()` (docs/protocol.md), `plainStreams()` for plain market-data (docs/protocol.md section 9)
    * market-data servers, or your own {@link Protocol} (see the protocol adapter guide).
    * @default referenceProtocol()
    */

@@ -3,7 +3,7 @@ import type { SendRequest } from './requests.js';
 
 /**
  * Sends a subscribe or unsubscribe to a server that never answers it (`acknowledgesSubscriptions:
- * false`, e.g. seed-003 servers): resolves as soon as the request was handed to the socket, and
+ * false`, e.g. plain market-data servers): resolves as soon as the request was handed to the socket, and
  * rejects only when the send itself failed (oversize, not connected). Nothing is awaited, so no
  * timeout and no retry: the request goes out once per connection, and the registry counts the
  * stream as on the server from the moment it was sent.

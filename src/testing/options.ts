@@ -1,6 +1,6 @@
 /**
  * Options of the reference test server and their defaults. Every timing is an option so tests can
- * run in milliseconds; the defaults are production-like (seed 004's gateway: 10-minute idle timeout,
+ * run in milliseconds; the defaults are production-like (the API gateway of docs/protocol.md section 9: 10-minute idle timeout,
  * 60-minute lifetime, 128 KiB messages).
  */
 import type { CodecName } from '../codecs/codec.js';
@@ -55,7 +55,7 @@ export type MethodHandler = (params: unknown, context: MethodContext) => unknown
  * The wire dialect a test server speaks.
  *
  * - `reference`: docs/protocol.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
- * - `plain-streams`: seed 003, the dialect of the client's `plainStreams()` protocol. A connection
+ * - `plain-streams`: docs/protocol.md section 9, the dialect of the client's `plainStreams()` protocol. A connection
  *   is ready as soon as it opens (one server session per connection, forgotten when it closes: no
  *   resume, no auth, no version or token check, no `Resume-Id`/`Connection-Id` headers). Requests
  *   `{method, params, id}`: SUBSCRIBE and UNSUBSCRIBE with an array of stream names (every name is
@@ -88,7 +88,7 @@ export interface TestServerOptions {
    * @default true (docs/protocol.md section 2 says clients always send it; being strict catches clients that forget)
    */
   readonly requireVersion?: boolean;
-  /** The `version` this server speaks; any other is answered with HTTP 400 (seed 002 servers speak `2.0`). @default '1' */
+  /** The `version` this server speaks; any other is answered with HTTP 400 (some servers speak `2.0`). @default '1' */
   readonly protocolVersion?: string;
   /** Credentials and whether authorization is required. @default none (no authorization required) */
   readonly auth?: TestServerAuthOptions;
@@ -109,10 +109,10 @@ export interface TestServerOptions {
   /**
    * A connection that receives no message (nor ping frame) for this long is closed with `1001`.
    * Pongs do not count, otherwise the server's own heartbeat would keep every connection busy.
-   * 0 disables. @default 600_000 (10 minutes, as seed 004)
+   * 0 disables. @default 600_000 (10 minutes, as the gateway of docs/protocol.md section 9)
    */
   readonly idleTimeoutMs?: number;
-  /** Every connection is closed with `1001` after this long. 0 disables. @default 3_600_000 (60 minutes, as seed 004) */
+  /** Every connection is closed with `1001` after this long. 0 disables. @default 3_600_000 (60 minutes, as the gateway of docs/protocol.md section 9) */
   readonly maxLifetimeMs?: number;
   /** Largest incoming message; a larger one closes the connection with `1009`. @default 131_072 (128 KiB) */
   readonly maxMessageBytes?: number;

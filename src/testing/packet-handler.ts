@@ -16,8 +16,8 @@ function isValidId(id: unknown): id is number {
 /**
  * Handles one packet of a connection.
  *
- * - Not an object, or no positive integer `id`: the packet is invalid (seed 002: 1007 is "the client
- *   supplies an invalid packet"), close `1007`; without a usable id there is nobody to answer.
+ * - Not an object, or no positive integer `id`: the packet is invalid (docs/protocol.md section 3),
+ *   close `1007`; without a usable id there is nobody to answer.
  * - Before INITIALIZE has been answered, anything but INITIALIZE: close `4002`.
  * - A `method` that is not a string: error `-32600`.
  * - While the session is not authorized, any method but PING and AUTHORIZE: error `401`.

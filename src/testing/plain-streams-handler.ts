@@ -1,5 +1,5 @@
 /**
- * The plain-streams dialect on the server side (seed 003): a connection is ready as soon as it
+ * The plain-streams dialect on the server side (docs/protocol.md section 9): a connection is ready as soon as it
  * opens, SUBSCRIBE/UNSUBSCRIBE with an array of names are answered `{id, result: null}`, and
  * whatever the server does not understand is silently ignored. Internal.
  */
@@ -25,7 +25,7 @@ export function startPlainStreamsConnection(context: ServerContext, connection: 
  * Handles one decoded packet of a plain-streams connection. Never closes the connection and never
  * answers with an error: a packet that is not `{method: string, id: number, params?}`, a stream
  * request whose params are not an array of strings, and an unknown method are all dropped (and
- * counted), as seed 003 says such servers do.
+ * counted), as docs/protocol.md section 9 says such servers do.
  */
 export function handlePlainStreamsPacket(context: ServerContext, connection: ServerConnection, packet: unknown): void {
   const session = connection.session;

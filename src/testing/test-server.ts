@@ -261,7 +261,7 @@ export class TestServer {
 /**
  * Starts a test server on 127.0.0.1 (a free port unless `port` is given) and resolves once it
  * listens. Node only. It speaks docs/protocol.md unless `dialect: 'plain-streams'` is given (then the
- * seed-003 dialect of the client's `plainStreams()` protocol).
+ * plain-streams dialect of the client's `plainStreams()` protocol).
  *
  * @example
  * ```ts

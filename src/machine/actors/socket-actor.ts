@@ -62,7 +62,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let framesReceived = 0;
   let framesAtProbe = 0;
   // When this client last sent anything (a message or a ping frame): servers that idle out a
-  // connection count what they receive (seed 004's API gateway: 10 minutes), however busy the other way is.
+  // connection count what they receive (the API gateway of docs/protocol.md section 9: 10 minutes), however busy the other way is.
   let lastSentAt = now();
   // Once the machine released the socket or the close was reported, nothing more is sent back.
   let finished = false;

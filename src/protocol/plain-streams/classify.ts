@@ -3,7 +3,7 @@ import type { IncomingPacket, ResponseError } from '../types.js';
 /**
  * Classifies one decoded packet of a plain-streams server. Never throws.
  *
- * The dialect (seed 003) defines only `{stream, data}` pushes and `{id, result}` answers; the rest
+ * The dialect (docs/protocol.md section 9) defines only `{stream, data}` pushes and `{id, result}` answers; the rest
  * is a lenient reading of what such servers send in practice:
  * - `{stream: string, data}` is a stream message. A `seq` field, if a server adds one, is ignored:
  *   this dialect does not number messages, and a half-trusted number must not drive duplicate

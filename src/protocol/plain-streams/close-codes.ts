@@ -12,7 +12,7 @@ import type { CloseCodeTable } from '../types.js';
  *   shedding, a missed pong, an application-defined 4xxx code), so those reconnect after a backoff,
  *   which keeps a misbehaving server from causing a retry storm.
  * - What only a broken client causes stays fatal, because retrying would repeat it: 1002 (protocol
- *   error; seed 003 closes on invalid frames), 1003 and 1007 (data the server cannot take), and 1015
+ *   error; plain market-data servers close on invalid frames), 1003 and 1007 (data the server cannot take), and 1015
  *   (TLS).
  *
  * Differences from the reference table: 1008 reconnects (without credentials, a policy close is a

@@ -15,7 +15,7 @@ export interface PlainStreamsOptions {
   readonly query?: Readonly<Record<string, string>>;
   /**
    * Offer the session's codecs as subprotocols (`Sec-WebSocket-Protocol`), as the reference
-   * protocol does. Off by default: seed-003 servers negotiate nothing and speak JSON, which is what
+   * protocol does. Off by default: plain market-data servers negotiate nothing and speak JSON, which is what
    * a handshake without subprotocols means. Turn it on for a server that requires a named
    * subprotocol, naming it through the session options:
    * `createSession({ codecs: ['json'], subprotocols: { json: 'stream.v1' }, protocol: plainStreams({ offerCodecSubprotocols: true }) })`.
@@ -53,14 +53,14 @@ const FEATURES = Object.freeze({ initialize: false, authorize: false, resume: fa
 const NO_INITIALIZE: InitializeResult = Object.freeze({ resumed: false, authRequired: false });
 
 /**
- * The plain-streams protocol, for seed-003-style market-data servers: no initialize, no authorize,
+ * The plain-streams protocol, for plain market-data servers (docs/protocol.md section 9): no initialize, no authorize,
  * no resume and no `seq`; the client sends `{"method": "SUBSCRIBE"|"UNSUBSCRIBE", "params": [...],
  * "id": n}` and the server pushes `{"stream": ..., "data": ...}`.
  *
  * How a session behaves with it:
  * - Lifecycle: `connecting` goes straight to `authorized` once the socket is open.
  * - Streams: ref counting, batching and routing as with any protocol. By default a SUBSCRIBE is
- *   sent once per connection and not answered (seed 003 never says the server answers): the
+ *   sent once per connection and not answered (such servers need not answer: docs/protocol.md section 9): the
  *   stream is `active` as soon as the request is sent. With `acknowledgedSubscribes: true` the
  *   session waits for `{"id": n, "result": null}` instead. Every reconnect is a fresh connection:
  *   every observed stream is re-subscribed in one batch and `gaps$` names them.

@@ -2,7 +2,7 @@ import { ProtocolViolationError } from '../../errors.js';
 import type { ProtocolRequest } from '../types.js';
 
 /**
- * The method names of a plain-streams server's two lifecycle requests (seed 003). Servers that
+ * The method names of a plain-streams server's two lifecycle requests (docs/protocol.md section 9). Servers that
  * spell them differently are served by the `methods` option of {@link plainStreams}.
  *
  * @example

@@ -19,7 +19,7 @@ export interface ReferenceProtocolOptions {
   readonly clientName?: string;
   /**
    * The `version` query parameter of every connection. Servers that version their protocol this way
-   * (seed 002: `?version=2.0`) get the version named here.
+   * (servers that speak `?version=2.0`, for example) get the version named here.
    * @default '1' (`REFERENCE_PROTOCOL_VERSION`)
    */
   readonly version?: string;

@@ -4,7 +4,7 @@ import { addObserver, removeClosedObservers, type StreamObservers } from '../../
 import { attachTeardown, RegistryEntry } from '../../src/streams/registry-entry.js';
 
 function subscriber(): Subscriber<unknown> {
-  return new Subscriber<unknown>({ next: () => {} });
+  return new Subscriber<unknown>({ next: () => {}, error: () => {}, complete: () => {} });
 }
 
 describe('registry entries as teardowns', () => {

@@ -368,3 +368,17 @@ export class InboundOversizeError extends WirestateError {
     this.limit = limit;
   }
 }
+
+/**
+ * A message larger than `maxFrameBytes` cannot be sent on a platform that cannot split it into
+ * frames (browsers send each message as one frame). A server with that frame limit (an API
+ * gateway's 32 KB) would close the connection with 1009, so it is refused locally; nothing was
+ * sent and the session stays up. In Node (`ws`) such a message is sent in several frames instead.
+ * A subclass of {@link OversizeMessageError}, so code that handles that one handles this too.
+ */
+export class FrameTooLargeError extends OversizeMessageError {
+  constructor(size: number, maxFrameBytes: number) {
+    super(size, maxFrameBytes);
+    this.message = `Refused to send a ${size}-byte message: the server takes frames of at most ${maxFrameBytes} bytes (option \`maxFrameBytes\`) and this platform cannot split a message into frames.`;
+  }
+}

@@ -14,9 +14,10 @@ import { waitForState, type WaitOptions } from './session/wait.js';
 import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './session/snapshot.js';
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
+import { sendUnacknowledged } from './streams/unacknowledged.js';
 import type { StreamState } from './streams/stream-entry.js';
 import type { StreamInfo } from './streams/stream-info.js';
-import { RequestCorrelator } from './streams/requests.js';
+import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
 /** A server event, as `session.events$` emits it. */
@@ -169,17 +170,18 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   // The socket's own send, held only between the machine's 'ready' and 'connection-lost': the
   // machine still decides when sending is allowed, but a request skips its event queue.
   let directSend: DirectSend | undefined;
+  const sendToSocket: SendRequest = (id, request, onSendError) => {
+    if (directSend === undefined) {
+      sessionActor.send({ type: 'SEND', id, request, onSendError });
+      return;
+    }
+    const error = directSend(id, request);
+    if (error !== undefined) onSendError(error);
+  };
   const correlator = new RequestCorrelator({
     nextId,
     // The actor is created below; the correlator only sends once the machine says the session is ready.
-    send: (id, request, onSendError) => {
-      if (directSend === undefined) {
-        sessionActor.send({ type: 'SEND', id, request, onSendError });
-        return;
-      }
-      const error = directSend(id, request);
-      if (error !== undefined) onSendError(error);
-    },
+    send: (id, request, onSendError) => sendToSocket(id, request, onSendError),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
     whyNotSent: () => {
@@ -192,7 +194,10 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     // ConnectionLostError instead of being re-sent as it was, and the registry decides again on the
     // next ready from the observers of that moment (a fresh session then gets one re-subscribe
     // batch, and a stream nobody observes any more is not subscribed just to be unsubscribed).
-    call: (request) => correlator.request(request, { idempotent: false, timeoutMs: resolved.requestTimeoutMs }),
+    call: (request) =>
+      resolved.protocol.acknowledgesSubscriptions === false && (request.kind === 'subscribe' || request.kind === 'unsubscribe')
+        ? sendUnacknowledged(sendToSocket, nextId, request)
+        : correlator.request(request, { idempotent: false, timeoutMs: resolved.requestTimeoutMs }),
     failedStreams: (error, requested) => resolved.protocol.failedStreams(error, requested),
     maxStreamsPerPacket: resolved.maxStreamsPerPacket,
     lingerMs: resolved.unsubscribeLingerMs,
@@ -227,6 +232,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
       maxInboundBytes: resolved.maxInboundBytes,
+      ...(resolved.maxFrameBytes === undefined ? {} : { maxFrameBytes: resolved.maxFrameBytes }),
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,

@@ -1,5 +1,5 @@
 /**
- * Codec negotiation through `Sec-WebSocket-Protocol` (PROTOCOL.md section 2): the client offers
+ * Codec negotiation through `Sec-WebSocket-Protocol` (docs/protocol.md section 2): the client offers
  * its codecs' subprotocol names in order of preference, plus `bearer.<token>` when a token travels
  * that way; the server selects exactly one codec name, or none, which means JSON.
  */

@@ -122,7 +122,7 @@ const UNAUTHORIZED_HTTP_STATUSES: readonly number[] = [401, 403];
  *    provider exists and that retry is unspent: an expired token is the common cause and a
  *    provider can refresh it. Otherwise it is fatal: the same credentials would be rejected again.
  * 4. A resume falls back to a new session (same delay) when it cannot succeed: no Resume-Id or
- *    endpoint is known, or this attempt's socket never opened (PROTOCOL.md sections 1 and 5: an
+ *    endpoint is known, or this attempt's socket never opened (docs/protocol.md sections 1 and 5: an
  *    endpoint that refuses connections has lost its sessions, so go back to the balancer).
  * 5. With `attempt >= maxAttempts` every reconnect becomes fatal: the user's limit is a promise.
  * 6. A reconnect "at once" becomes one after a backoff when `attempt > 0`: a server that accepts

@@ -38,6 +38,7 @@ function socketInput(context: SessionContext, resume: boolean): SocketActorInput
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,
     ...(input.maxInboundBytes === undefined ? {} : { maxInboundBytes: input.maxInboundBytes }),
+    ...(input.maxFrameBytes === undefined ? {} : { maxFrameBytes: input.maxFrameBytes }),
     now: input.now,
     nextId: input.nextId,
     ...(input.onSocketGone === undefined ? {} : { onSocketGone: input.onSocketGone }),
@@ -90,11 +91,11 @@ function onProviderError(nextStep: NextStep) {
  * after a backoff, like a provider that failed. (The balancer URL provider shares the balancer's
  * own timeout, in its actor.)
  */
-function onPreparationTimeout(phase: 'provider', nextStep: NextStep) {
-  const report = { type: 'reportFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) } as const;
+function onProviderTimeout(nextStep: NextStep) {
+  const timedOut = ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError('provider', context.input.timeouts.providerMs) });
   return [
-    { guard: 'retriesExhausted', target: '#session.closed', actions: [report, { type: 'closeWithFailure', params: ({ context }: { context: SessionContext }) => ({ error: new PhaseTimeoutError(phase, context.input.timeouts[`${phase}Ms`]) }) }] },
-    { target: '#session.reconnecting', actions: [report, { type: 'scheduleRetry', params: { nextStep } }] },
+    { guard: 'retriesExhausted', target: '#session.closed', actions: [{ type: 'reportFailure', params: timedOut }, { type: 'closeWithFailure', params: timedOut }] },
+    { target: '#session.reconnecting', actions: [{ type: 'reportFailure', params: timedOut }, { type: 'scheduleRetry', params: { nextStep } }] },
   ] as const;
 }
 
@@ -407,7 +408,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('new-session'),
           },
-          after: { providerTimeout: onPreparationTimeout('provider', 'new-session') },
+          after: { providerTimeout: onProviderTimeout('new-session') },
         },
         opening: {
           entry: 'openFreshSocket',
@@ -515,7 +516,7 @@ export const sessionMachine = setup({
             },
             onError: onProviderError('resume'),
           },
-          after: { providerTimeout: onPreparationTimeout('provider', 'resume') },
+          after: { providerTimeout: onProviderTimeout('resume') },
         },
         connecting: {
           entry: 'openResumeSocket',
@@ -540,7 +541,7 @@ export const sessionMachine = setup({
         },
       },
       on: {
-        // PROTOCOL.md section 5: an endpoint that refuses the resume connection sends the client back
+        // docs/protocol.md section 5: an endpoint that refuses the resume connection sends the client back
         // to the balancer. The close-code policy says so itself (a resume whose socket never opened
         // becomes a new session), and so also ends the session when the attempts are spent or the
         // user made the code fatal.

@@ -72,6 +72,8 @@ export interface SessionMachineInput {
   readonly maxMessageBytes: number;
   /** Largest incoming message in bytes (`maxInboundBytes`); unlimited when absent. */
   readonly maxInboundBytes?: number;
+  /** Largest outgoing frame in bytes (`maxFrameBytes`); unlimited when absent. */
+  readonly maxFrameBytes?: number;
   /** `name/version` sent in the initialize request. */
   readonly clientName: string;
   readonly WebSocket: WebSocketConstructor;

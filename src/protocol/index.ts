@@ -1,6 +1,6 @@
 /**
  * The protocol layer: what a server's dialect looks like on the wire, as pure data and functions.
- * The reference protocol (PROTOCOL.md) is the default; {@link plainStreams} serves seed-003-style
+ * The reference protocol (docs/protocol.md) is the default; {@link plainStreams} serves seed-003-style
  * market-data servers, and any other {@link Protocol} can be passed beside them.
  *
  * @packageDocumentation
@@ -20,6 +20,7 @@ export {
 export {
   plainStreams,
   PLAIN_STREAMS_CLOSE_CODES,
+  PLAIN_STREAMS_HEARTBEAT_MS,
   PLAIN_STREAMS_METHODS,
   type PlainStreamsOptions,
   type PlainStreamsMethodNames,

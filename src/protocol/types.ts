@@ -239,4 +239,24 @@ export interface Protocol {
    * @default [] (nothing is refused)
    */
   readonly reservedMethods?: readonly string[];
+  /**
+   * Whether the server answers subscribe and unsubscribe requests. When false, the session sends
+   * each one once per connection and counts it as done once it is sent: no answer is awaited, so
+   * a server that never answers causes no timeout, no retry and no `subscribing` state that lasts.
+   * @default true
+   */
+  readonly acknowledgesSubscriptions?: boolean;
+  /**
+   * The heartbeat the session uses with this protocol when the `heartbeatMs` option is not given.
+   * It acts exactly as that option would (it also wins over a heartbeat an INITIALIZE result
+   * announces), so set it only for protocols whose servers announce none.
+   * @default undefined (the server's announcement, else 30 s)
+   */
+  readonly defaultHeartbeatMs?: number;
+  /**
+   * Whether the protocol has any use for the session's `auth` option. When false, a session
+   * created with `auth` fails at once with an OptionsError instead of silently never sending it.
+   * @default true
+   */
+  readonly usesAuth?: boolean;
 }

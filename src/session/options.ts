@@ -100,7 +100,9 @@ export interface SessionOptions {
    * Liveness interval: with no frame for this long the client sends a ping request (where the
    * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
    * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
-   * the server announces, else 30 s (so always 30 s with `plainStreams()`, whose servers announce none).
+   * the server announces, else the protocol's own default (`plainStreams()`: 3 minutes), else 30 s.
+   * In Node (`ws`) a quiet connection also gets a WebSocket ping frame, and its pong proves the
+   * connection alive; browsers cannot send ping frames, so there only received messages count.
    * At least {@link MIN_HEARTBEAT_MS} (100 ms; less is an OptionsError, and a shorter heartbeat
    * announced by a server is raised to it). Like the timeouts, clamped to 2^31-1 ms.
    */
@@ -119,6 +121,15 @@ export interface SessionOptions {
    * @default 4_194_304 (4 MiB)
    */
   readonly maxInboundBytes?: number;
+  /**
+   * Largest frame the server takes, in bytes, for servers whose frame limit is below their message
+   * limit (seed 004's API gateway: 32 KB frames, 128 KB messages, a larger frame closes with 1009).
+   * In Node (`ws`) a larger message is sent as several frames of at most this size. Browsers send
+   * every message as one frame and cannot split it, so there a larger message is refused locally
+   * with a FrameTooLargeError (nothing is sent, the session stays up).
+   * @default undefined (no frame limit: every message is one frame)
+   */
+  readonly maxFrameBytes?: number;
   /**
    * How many requests may wait for the session to be authorized before `request()` fails with a QueueFullError.
    * @default 1000
@@ -142,7 +153,7 @@ export interface SessionOptions {
    */
   readonly lazy?: boolean;
   /**
-   * The wire dialect: `referenceProtocol()` (PROTOCOL.md), `plainStreams()` for seed-003-style
+   * The wire dialect: `referenceProtocol()` (docs/protocol.md), `plainStreams()` for seed-003-style
    * market-data servers, or your own {@link Protocol} (see the protocol adapter guide).
    * @default referenceProtocol()
    */
@@ -185,7 +196,7 @@ export interface SessionOptions {
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'maxFrameBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -205,7 +216,7 @@ const DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
 const TIMEOUT_KEYS: readonly (keyof PhaseTimeouts)[] = ['balancerMs', 'providerMs', 'connectMs', 'initializeMs', 'authorizeMs'];
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
-  'maxMessageBytes', 'maxInboundBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
+  'maxMessageBytes', 'maxInboundBytes', 'maxFrameBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
   'fetch', 'inspect', 'random', 'now', 'logger', 'share',
 ]);
 
@@ -283,6 +294,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
     throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
   }
+  if (options.auth !== undefined && protocol.usesAuth === false) {
+    throw new OptionsError(`\`auth\` is not used by the ${protocol.name} protocol, which has no authentication; put an API key in the endpoint URL or the protocol's \`query\` option.`);
+  }
+  const heartbeatMs = options.heartbeatMs ?? protocol.defaultHeartbeatMs;
   for (const name of ['WebSocket', 'fetch', 'random', 'now'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`\`${name}\` must be a function; got ${typeof options[name]}.`);
   }
@@ -306,9 +321,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       providerMs: timerDelay('timeouts.providerMs', timeouts.providerMs, DEFAULT_TIMEOUT_MS),
     },
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', options.heartbeatMs, 0) }),
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', heartbeatMs, 0) }),
     maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
     maxInboundBytes: wholeNumber('maxInboundBytes', options.maxInboundBytes, DEFAULT_MAX_INBOUND_BYTES),
+    ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: positiveNumber('maxFrameBytes', options.maxFrameBytes, 0) }),
     maxQueuedRequests: wholeNumber('maxQueuedRequests', options.maxQueuedRequests, 1000),
     maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
     unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),

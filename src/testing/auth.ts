@@ -2,7 +2,7 @@
 import type { TestServerAuthOptions } from './options.js';
 import { isPlainObject } from './server-errors.js';
 
-/** AUTHORIZE params in one of the three forms of PROTOCOL.md section 4. */
+/** AUTHORIZE params in one of the three forms of docs/protocol.md section 4. */
 export type Credentials =
   | { readonly kind: 'license'; readonly license: string }
   | { readonly kind: 'password'; readonly username: string; readonly password: string }

@@ -1,5 +1,5 @@
 /**
- * The balancer of PROTOCOL.md section 1: `GET /v1/websocket/server` answers
+ * The balancer of docs/protocol.md section 1: `GET /v1/websocket/server` answers
  * `{endpoint, location}`; everything else is 404. Injected faults change the next answers. Internal.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

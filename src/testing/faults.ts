@@ -84,7 +84,7 @@ export class TestServerFaults {
 
   /**
    * Selects this subprotocol for the next upgrades instead of negotiating, as servers that ignore
-   * the offer do: `false` selects none (the connection then speaks JSON, as PROTOCOL.md section 2
+   * the offer do: `false` selects none (the connection then speaks JSON, as docs/protocol.md section 2
    * says), a name the client never offered makes a conforming client give up.
    * @param times - @default 1
    */

@@ -1,5 +1,5 @@
 /**
- * Reads what a WebSocket upgrade request asks for (PROTOCOL.md section 2): the version, the codec
+ * Reads what a WebSocket upgrade request asks for (docs/protocol.md section 2): the version, the codec
  * to use, a token, and the Resume-Id to resume. Pure functions of the request. Internal.
  */
 import type { IncomingMessage } from 'node:http';
@@ -75,9 +75,9 @@ export function readHandshake(request: IncomingMessage, options: ResolvedOptions
 }
 
 /** Whether the request's version is acceptable; returns the reason when it is not. */
-export function versionProblem(request: HandshakeRequest, requireVersion: boolean): string | undefined {
-  if (request.version === null) return requireVersion ? 'missing version: connect with ?version=1' : undefined;
-  return request.version === SUPPORTED_VERSION ? undefined : `unsupported version "${request.version}": this server speaks version 1`;
+export function versionProblem(request: HandshakeRequest, requireVersion: boolean, supported: string = SUPPORTED_VERSION): string | undefined {
+  if (request.version === null) return requireVersion ? `missing version: connect with ?version=${supported}` : undefined;
+  return request.version === supported ? undefined : `unsupported version "${request.version}": this server speaks version ${supported}`;
 }
 
 const HEADERS_OF_INTEREST = ['resume-id', 'user-agent', 'origin'] as const;

@@ -1,6 +1,6 @@
 /**
  * `wirestate/testing`: the reference test server (balancer + WebSocket endpoint speaking
- * PROTOCOL.md, or the plain-streams dialect of seed 003 with `dialect: 'plain-streams'`, with
+ * docs/protocol.md, or the plain-streams dialect of seed 003 with `dialect: 'plain-streams'`, with
  * inspection and fault injection) and a market-data simulator built on it.
  * Node only.
  *

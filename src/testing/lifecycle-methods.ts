@@ -1,6 +1,6 @@
 /**
  * INITIALIZE (with resume), AUTHORIZE, SUBSCRIBE and UNSUBSCRIBE on the server side
- * (PROTOCOL.md sections 4 and 5). Internal.
+ * (docs/protocol.md sections 4 and 5). Internal.
  */
 import { checkCredentials, parseCredentials } from './auth.js';
 import type { ServerConnection } from './connection.js';

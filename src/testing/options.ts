@@ -7,6 +7,7 @@ import type { CodecName } from '../codecs/codec.js';
 import { CODEC_NAMES, DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/index.js';
 import type { SubprotocolNames } from '../codecs/index.js';
 import { OptionsError } from '../errors.js';
+import { REFERENCE_PROTOCOL_VERSION } from '../protocol/reference/index.js';
 import type { StreamNameRule } from './stream-names.js';
 import { streamNamePredicate } from './stream-names.js';
 
@@ -53,7 +54,7 @@ export type MethodHandler = (params: unknown, context: MethodContext) => unknown
 /**
  * The wire dialect a test server speaks.
  *
- * - `reference`: PROTOCOL.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
+ * - `reference`: docs/protocol.md (INITIALIZE, AUTHORIZE, resume with replay, `seq`, PING).
  * - `plain-streams`: seed 003, the dialect of the client's `plainStreams()` protocol. A connection
  *   is ready as soon as it opens (one server session per connection, forgotten when it closes: no
  *   resume, no auth, no version or token check, no `Resume-Id`/`Connection-Id` headers). Requests
@@ -84,9 +85,11 @@ export interface TestServerOptions {
   /**
    * Whether the handshake must carry `version=1`. When true a missing version is answered with HTTP
    * 400; an unsupported version always is. Set false to accept clients that omit it.
-   * @default true (PROTOCOL.md section 2 says clients always send it; being strict catches clients that forget)
+   * @default true (docs/protocol.md section 2 says clients always send it; being strict catches clients that forget)
    */
   readonly requireVersion?: boolean;
+  /** The `version` this server speaks; any other is answered with HTTP 400 (seed 002 servers speak `2.0`). @default '1' */
+  readonly protocolVersion?: string;
   /** Credentials and whether authorization is required. @default none (no authorization required) */
   readonly auth?: TestServerAuthOptions;
   /** Heartbeat reported in the INITIALIZE result and the interval of the server's ping frames. @default 30_000 */
@@ -146,6 +149,7 @@ export interface ResolvedOptions {
   readonly codecs: readonly CodecName[];
   readonly subprotocols: Readonly<Record<CodecName, string>>;
   readonly requireVersion: boolean;
+  readonly protocolVersion: string;
   readonly auth: TestServerAuthOptions;
   readonly authRequired: boolean;
   readonly heartbeatMs: number;
@@ -218,6 +222,7 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     codecs,
     subprotocols: { ...DEFAULT_SUBPROTOCOL_NAMES, ...options.subprotocols },
     requireVersion: options.requireVersion ?? true,
+    protocolVersion: options.protocolVersion ?? REFERENCE_PROTOCOL_VERSION,
     auth,
     authRequired: auth.required ?? hasCredentials(auth),
     heartbeatMs: duration('heartbeatMs', options.heartbeatMs, 30_000, false),

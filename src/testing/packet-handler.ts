@@ -1,6 +1,6 @@
 /**
  * What the server does with each decoded packet: the shape checks, the INITIALIZE-first rule, the
- * authorization gate and the dispatch to the methods of PROTOCOL.md section 4. Internal.
+ * authorization gate and the dispatch to the methods of docs/protocol.md section 4. Internal.
  */
 import { REFERENCE_METHODS } from '../protocol/reference/index.js';
 import type { ServerConnection } from './connection.js';

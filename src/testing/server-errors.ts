@@ -1,7 +1,7 @@
 /** Error codes, the ECHO method and small checks the test server's handlers share. */
 
 /**
- * The error codes the test server answers with. 401 and 404 are the protocol's (PROTOCOL.md
+ * The error codes the test server answers with. 401 and 404 are the protocol's (docs/protocol.md
  * section 4); the negative ones are JSON-RPC's, for requests the protocol leaves open.
  */
 export const SERVER_ERROR_CODES = Object.freeze({

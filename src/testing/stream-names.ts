@@ -1,6 +1,6 @@
 /**
  * Which stream names the test server knows. SUBSCRIBE fails with `404` for any name the rule
- * rejects (PROTOCOL.md section 4).
+ * rejects (docs/protocol.md section 4).
  */
 
 /**

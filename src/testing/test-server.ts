@@ -1,6 +1,6 @@
 /**
  * The reference test server: a balancer and a WebSocket endpoint on one port, speaking the server
- * side of PROTOCOL.md, with inspection and fault injection for tests.
+ * side of docs/protocol.md, with inspection and fault injection for tests.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -260,7 +260,7 @@ export class TestServer {
 
 /**
  * Starts a test server on 127.0.0.1 (a free port unless `port` is given) and resolves once it
- * listens. Node only. It speaks PROTOCOL.md unless `dialect: 'plain-streams'` is given (then the
+ * listens. Node only. It speaks docs/protocol.md unless `dialect: 'plain-streams'` is given (then the
  * seed-003 dialect of the client's `plainStreams()` protocol).
  *
  * @example

@@ -119,7 +119,7 @@ export class UpgradeHandler {
     }
     const plain = options.dialect === 'plain-streams';
     // The plain-streams dialect has no version and no auth: neither is checked.
-    const problem = plain ? undefined : versionProblem(request, options.requireVersion);
+    const problem = plain ? undefined : versionProblem(request, options.requireVersion, options.protocolVersion);
     if (problem !== undefined) {
       rejectUpgrade(socket, 400, problem);
       finish('bad-version');
@@ -152,7 +152,7 @@ export class UpgradeHandler {
       }
     }
 
-    // A server that ignores the offer: none selected means JSON on the wire (PROTOCOL.md section 2).
+    // A server that ignores the offer: none selected means JSON on the wire (docs/protocol.md section 2).
     const forcedProtocol = faults.selectSubprotocol.take();
     const selectedProtocol = forcedProtocol === undefined ? request.selectedProtocol : forcedProtocol === false ? undefined : forcedProtocol;
     const codecName = forcedProtocol === false ? 'json' : request.codec;
@@ -184,7 +184,7 @@ export class UpgradeHandler {
       context.counters.connectionsOpened++;
       finish(tokenRejected ? 'unauthorized' : 'accepted', { connectionId: admission.connectionId, issuedResumeId: admission.resumeId });
       context.events.emit('connection', connection.info());
-      // A browser cannot see an HTTP 401, only 1006: accept, then close with 4001 (PROTOCOL.md section 2).
+      // A browser cannot see an HTTP 401, only 1006: accept, then close with 4001 (docs/protocol.md section 2).
       if (tokenRejected) connection.close(SERVER_CLOSE_CODES.unauthorized, 'unauthorized: token rejected');
       if (plain) startPlainStreamsConnection(context, connection, remoteAddress, remotePort);
     });

@@ -1,7 +1,7 @@
 import { BalancerError, OptionsError } from '../errors.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
 
-/** Path of the balancer's endpoint query, appended to the balancer URL (PROTOCOL.md section 1). */
+/** Path of the balancer's endpoint query, appended to the balancer URL (docs/protocol.md section 1). */
 export const BALANCER_PATH = '/v1/websocket/server';
 
 /** Options of {@link resolveEndpoint}. */

@@ -78,14 +78,14 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
   }
-  return watchSocket(socket, options.url, options.protocols, handlers);
+  return watchSocket(socket, options.url, options.protocols, handlers, options.maxFrameBytes);
 }
 
 /** Wraps a socket that was created: reports its events in the documented order. */
-function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers): SocketConnection {
+function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
   const shownUrl = redactUrl(url);
   // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
-  // never offered, or none at all (which PROTOCOL.md section 2 reads as JSON, as browsers do).
+  // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
   let unofferedSubprotocol: string | undefined;
   let selectedNone = false;
@@ -96,6 +96,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
   let handshakeHeaders: Omit<SocketOpenInfo, 'protocol'> = {};
   let stopListeningForUpgrade: (() => void) | undefined;
   let stopListeningForMessages: (() => void) | undefined;
+  let stopListeningForPongs: (() => void) | undefined;
 
   function reportError(error: Error): void {
     if (phase === 'finished' || suppressErrors) return;
@@ -123,6 +124,8 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     stopListeningForUpgrade = undefined;
     stopListeningForMessages?.();
     stopListeningForMessages = undefined;
+    stopListeningForPongs?.();
+    stopListeningForPongs = undefined;
   }
 
   socket.binaryType = preferredBinaryType(socket);
@@ -169,16 +172,32 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
   };
   stopListeningForMessages = socket.binaryType === 'nodebuffer' ? listenForMessagesDirectly(socket, deliver) : undefined;
   if (stopListeningForMessages === undefined) socket.onmessage = (event) => deliver(event.data);
+  stopListeningForPongs = listenForPongs(socket, () => {
+    if (phase === 'open' || phase === 'closing') handlers.onPong?.();
+  });
+  const frames = socket.binaryType === 'nodebuffer' ? nodeFrameControl(socket) : undefined;
   socket.onerror = (event) => reportError(errorFromEvent(event, url, shownUrl));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
   return {
     send(frame: Frame) {
       if (phase !== 'open') return sendOutsideOpen(phase);
+      if (frames !== undefined && maxFrameBytes !== undefined && sendFragmented(frames, frame, maxFrameBytes)) return;
       // Codecs produce ArrayBuffer-backed bytes; the DOM's send() types refuse the wider
       // ArrayBufferLike (a SharedArrayBuffer view would be refused at run time anyway).
       socket.send(frame as string | Uint8Array<ArrayBuffer>);
     },
+    ping() {
+      if (phase !== 'open' || frames === undefined) return false;
+      try {
+        frames.ping();
+        return true;
+      } catch {
+        // ws throws when the socket is no longer open; the close report follows.
+        return false;
+      }
+    },
+    canFragment: frames !== undefined,
     bufferedAmount: () => socket.bufferedAmount ?? 0,
     close(code: number, reason = '') {
       assertSendableCloseCode(code);
@@ -266,6 +285,8 @@ function failedConnection(error: Error, handlers: SocketHandlers): SocketConnect
   return {
     send: () => sendOutsideOpen(phase),
     bufferedAmount: () => 0,
+    ping: () => false,
+    canFragment: false,
     close(code: number) {
       assertSendableCloseCode(code);
       if (phase === 'connecting') phase = 'closing';
@@ -315,7 +336,7 @@ function listenForHandshakeResponse(socket: WebSocketLike, handlers: HandshakeRe
 
 /**
  * Checks the subprotocol a 101 response selected against what was offered. `ws` aborts a handshake
- * whose server selected none although some were offered; PROTOCOL.md section 2 (and every browser)
+ * whose server selected none although some were offered; docs/protocol.md section 2 (and every browser)
  * accepts it as JSON. So for that case the response is given the first offered name, which ws then
  * accepts, and the caller reports '' as the selected subprotocol.
  */
@@ -365,7 +386,8 @@ function readHandshakeHeaders(response: unknown): Omit<SocketOpenInfo, 'protocol
   const headers = (response as { headers?: Record<string, unknown> } | null)?.headers;
   if (typeof headers !== 'object' || headers === null) return {};
   const resumeId = firstHeaderValue(headers['resume-id']);
-  const connectionId = firstHeaderValue(headers['connection-id']);
+  // Seed 004's API gateway names its connection id in a header of its own.
+  const connectionId = firstHeaderValue(headers['connection-id']) ?? firstHeaderValue(headers['x-yc-apigateway-websocket-connection-id']);
   return { ...(resumeId === undefined ? {} : { resumeId }), ...(connectionId === undefined ? {} : { connectionId }) };
 }
 
@@ -392,4 +414,51 @@ function errorFromEvent(event: unknown, url: string, shownUrl: string): Error {
   if (typeof message === 'string' && message !== '') return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
   // Browsers give no detail about WebSocket errors, on purpose: the close code that follows is all there is.
   return new TransportError(`WebSocket error on ${shownUrl} (the browser gives no detail)`);
+}
+
+/** What `ws` offers beyond the WebSocket API: ping frames, and sending one message as several frames. */
+interface NodeFrameControl {
+  ping(): void;
+  sendFrame(data: Uint8Array, binary: boolean, fin: boolean): void;
+}
+
+/** `ws`'s ping and fragmenting send, when the socket has them (detected, never imported). */
+function nodeFrameControl(socket: WebSocketLike): NodeFrameControl | undefined {
+  const ws = socket as unknown as { ping?: unknown; send: unknown };
+  if (typeof ws.ping !== 'function') return undefined;
+  const ping = ws.ping as (this: unknown) => void;
+  const send = ws.send as (this: unknown, data: Uint8Array, options: { binary: boolean; fin: boolean }) => void;
+  return {
+    ping: () => ping.call(socket),
+    sendFrame: (data, binary, fin) => send.call(socket, data, { binary, fin }),
+  };
+}
+
+/**
+ * Sends a message over `maxFrameBytes` as a first frame and continuation frames of at most that
+ * size (RFC 6455 section 5.4); returns false, sending nothing, for a message that fits in one
+ * frame. Text is split on bytes: only the whole message has to be valid UTF-8.
+ */
+function sendFragmented(frames: NodeFrameControl, frame: Frame, maxFrameBytes: number): boolean {
+  const binary = typeof frame !== 'string';
+  // A string of fewer UTF-16 units than the limit over 3 cannot exceed it in UTF-8.
+  if (!binary && frame.length * 3 <= maxFrameBytes) return false;
+  const bytes = binary ? frame : new TextEncoder().encode(frame);
+  if (bytes.byteLength <= maxFrameBytes) return false;
+  for (let offset = 0; offset < bytes.byteLength; offset += maxFrameBytes) {
+    const end = Math.min(offset + maxFrameBytes, bytes.byteLength);
+    frames.sendFrame(bytes.subarray(offset, end), binary, end === bytes.byteLength);
+  }
+  return true;
+}
+
+/** Listens to `ws`'s 'pong' event; returns how to stop, or undefined where pongs are not shown (browsers). */
+function listenForPongs(socket: WebSocketLike, onPong: () => void): (() => void) | undefined {
+  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
+  if (typeof emitter.on !== 'function' || typeof (socket as { ping?: unknown }).ping !== 'function') return undefined;
+  emitter.on.call(socket, 'pong', onPong);
+  return () => {
+    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
+    if (typeof off === 'function') off.call(socket, 'pong', onPong);
+  };
 }

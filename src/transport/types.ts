@@ -88,6 +88,8 @@ export interface SocketHandlers {
   onFrame(frame: Frame): void;
   onClose(info: SocketCloseInfo): void;
   onError(error: Error): void;
+  /** A pong frame arrived (only where the implementation shows them: `ws`); it proves the connection alive. */
+  onPong?(): void;
 }
 
 /** Options to open one socket. */
@@ -102,6 +104,12 @@ export interface OpenSocketOptions {
    * larger frame from its header and closes the connection with 1009); browsers ignore it.
    */
   readonly maxInboundBytes?: number;
+  /**
+   * Largest frame the server takes, in bytes. Where the implementation can fragment (`ws`), a
+   * larger message is sent as several frames of at most this size (continuation frames); see
+   * {@link SocketConnection.canFragment} for the other platforms. Unlimited when absent.
+   */
+  readonly maxFrameBytes?: number;
 }
 
 /** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */
@@ -130,4 +138,11 @@ export interface SocketConnection {
    * as the client ending its session.
    */
   terminate(): void;
+  /**
+   * Sends a WebSocket ping frame where the implementation can (`ws`), and returns whether it did.
+   * Browsers cannot: it returns false there, and liveness rests on received messages alone.
+   */
+  ping(): boolean;
+  /** Whether a message over `maxFrameBytes` can be sent as several frames (`ws` can; browsers cannot). */
+  readonly canFragment: boolean;
 }

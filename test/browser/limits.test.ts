@@ -4,7 +4,7 @@
  * stays up; params the codec cannot carry are refused before anything is sent.
  */
 import { describe, expect, it } from 'vitest';
-import { EncodeError, InboundOversizeError, RequestTimeoutError } from '../../src/index.js';
+import { EncodeError, FrameTooLargeError, InboundOversizeError, RequestTimeoutError } from '../../src/index.js';
 import { msgpack } from '../../src/msgpack.js';
 import { openSession, serverUrls, waitForState } from './harness.js';
 
@@ -24,6 +24,16 @@ describe('in the browser: limits', () => {
     expect(refused[0]).toMatchObject({ code: 'oversize', limit: 16 * 1024 });
     expect((refused[0] as InboundOversizeError).size).toBeGreaterThan(32 * 1024);
     await expect(session.request('ECHO', 'small')).resolves.toBe('small');
+    expect(session.states.filter((state) => state.value === 'reconnecting')).toEqual([]);
+  });
+
+  it('refuses a message over maxFrameBytes with a FrameTooLargeError (a browser cannot fragment), and keeps the connection', async () => {
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: ['json'], maxFrameBytes: 32 * 1024, lazy: false });
+    await waitForState(session, 'authorized');
+    const error = await session.request('ECHO', 'x'.repeat(40 * 1024)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FrameTooLargeError);
+    expect(error).toMatchObject({ code: 'oversize', limit: 32 * 1024 });
+    await expect(session.request('ECHO', 'y'.repeat(16 * 1024))).resolves.toBe('y'.repeat(16 * 1024));
     expect(session.states.filter((state) => state.value === 'reconnecting')).toEqual([]);
   });
 

@@ -162,9 +162,9 @@ describe('plain-streams session: requests', () => {
     expect(session.states.at(-1)?.value).toBe('authorized');
   });
 
-  it('retries a subscribe the server ignored once its timeout passes', async () => {
+  it('with acknowledgedSubscribes, retries a subscribe the server ignored once its timeout passes', async () => {
     const server = await startPlain();
-    const session = openPlain(server, { requestTimeoutMs: 60 });
+    const session = openPlain(server, { requestTimeoutMs: 60, protocol: plainStreams({ acknowledgedSubscribes: true }) });
     await waitForState(session, 'authorized');
     server.faults.ignoreRequests({ methods: ['SUBSCRIBE'], times: 1 });
     const values: unknown[] = [];

@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
+import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
@@ -35,6 +35,8 @@ export interface SocketActorInput {
   readonly maxMessageBytes: number;
   /** Largest incoming message in bytes; unlimited when absent. */
   readonly maxInboundBytes?: number;
+  /** Largest frame the server takes; larger messages are fragmented (Node) or refused (browsers). Unlimited when absent. */
+  readonly maxFrameBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
@@ -60,13 +62,21 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   // Frames are counted rather than timed: a ping answer in the same millisecond as the probe still proves life.
   let framesReceived = 0;
   let framesAtProbe = 0;
+  // When this client last sent anything (a message or a ping frame): servers that idle out a
+  // connection count what they receive (seed 004's API gateway: 10 minutes), however busy the other way is.
+  let lastSentAt = now();
   // Once the machine released the socket or the close was reported, nothing more is sent back.
   let finished = false;
   // The transport's account of a failure, reported with the close it precedes.
   let transportFailure: TransportError | undefined;
 
   const connection: SocketConnection = openSocket(
-    { ...input.handshake.reveal(), WebSocket: input.WebSocket, maxInboundBytes: input.maxInboundBytes },
+    {
+      ...input.handshake.reveal(),
+      WebSocket: input.WebSocket,
+      maxInboundBytes: input.maxInboundBytes,
+      ...(input.maxFrameBytes === undefined ? {} : { maxFrameBytes: input.maxFrameBytes }),
+    },
     {
       onOpen(info) {
         if (finished) return;
@@ -142,6 +152,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
         });
       },
+      onPong() {
+        // A pong answers a ping frame: proof of life without any application message.
+        lastFrameAt = now();
+        framesReceived++;
+      },
       onError(error) {
         if (finished) return;
         if (error instanceof NegotiationError) {
@@ -173,7 +188,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     }
     const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
     if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
+    if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
     connection.send(frame);
+    lastSentAt = now();
     return undefined;
   }
 
@@ -208,10 +225,14 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           return;
         }
         if (quietForMs < command.heartbeatMs) {
+          // Receiving but not sending: a ping frame (Node) keeps the server's idle timer from running out.
+          if (now() - lastSentAt >= command.heartbeatMs && connection.ping()) lastSentAt = now();
           sendBack({ type: 'LIVENESS.OK', quietForMs });
           return;
         }
         framesAtProbe = framesReceived;
+        // Where the platform has ping frames (Node), the pong proves life for any protocol.
+        if (connection.ping()) lastSentAt = now();
         if (protocol.features.ping) {
           const id = input.nextId();
           lifecycleRequests.set(id, 'ping');

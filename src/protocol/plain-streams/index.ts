@@ -27,7 +27,25 @@ export interface PlainStreamsOptions {
    * @default { subscribe: 'SUBSCRIBE', unsubscribe: 'UNSUBSCRIBE' }
    */
   readonly methods?: Partial<PlainStreamsMethodNames>;
+  /**
+   * Whether the server answers SUBSCRIBE and UNSUBSCRIBE with `{"id": n, "result": null}`. Seed 003
+   * never says it does (it silently ignores what it does not like), so by default a subscribe is
+   * sent once per connection and the stream counts as `active` as soon as it is sent; answers, if
+   * any arrive, are ignored. Set it to true for servers that do answer: then a stream is `active`
+   * once its answer arrives, an error answer fails the stream with a SubscribeError, and an
+   * unanswered subscribe is retried after `requestTimeoutMs` (with a RequestTimeoutError on `errors$`).
+   * @default false
+   */
+  readonly acknowledgedSubscribes?: boolean;
 }
+
+/**
+ * The plain-streams protocol's default heartbeat: 3 minutes. Quiet streams are normal for market
+ * data. In Node a quiet connection gets a WebSocket ping frame after one heartbeat, and the pong
+ * proves it alive; in browsers (no ping frames) a connection without any message for two
+ * heartbeats (6 minutes) is dropped and a new one made. Override with the session's `heartbeatMs`.
+ */
+export const PLAIN_STREAMS_HEARTBEAT_MS = 180_000;
 
 const FEATURES = Object.freeze({ initialize: false, authorize: false, resume: false, seq: false, ping: false });
 
@@ -37,23 +55,27 @@ const NO_INITIALIZE: InitializeResult = Object.freeze({ resumed: false, authRequ
 /**
  * The plain-streams protocol, for seed-003-style market-data servers: no initialize, no authorize,
  * no resume and no `seq`; the client sends `{"method": "SUBSCRIBE"|"UNSUBSCRIBE", "params": [...],
- * "id": n}`, the server answers `{"id": n, "result": null}` and pushes `{"stream": ..., "data": ...}`.
+ * "id": n}` and the server pushes `{"stream": ..., "data": ...}`.
  *
  * How a session behaves with it:
  * - Lifecycle: `connecting` goes straight to `authorized` once the socket is open.
- * - Streams: ref counting, batching and routing as with any protocol. Every reconnect is a fresh
- *   connection: every observed stream is re-subscribed in one batch and `gaps$` names them.
+ * - Streams: ref counting, batching and routing as with any protocol. By default a SUBSCRIBE is
+ *   sent once per connection and not answered (seed 003 never says the server answers): the
+ *   stream is `active` as soon as the request is sent. With `acknowledgedSubscribes: true` the
+ *   session waits for `{"id": n, "result": null}` instead. Every reconnect is a fresh connection:
+ *   every observed stream is re-subscribed in one batch and `gaps$` names them.
  * - Requests: `session.request(method, params)` sends `{method, params, id}`. Such servers may
  *   silently ignore what they do not understand, so an unanswered request fails with a
- *   RequestTimeoutError after `requestTimeoutMs`; an unanswered subscribe is retried.
- * - Liveness: no ping request exists, so the connection counts as dead after two heartbeats
- *   (`heartbeatMs`, default 30 s) without any message; it is dropped and a new one made.
- *   WebSocket ping frames do not count (browsers do not expose them, so the session reads only
- *   messages), so raise `heartbeatMs` when a connection may legitimately stay silent longer than
- *   that (few, rarely updated streams).
+ *   RequestTimeoutError after `requestTimeoutMs`.
+ * - Liveness: no ping request exists. The default heartbeat is {@link PLAIN_STREAMS_HEARTBEAT_MS}
+ *   (3 minutes). In Node (`ws`) a connection quiet for a heartbeat gets a WebSocket ping frame and
+ *   the server's pong proves it alive, so quiet streams never cause a reconnect. Browsers cannot
+ *   send ping frames: there a connection without any message for two heartbeats is dropped and a
+ *   new one made; raise `heartbeatMs` if your streams can stay silent longer.
  * - Close codes: see {@link PLAIN_STREAMS_CLOSE_CODES}; most closes reconnect after a backoff.
- * - Codec: JSON (no subprotocol is offered unless `offerCodecSubprotocols` is set). `auth` is
- *   not used: the dialect has none.
+ * - Codec: JSON (no subprotocol is offered unless `offerCodecSubprotocols` is set).
+ * - Auth: the dialect has none; a session created with `auth` fails with an OptionsError (put an
+ *   API key in `query` or in the endpoint URL instead).
  *
  * @example
  * ```ts
@@ -78,10 +100,13 @@ export function plainStreams(options: PlainStreamsOptions = {}): Protocol {
     failedStreams: (_error, requested) => requested,
     isUnauthorized: () => false,
     reservedMethods: Object.freeze([settings.methods.subscribe, settings.methods.unsubscribe]),
+    acknowledgesSubscriptions: settings.acknowledgedSubscribes,
+    defaultHeartbeatMs: PLAIN_STREAMS_HEARTBEAT_MS,
+    usesAuth: false,
   };
 }
 
-function validate(options: PlainStreamsOptions): { query: Readonly<Record<string, string>>; offerCodecSubprotocols: boolean; methods: PlainStreamsMethodNames } {
+function validate(options: PlainStreamsOptions): { query: Readonly<Record<string, string>>; offerCodecSubprotocols: boolean; methods: PlainStreamsMethodNames; acknowledgedSubscribes: boolean } {
   if (typeof options !== 'object' || options === null) throw new OptionsError('plainStreams() options must be an object.');
   const query = options.query ?? {};
   if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new OptionsError('plainStreams({ query }) must be an object of string values.');
@@ -94,7 +119,9 @@ function validate(options: PlainStreamsOptions): { query: Readonly<Record<string
   for (const [step, name] of Object.entries(methods)) {
     if (typeof name !== 'string' || name.length === 0) throw new OptionsError(`plainStreams({ methods }): the ${step} method name must be a non-empty string.`);
   }
-  return { query: Object.freeze({ ...query }), offerCodecSubprotocols: offer, methods: Object.freeze(methods) };
+  const acknowledged = options.acknowledgedSubscribes ?? false;
+  if (typeof acknowledged !== 'boolean') throw new OptionsError('plainStreams({ acknowledgedSubscribes }) must be a boolean.');
+  return { query: Object.freeze({ ...query }), offerCodecSubprotocols: offer, methods: Object.freeze(methods), acknowledgedSubscribes: acknowledged };
 }
 
 export { PLAIN_STREAMS_CLOSE_CODES } from './close-codes.js';

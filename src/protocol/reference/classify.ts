@@ -1,7 +1,7 @@
 import type { IncomingPacket, ResponseError } from '../types.js';
 
 /**
- * Classifies one decoded server packet (PROTOCOL.md section 3). Never throws, whatever it is given.
+ * Classifies one decoded server packet (docs/protocol.md section 3). Never throws, whatever it is given.
  *
  * This runs for every incoming message, so it checks the most common kind (a stream message) first
  * and allocates nothing but the returned object; the `error` of an error response is the server's

@@ -1,7 +1,7 @@
 import type { CloseCodeTable } from '../types.js';
 
 /**
- * The reference protocol's default reaction to every WebSocket close code: PROTOCOL.md section 8 as
+ * The reference protocol's default reaction to every WebSocket close code: docs/protocol.md section 8 as
  * data. The machine's close-code policy reads it (exact code, then ranges, then the fallback) after
  * the user's per-code overrides (`closeCodes` option).
  *
@@ -50,7 +50,7 @@ export const REFERENCE_CLOSE_CODES: CloseCodeTable = Object.freeze({
 
 /**
  * Human-readable names of the close codes the reference protocol gives a meaning to, for
- * diagnostics and docs. Codes 1010 and 1014 are not in PROTOCOL.md; their names come from the IANA
+ * diagnostics and docs. Codes 1010 and 1014 are not in docs/protocol.md; their names come from the IANA
  * WebSocket close code registry and they get the default reaction of their range.
  *
  * @example

@@ -15,9 +15,9 @@ export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
 const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Builds the URL, subprotocols and headers of one connection attempt (PROTOCOL.md section 2).
+ * Builds the URL, subprotocols and headers of one connection attempt (docs/protocol.md section 2).
  *
- * - URL: the endpoint with `version=1`, `resume=<Resume-Id>` when resuming, and `token=<token>`
+ * - URL: the endpoint with `version=1` (or the `version` given), `resume=<Resume-Id>` when resuming, and `token=<token>`
  *   only with the `query` token transport. Query parameters already on the endpoint are kept
  *   (ours replace any of the same name).
  * - Subprotocols: the codecs' subprotocol names in preference order, then `bearer.<token>` with
@@ -29,9 +29,9 @@ const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @throws OptionsError when the endpoint is not a valid URL, or a subprotocol token contains
  * characters a subprotocol cannot carry.
  */
-export function referenceHandshake(context: HandshakeContext): Handshake {
+export function referenceHandshake(context: HandshakeContext, version: string = REFERENCE_PROTOCOL_VERSION): Handshake {
   const url = parseEndpoint(context.endpoint);
-  url.searchParams.set('version', REFERENCE_PROTOCOL_VERSION);
+  url.searchParams.set('version', version);
   if (context.resumeId !== undefined) url.searchParams.set('resume', context.resumeId);
   const transport = context.tokenTransport ?? 'subprotocol';
   if (context.token !== undefined && transport === 'query') url.searchParams.set('token', context.token);

@@ -1,3 +1,4 @@
+import { OptionsError } from '../../errors.js';
 import type { Protocol } from '../types.js';
 import { classifyReferencePacket } from './classify.js';
 import { REFERENCE_CLOSE_CODES } from './close-codes.js';
@@ -16,10 +17,16 @@ export interface ReferenceProtocolOptions {
    * @default the session's own client name
    */
   readonly clientName?: string;
+  /**
+   * The `version` query parameter of every connection. Servers that version their protocol this way
+   * (seed 002: `?version=2.0`) get the version named here.
+   * @default '1' (`REFERENCE_PROTOCOL_VERSION`)
+   */
+  readonly version?: string;
 }
 
 /**
- * The reference session protocol of PROTOCOL.md: INITIALIZE, AUTHORIZE, resume with Resume-Id and
+ * The reference session protocol of docs/protocol.md: INITIALIZE, AUTHORIZE, resume with Resume-Id and
  * `lastSeq`, session-wide `seq`, PING, and the close-code table of section 8. It is the protocol
  * a session speaks unless it is given another.
  *
@@ -30,12 +37,13 @@ export interface ReferenceProtocolOptions {
  * ```
  */
 export function referenceProtocol(options: ReferenceProtocolOptions = {}): Protocol {
-  const { clientName } = options;
+  const { clientName, version } = options;
+  if (version !== undefined && (typeof version !== 'string' || version === '')) throw new OptionsError('referenceProtocol({ version }) must be a non-empty string.');
   return {
     name: 'reference',
     features: Object.freeze({ initialize: true, authorize: true, resume: true, seq: true, ping: true }),
     closeCodes: REFERENCE_CLOSE_CODES,
-    handshake: referenceHandshake,
+    handshake: version === undefined ? referenceHandshake : (context) => referenceHandshake(context, version),
     encodeRequest: (id, request) => encodeReferenceRequest(id, request, clientName),
     classify: classifyReferencePacket,
     parseInitializeResult: parseReferenceInitializeResult,

@@ -1,7 +1,7 @@
 import type { ProtocolRequest } from '../types.js';
 
 /**
- * The method names of the reference protocol's lifecycle requests (PROTOCOL.md section 4).
+ * The method names of the reference protocol's lifecycle requests (docs/protocol.md section 4).
  *
  * These literals live only under `src/protocol/`: every other layer speaks in protocol-neutral
  * {@link ProtocolRequest}s, and the reference test server imports its names from here so that
@@ -24,7 +24,7 @@ export const REFERENCE_METHODS = Object.freeze({
 export type ReferenceMethod = (typeof REFERENCE_METHODS)[keyof typeof REFERENCE_METHODS];
 
 /**
- * The response error codes the reference protocol gives a meaning to (PROTOCOL.md section 4), for
+ * The response error codes the reference protocol gives a meaning to (docs/protocol.md section 4), for
  * the client's checks and the test server's answers.
  */
 export const REFERENCE_ERROR_CODES = Object.freeze({
@@ -44,7 +44,7 @@ export interface ReferenceRequestPacket {
 }
 
 /**
- * Builds the packet for one request (PROTOCOL.md sections 3 and 4).
+ * Builds the packet for one request (docs/protocol.md sections 3 and 4).
  *
  * `params` is left out, not set to `undefined`, where a request has none: codecs differ in how they
  * write `undefined` (BSON drops it, MessagePack writes nil), and the packet must be the same

@@ -3,7 +3,7 @@ import type { InitializeResult, ResponseError } from '../types.js';
 import { REFERENCE_ERROR_CODES } from './packets.js';
 
 /**
- * Validates an INITIALIZE result (PROTOCOL.md section 4): `{sessionId: string, resumeId: string,
+ * Validates an INITIALIZE result (docs/protocol.md section 4): `{sessionId: string, resumeId: string,
  * resumed: boolean, heartbeatMs: positive integer, authRequired: boolean}`. Fields beyond these are
  * ignored, so a server may add some.
  *

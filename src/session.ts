@@ -3,7 +3,7 @@ import { createActor, type Actor } from 'xstate';
 import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
 import { sessionMachine } from './machine/session-machine.js';
-import type { ClosedReason, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
+import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { refusedMethod } from './protocol/callable-method.js';
 import { attachLogger } from './session/logger.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
@@ -167,7 +167,17 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   const events$ = new Subject<ServerEvent>();
   const errors$ = new Subject<WirestateError>();
 
-  const sendToSocket: SendRequest = (id, request, onSendError) => sessionActor.send({ type: 'SEND', id, request, onSendError });
+  // The socket's own send, held only between the machine's 'ready' and 'connection-lost': the
+  // machine still decides when sending is allowed, but a request skips its event queue.
+  let directSend: DirectSend | undefined;
+  const sendToSocket: SendRequest = (id, request, onSendError) => {
+    if (directSend === undefined) {
+      sessionActor.send({ type: 'SEND', id, request, onSendError });
+      return;
+    }
+    const error = directSend(id, request);
+    if (error !== undefined) onSendError(error);
+  };
   const correlator = new RequestCorrelator({
     nextId,
     // The actor is created below; the correlator only sends once the machine says the session is ready.
@@ -246,12 +256,14 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   let resolveClosed!: (reason: ClosedReason) => void;
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
 
-  sessionActor.on('ready', ({ resumed }) => {
+  sessionActor.on('ready', ({ resumed, send }) => {
+    directSend = send;
     if (!resumed) resumeSeq = undefined;
     correlator.setReady(true);
     registry.sessionReady({ resumed, fresh: !resumed });
   });
   sessionActor.on('connection-lost', () => {
+    directSend = undefined;
     correlator.setReady(false);
     // Decided a microtask later: when the session is closing rather than reconnecting, the
     // 'closed' event of the same step fails everything with SessionClosedError instead.

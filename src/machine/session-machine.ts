@@ -198,7 +198,7 @@ export const sessionMachine = setup({
         enqueue.sendTo('socket', { type: 'RELEASE', code: context.releaseCode });
         enqueue.stopChild('socket');
       }
-      enqueue.assign({ releaseCode: RELEASE_BY_DROPPING });
+      enqueue.assign({ releaseCode: RELEASE_BY_DROPPING, directSend: undefined });
     }),
     openFreshSocket: enqueueActions(({ enqueue, context }) => {
       // lastError: a rejected authorize of an earlier connection says nothing about how this one ends.
@@ -216,6 +216,7 @@ export const sessionMachine = setup({
         codec: event.codec,
         resumeId: event.resumeId ?? context.resumeId,
         connectionId: event.connectionId ?? context.connectionId,
+        directSend: event.send,
       };
     }),
     recordClose: enqueueActions(({ enqueue, event }) => {
@@ -265,7 +266,7 @@ export const sessionMachine = setup({
       enqueue.assign({ readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, lastFailure: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
       // A zero minimum uptime means "healthy once authorized", decided now rather than by a timer a step later.
       if (context.input.backoff.minUptimeMs === 0) enqueue.assign({ attempt: 0, tokenRetryUsed: false });
-      enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1 });
+      enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1, ...(context.directSend === undefined ? {} : { send: context.directSend }) });
     }),
     markHealthy: assign({ attempt: 0, tokenRetryUsed: false }),
     emitConnectionLost: emit({ type: 'connection-lost' as const }),

@@ -185,11 +185,22 @@ export interface SessionContext {
   closedReason?: ClosedReason;
   /** How the current socket is to be closed when it is released. */
   releaseCode: number;
+  /** The open socket's own send, handed to the facade while `authorized` (see {@link DirectSend}). */
+  directSend?: DirectSend;
 }
+
+/**
+ * Encodes and sends one request on the current socket, bypassing the machine's event queue.
+ * Returns the error instead of throwing: an `OversizeMessageError` or `EncodeError` when the
+ * message cannot go out (nothing is sent), a `ConnectionLostError` once the socket is released.
+ * The machine hands it out on entry to `authorized` (the `ready` event) and takes it back on exit
+ * (`connection-lost`); a holder must drop it then.
+ */
+export type DirectSend = (id: number, request: ProtocolRequest) => Error | undefined;
 
 /** Events the socket actor sends to the machine. */
 export type SocketEvent =
-  | { type: 'SOCKET.OPEN'; protocol: string; codec: CodecName; resumeId?: string; connectionId?: string }
+  | { type: 'SOCKET.OPEN'; protocol: string; codec: CodecName; resumeId?: string; connectionId?: string; send?: DirectSend }
   | {
       type: 'SOCKET.CLOSED';
       code: number;
@@ -234,7 +245,7 @@ export type SocketCommand =
 
 /** Events the machine emits for the session facade (`actor.on(type, handler)`). */
 export type SessionEmitted =
-  | { type: 'ready'; resumed: boolean; readyCount: number }
+  | { type: 'ready'; resumed: boolean; readyCount: number; send?: DirectSend }
   | { type: 'connection-lost' }
   | { type: 'error'; error: WirestateError }
   | { type: 'closed'; reason: ClosedReason };

@@ -27,6 +27,18 @@ export function removeObserver(observers: StreamObservers, subscriber: Subscribe
 }
 
 /**
+ * The observers without the closed ones (unchanged when none is closed). RxJS marks a subscriber
+ * closed before it runs its finalizers, so this drops the one whose teardown is running.
+ */
+export function removeClosedObservers(observers: StreamObservers): StreamObservers {
+  if (observers === undefined) return undefined;
+  if (!isList(observers)) return observers.closed ? undefined : observers;
+  if (!observers.some((observer) => observer.closed)) return observers;
+  const rest = observers.filter((observer) => !observer.closed);
+  return rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
+}
+
+/**
  * Hands `value` to every observer. A Subscriber isolates its observer: one that throws is
  * reported through RxJS's `config.onUnhandledError` and does not stop the others.
  */

@@ -11,7 +11,8 @@ import {
   SubscribeError,
 } from '../errors.js';
 import { Linger } from './linger.js';
-import { addObserver, deliverTo, endAll, removeObserver } from './observers.js';
+import { addObserver, deliverTo, endAll } from './observers.js';
+import { attachTeardown, RegistryEntry } from './registry-entry.js';
 import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
@@ -72,7 +73,7 @@ export class StreamRegistry {
   private readonly trackSeq: boolean;
   private readonly onError: (error: Error) => void;
   private readonly gaps = new Subject<readonly string[]>();
-  private readonly streams = new Map<string, StreamEntry>();
+  private readonly streams = new Map<string, RegistryEntry>();
   /** Entries whose wanted or server state changed since the last flush. */
   private readonly dirty = new Set<StreamEntry>();
   private readonly failures = new Map<string, Error>();
@@ -135,11 +136,9 @@ export class StreamRegistry {
       }
       const entry = this.acquire(name);
       entry.subscribers = addObserver(entry.subscribers, subscriber as Subscriber<unknown>);
-      return () => {
-        // After a failure the subscriber is no longer among the entry's observers: nothing to remove.
-        entry.subscribers = removeObserver(entry.subscribers, subscriber as Subscriber<unknown>);
-        this.release(entry);
-      };
+      // The entry is the teardown: it drops the closed subscriber and calls release (see RegistryEntry).
+      attachTeardown(subscriber as Subscriber<unknown>, entry);
+      return undefined;
     });
   }
 
@@ -313,10 +312,10 @@ export class StreamRegistry {
     if (missed.length > 0) this.gaps.next(missed);
   }
 
-  private acquire(name: string): StreamEntry {
+  private acquire(name: string): RegistryEntry {
     let entry = this.streams.get(name);
     if (entry === undefined) {
-      entry = { name, subscribers: undefined, observers: 0, presence: 'no', inFlight: undefined, resubscribing: false, lingerGroup: undefined, lastSeq: undefined, messages: 0, gaps: 0 };
+      entry = new RegistryEntry(name, this.observerLeft);
       this.streams.set(name, entry);
     }
     entry.lingerGroup = undefined;
@@ -327,6 +326,9 @@ export class StreamRegistry {
     }
     return entry;
   }
+
+  /** One function for every entry, so an idle entry holds no closure of its own. */
+  private readonly observerLeft = (entry: StreamEntry): void => this.release(entry);
 
   private release(entry: StreamEntry): void {
     if (this.closed !== undefined) return;

@@ -6,7 +6,8 @@ import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolVio
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
-import type { InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import { notConnectedError } from '../not-connected.js';
+import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
 import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
 import { utf8ByteLength } from './utf8-length.js';
@@ -94,6 +95,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           codec: selection.codec,
           ...(info.resumeId === undefined ? {} : { resumeId: info.resumeId }),
           ...(info.connectionId === undefined ? {} : { connectionId: info.connectionId }),
+          send: directSend,
         });
       },
       onFrame(frame) {
@@ -190,6 +192,13 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     connection.send(frame);
     lastSentAt = now();
     return undefined;
+  }
+
+  // The machine hands this to the facade while authorized, so a request costs no trip through the
+  // machine's event queue. Once the socket is released it answers like the machine does between
+  // connections, so the correlator re-queues or fails the request by its own rule.
+  function directSend(...[id, request]: Parameters<DirectSend>): ReturnType<DirectSend> {
+    return finished ? notConnectedError() : send(id, request);
   }
 
   receive((command) => {

@@ -1,0 +1,98 @@
+/**
+ * Heap allocated per stream message on the hot path (ws 'message' -> decode -> classify -> route
+ * -> observer), without sockets or a server: the same stand-in WebSocket as bench/pipeline.ts.
+ * Young-generation collections are kept out of each measured batch (a semi-space larger than a
+ * batch allocates, and a full collection before it), so the growth of `heapUsed` over a batch is
+ * what the batch allocated (a batch whose heap shrank had a collection and is dropped).
+ *
+ *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx bench/allocation.ts
+ *   node --expose-gc --trace-gc --import tsx bench/allocation.ts baseline|wirestate   (count 'Scavenge' lines: 1,000,000 messages)
+ *
+ * Prints bytes per message for the baseline (toString, JSON.parse, Map dispatch) and for wirestate.
+ */
+import { EventEmitter } from 'node:events';
+import { createSession, type WebSocketConstructor } from '../src/node.js';
+import { payloadPool } from './payloads.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc');
+
+const BATCH = 20_000;
+const TOTAL = 1_000_000;
+const pool = payloadPool('small');
+const frames: Buffer[] = [];
+for (let i = 0; i < BATCH; i++) frames.push(Buffer.from(JSON.stringify({ stream: `bench.${i % 100}`, data: pool[i % 64] })));
+
+const created: StandIn[] = [];
+/** Just enough of ws: opens at once, answers every request with a result. */
+class StandIn extends EventEmitter {
+  binaryType = 'arraybuffer';
+  protocol = 'json.v1';
+  readyState = 0;
+  bufferedAmount = 0;
+  onopen: ((e: unknown) => void) | null = null;
+  onmessage: ((e: unknown) => void) | null = null;
+  onclose: ((e: unknown) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+  constructor() {
+    super();
+    created.push(this);
+    setTimeout(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 1);
+  }
+  send(data: string): void {
+    const packet = JSON.parse(data) as { id: number; method: string };
+    const result = packet.method === 'INITIALIZE' ? { sessionId: 's', resumeId: 'r', resumed: false, heartbeatMs: 600000, authRequired: false } : null;
+    setImmediate(() => this.emit('message', Buffer.from(JSON.stringify({ id: packet.id, result })), false));
+  }
+  close(): void {}
+  terminate(): void {}
+}
+
+let delivered = 0;
+const session = createSession({ endpoint: 'ws://fake/ws', codecs: ['json'], WebSocket: StandIn as unknown as WebSocketConstructor });
+for (let i = 0; i < 100; i++) session.stream(`bench.${i}`).subscribe(() => delivered++);
+await new Promise((resolve) => setTimeout(resolve, 100));
+const socket = created[0] as StandIn;
+const handlers = new Map<string, (data: unknown) => void>();
+for (let i = 0; i < 100; i++) handlers.set(`bench.${i}`, () => delivered++);
+const baseline = (data: Buffer) => {
+  const packet = JSON.parse(data.toString()) as { stream?: unknown; data?: unknown };
+  if (typeof packet.stream === 'string') handlers.get(packet.stream)?.(packet.data);
+};
+const wirestate = (data: Buffer) => socket.emit('message', data, false);
+
+/** Median bytes per message over batches without a collection. */
+async function measure(handle: (data: Buffer) => void): Promise<number> {
+  for (const frame of frames) handle(frame);
+  const perBatch: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = process.memoryUsage().heapUsed;
+    for (const frame of frames) handle(frame);
+    const after = process.memoryUsage().heapUsed;
+    if (after > before) perBatch.push((after - before) / BATCH);
+  }
+  perBatch.sort((a, b) => a - b);
+  return perBatch[Math.floor(perBatch.length / 2)] ?? NaN;
+}
+
+const only = process.argv[2];
+if (only === 'baseline' || only === 'wirestate') {
+  // For --trace-gc: TOTAL messages through one client and nothing else.
+  gc();
+  console.log(`--- ${only}: ${TOTAL} messages start`);
+  const handle = only === 'baseline' ? baseline : wirestate;
+  for (let sent = 0; sent < TOTAL; sent += BATCH) for (const frame of frames) handle(frame);
+  console.log(`--- ${only}: end`);
+} else {
+  const base = await measure(baseline);
+  const ours = await measure(wirestate);
+  console.log(`baseline: ${base.toFixed(1)} B a message`);
+  console.log(`wirestate: ${ours.toFixed(1)} B a message`);
+  console.log(`wirestate's own: ${(ours - base).toFixed(1)} B a message (delivered ${delivered})`);
+}
+await session.close();

@@ -10,9 +10,9 @@
  *
  * Prints bytes per message for the baseline (toString, JSON.parse, Map dispatch) and for wirestate.
  */
-import { EventEmitter } from 'node:events';
 import { createSession, type WebSocketConstructor } from '../src/node.js';
 import { payloadPool } from './payloads.js';
+import { StandInWebSocket, standInSockets } from './stand-in-websocket.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -23,39 +23,12 @@ const pool = payloadPool('small');
 const frames: Buffer[] = [];
 for (let i = 0; i < BATCH; i++) frames.push(Buffer.from(JSON.stringify({ stream: `bench.${i % 100}`, data: pool[i % 64] })));
 
-const created: StandIn[] = [];
-/** Just enough of ws: opens at once, answers every request with a result. */
-class StandIn extends EventEmitter {
-  binaryType = 'arraybuffer';
-  protocol = 'json.v1';
-  readyState = 0;
-  bufferedAmount = 0;
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: unknown) => void) | null = null;
-  onclose: ((e: unknown) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  constructor() {
-    super();
-    created.push(this);
-    setTimeout(() => {
-      this.readyState = 1;
-      this.onopen?.({});
-    }, 1);
-  }
-  send(data: string): void {
-    const packet = JSON.parse(data) as { id: number; method: string };
-    const result = packet.method === 'INITIALIZE' ? { sessionId: 's', resumeId: 'r', resumed: false, heartbeatMs: 600000, authRequired: false } : null;
-    setImmediate(() => this.emit('message', Buffer.from(JSON.stringify({ id: packet.id, result })), false));
-  }
-  close(): void {}
-  terminate(): void {}
-}
 
 let delivered = 0;
-const session = createSession({ endpoint: 'ws://fake/ws', codecs: ['json'], WebSocket: StandIn as unknown as WebSocketConstructor });
+const session = createSession({ endpoint: 'ws://fake/ws', codecs: ['json'], WebSocket: StandInWebSocket as unknown as WebSocketConstructor });
 for (let i = 0; i < 100; i++) session.stream(`bench.${i}`).subscribe(() => delivered++);
 await new Promise((resolve) => setTimeout(resolve, 100));
-const socket = created[0] as StandIn;
+const socket = standInSockets[0] as StandInWebSocket;
 const handlers = new Map<string, (data: unknown) => void>();
 for (let i = 0; i < 100; i++) handlers.set(`bench.${i}`, () => delivered++);
 const baseline = (data: Buffer) => {

@@ -7,9 +7,9 @@
  *   node --import tsx bench/pipeline.ts
  *   node --cpu-prof --import tsx bench/pipeline.ts
  */
-import { EventEmitter } from 'node:events';
 import { createSession, type WebSocketConstructor } from '../src/node.js';
 import { payloadPool } from './payloads.js';
+import { StandInWebSocket, standInSockets } from './stand-in-websocket.js';
 
 const N = 300_000;
 const pool = payloadPool('small');
@@ -17,39 +17,11 @@ const bufs: Buffer[] = [];
 // Without seq, so the same frames can go through again (the registry drops a repeated seq as a duplicate).
 for (let i = 0; i < N; i++) bufs.push(Buffer.from(JSON.stringify({ stream: `bench.${i % 100}`, data: pool[i % 64] })));
 
-const created: StandInWebSocket[] = [];
-
-/** Just enough of ws: opens at once, answers every request with a result, emits what it is told to. */
-class StandInWebSocket extends EventEmitter {
-  binaryType = 'arraybuffer';
-  protocol = 'json.v1';
-  readyState = 0;
-  bufferedAmount = 0;
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: unknown) => void) | null = null;
-  onclose: ((e: unknown) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  constructor() {
-    super();
-    created.push(this);
-    setTimeout(() => {
-      this.readyState = 1;
-      this.onopen?.({});
-    }, 1);
-  }
-  send(data: string): void {
-    const packet = JSON.parse(data) as { id: number; method: string };
-    const result = packet.method === 'INITIALIZE' ? { sessionId: 's', resumeId: 'r', resumed: false, heartbeatMs: 600000, authRequired: false } : null;
-    setImmediate(() => this.emit('message', Buffer.from(JSON.stringify({ id: packet.id, result })), false));
-  }
-  close(): void {}
-  terminate(): void {}
-}
 const session = createSession({ endpoint: 'ws://fake/ws', codecs: ['json'], WebSocket: StandInWebSocket as unknown as WebSocketConstructor });
 let count = 0;
 for (let i = 0; i < 100; i++) session.stream(`bench.${i}`).subscribe(() => count++);
 await new Promise((r) => setTimeout(r, 100));
-const ws = created[0] as StandInWebSocket;
+const ws = standInSockets[0] as StandInWebSocket;
 const map = new Map<string, (d: unknown) => void>();
 for (let i = 0; i < 100; i++) map.set(`bench.${i}`, () => count++);
 const baselineHandler = (data: Buffer) => {

@@ -6,7 +6,8 @@
  * The issue's aims are 10 KiB for our own code and 32 KiB for a whole JSON-only app. Neither is
  * reached yet: the figures below sit just above what was measured when they were set (after the
  * merge of main's field hardening, issue 11: own code 25.3 KiB from src/, whole app 43.7 KiB; they
- * were 20.4 and 38.3 KiB before it). The shared session (`share`, issue 15, about 4 KiB gzip) is
+ * were 20.4 and 38.3 KiB before it; the gateway and plain-streams dialects of issue 14 and the
+ * direct request path of issue 17 then took them to 26.0 and 44.4 KiB). The shared session (`share`, issue 15, about 4 KiB gzip) is
  * not in them: it is a chunk loaded by a dynamic import when `share` is used, and the measurements
  * count only what an app loads up front. The main lever left is the redesign's shorter error and
  * option messages (long prose is about a third of our minified code); lower these budgets when it
@@ -20,10 +21,10 @@ export const OWN_CODE_AIM_BYTES = 10 * 1024;
 export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 
 /** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external). */
-export const OWN_CODE_BUDGET_BYTES = 26 * 1024;
+export const OWN_CODE_BUDGET_BYTES = 27 * 1024;
 
 /** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. */
-export const WHOLE_APP_BUDGET_BYTES = 44.5 * 1024;
+export const WHOLE_APP_BUDGET_BYTES = 45.5 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

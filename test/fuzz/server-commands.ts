@@ -86,6 +86,18 @@ class Refuse extends ServerCommand {
   }
 }
 
+class AnomalousSeq extends ServerCommand {
+  constructor(readonly kind: 'jump' | 'back') {
+    super();
+  }
+  act(_model: ServerModel, harness: ServerHarness): void {
+    harness.sendAnomalousSeq(this.kind);
+  }
+  toString(): string {
+    return `the server sends a seq that ${this.kind === 'jump' ? 'jumps far ahead' : 'goes back to 1'}`;
+  }
+}
+
 class SelectSubprotocol extends ServerCommand {
   constructor(readonly choice: string | false) {
     super();
@@ -260,6 +272,7 @@ export const serverCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<ServerModel, 
       .tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom<RefusalMode>('destroy', 'destroy', 'http-503', 'http-429', 'http-401', 'http-403'))
       .map(([times, mode]) => new Refuse(times, mode)),
     fc.constantFrom<string | false>(false, false, 'evil.v1').map((choice) => new SelectSubprotocol(choice)),
+    fc.constantFrom<'jump' | 'back'>('jump', 'back').map((kind) => new AnomalousSeq(kind)),
     fc.constant(new RejectNextResume()),
     fc.constantFrom(503, 500, 429, 503, 404).map((status) => new BalancerStatus(status)),
     fc.constant(new DelayInitialize()),

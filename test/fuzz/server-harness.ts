@@ -227,6 +227,8 @@ export class ServerHarness {
     const received: number[] = [];
     const subscription = this.session.stream<{ n: number }>(stream).subscribe({
       next: (message) => {
+        // A message the server sent with an anomalous seq (a fault, not a publication): delivered, not numbered.
+        if ((message as { anomaly?: unknown }).anomaly === true) return;
         const last = received.at(-1);
         if (last !== undefined && message.n <= last) this.violate(`${stream}: message ${message.n} arrived after ${last} (duplicate or out of order)`);
         received.push(message.n);
@@ -238,6 +240,17 @@ export class ServerHarness {
       complete: () => this.epochs.delete(stream),
     });
     if (!subscription.closed) this.epochs.set(stream, { subscription, from: this.nextPayload - 1, received });
+  }
+
+  /**
+   * The server sends, on the live connection, a stream message whose seq jumps far ahead or goes
+   * back to 1: the client must report it, keep delivering, and lose nothing published afterwards.
+   */
+  sendAnomalousSeq(kind: 'jump' | 'back'): void {
+    const stream = [...this.epochs.keys()][0];
+    if (stream === undefined) return;
+    const hit = this.server.faults.sendStreamMessage('all', { stream, data: { anomaly: true }, seq: kind === 'jump' ? 2 ** 40 + this.nextPayload : 1 });
+    if (hit > 0) this.note(`anomalous seq (${kind}) on ${stream}`);
   }
 
   unsubscribe(stream: string): void {

@@ -39,3 +39,22 @@ describe('the attempt-rate invariant of the real-server harness', () => {
     }
   });
 });
+
+describe('anomalous seqs in the real-server harness', () => {
+  // Before issue 11, one seq far ahead made the client drop every later stream message as a duplicate.
+  it('a seq that jumps far ahead, then one that goes back, loses nothing published afterwards', async () => {
+    const harness = await ServerHarness.start({ codecs: ['json'], auth: 'none', initialStreams: ['btcusdt@trade'] });
+    try {
+      await harness.quiesce();
+      harness.sendAnomalousSeq('jump');
+      harness.publish('btcusdt@trade', 5);
+      await harness.quiesce();
+      harness.sendAnomalousSeq('back');
+      harness.publish('btcusdt@trade', 5);
+      await harness.quiesce();
+      harness.assertClean();
+    } finally {
+      await harness.dispose();
+    }
+  });
+});

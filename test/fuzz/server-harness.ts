@@ -249,6 +249,11 @@ export class ServerHarness {
   sendAnomalousSeq(kind: 'jump' | 'back'): void {
     const stream = [...this.epochs.keys()][0];
     if (stream === undefined) return;
+    // Seq 1 before the server has numbered anything is not back: it is the first seq, and the
+    // server's own next message would carry seq 1 again, rightly dropped by the client as a duplicate.
+    const sessionId = this.session.actor.getSnapshot().context.sessionId;
+    const numbered = sessionId === undefined ? 0 : (this.server.session(sessionId)?.lastSeq ?? 0);
+    if (kind === 'back' && numbered < 1) return;
     const hit = this.server.faults.sendStreamMessage('all', { stream, data: { anomaly: true }, seq: kind === 'jump' ? 2 ** 40 + this.nextPayload : 1 });
     if (hit > 0) this.note(`anomalous seq (${kind}) on ${stream}`);
   }

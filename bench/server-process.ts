@@ -71,6 +71,30 @@ async function main(): Promise<void> {
       });
       return {};
     },
+    /**
+     * Publishes small payloads stamped with the wall clock in milliseconds (`t`, from
+     * `performance.timeOrigin + performance.now()`) at `ratePerSecond`, round robin over `streams`
+     * names, for `durationMs`; resolves when done. Each message is stamped just before it is
+     * published, so the stamp-to-observer time covers encoding, the socket and the whole client.
+     */
+    async stampedFlow(command) {
+      const names = benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench');
+      const ratePerSecond = command['ratePerSecond'] as number;
+      const durationMs = command['durationMs'] as number;
+      const pool = pools.small;
+      const started = performance.now();
+      let published = 0;
+      for (;;) {
+        const elapsed = performance.now() - started;
+        const due = Math.min(Math.floor((elapsed * ratePerSecond) / 1_000), Math.floor((durationMs * ratePerSecond) / 1_000));
+        for (; published < due; published++) {
+          const payload = { ...(pool[published % POOL_SIZE] as object), t: performance.timeOrigin + performance.now() };
+          server.publish(names[published % names.length] as string, payload);
+        }
+        if (elapsed >= durationMs) return { published };
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
     stopFlow() {
       simulator?.stop();
       simulator = undefined;

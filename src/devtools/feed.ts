@@ -88,7 +88,7 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
  * @example
  * ```ts
  * const feed = createDevtoolsFeed(session);
- * console.log(feed.hello().state); // ['authorized', 'authorized.watching']
+ * console.log(feed.hello().state); // ['connection', 'connection.authorized', 'connection.authorized.watching']
  * const stop = feed.subscribe((record) => console.log(record.type));
  * stop();
  * ```

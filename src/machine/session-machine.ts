@@ -31,7 +31,7 @@ const endWithError = { type: 'end', params: ({ context, event }: { context: Sess
  * state closes it: with a close handshake when the session ends (`closedReason` is set), dropped
  * otherwise. A close is handled once, on `connection`: the close-code policy's verdict is recorded
  * (`recordClose`) and the transient `deciding` state follows it. A resume is the same attempt as a
- * fresh connect with `context.resume` set; {@link publicStateName} turns the chart's states into the
+ * fresh connect with `context.resume` set; `publicStateName` turns the chart's states into the
  * names `state$` shows (`resuming` among them).
  */
 export const sessionMachine = sessionSetup.createMachine({

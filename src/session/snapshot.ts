@@ -9,7 +9,7 @@ import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '
  * machine's context.
  */
 export interface SessionSnapshot {
-  /** The session's state, by its public name (see {@link toSessionSnapshot}). */
+  /** The session's state, by its public name (the machine's nested states mapped to it, see `docs/lifecycle.md`). */
   readonly value: SessionStateName;
   /**
    * Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for

@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
-import { sessionMachine } from './machine/session-machine.js';
+import { publicStateName, sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { refusedMethod } from './protocol/callable-method.js';
 import { attachLogger } from './session/logger.js';
@@ -125,10 +125,6 @@ export interface Session {
   readonly actor: SessionActor;
 }
 
-function topLevel(value: unknown): SessionStateName {
-  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as SessionStateName;
-}
-
 /**
  * Creates a session. It connects on first use (or on `start()` with `lazy: false`), resolves an
  * endpoint through the balancer, negotiates a codec, initializes and authorizes where the protocol
@@ -186,7 +182,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     maxQueued: resolved.maxQueuedRequests,
     whyNotSent: () => {
       const snapshot = sessionActor.getSnapshot();
-      return notSentReason(topLevel(snapshot.value), snapshot.context);
+      return notSentReason(publicStateName(snapshot.value, snapshot.context), snapshot.context);
     },
   });
   const registry = new StreamRegistry({
@@ -251,7 +247,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   });
 
   const initial = sessionActor.getSnapshot();
-  const state$ = new BehaviorSubject<SessionSnapshot>(toSessionSnapshot(topLevel(initial.value), initial.context));
+  const state$ = new BehaviorSubject<SessionSnapshot>(toSessionSnapshot(initial.value, initial.context));
   let finalSnapshot: SessionSnapshot | undefined;
   let resolveClosed!: (reason: ClosedReason) => void;
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
@@ -289,7 +285,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   sessionActor.on('closed', ({ reason }) => endSession(reason));
   sessionActor.subscribe({
     next(snapshot) {
-      const next = toSessionSnapshot(topLevel(snapshot.value), snapshot.context);
+      const next = toSessionSnapshot(snapshot.value, snapshot.context);
       if (snapshotChanged(state$.getValue(), next)) state$.next(next);
       if (snapshot.status === 'done' && finalSnapshot === undefined) {
         finalSnapshot = state$.getValue();

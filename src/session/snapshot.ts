@@ -1,6 +1,7 @@
 import type { CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import { redactUrl } from '../transport/redact-url.js';
+import { publicStateName } from '../machine/session-machine.js';
 import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '../machine/types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '
  * machine's context.
  */
 export interface SessionSnapshot {
-  /** The top-level state. */
+  /** The session's state, by its public name (the machine's nested states mapped to it, see `docs/lifecycle.md`). */
   readonly value: SessionStateName;
   /**
    * Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for
@@ -41,8 +42,18 @@ export interface SessionSnapshot {
   readonly closedReason?: ClosedReason;
 }
 
-/** Reads a {@link SessionSnapshot} from a machine snapshot. */
-export function toSessionSnapshot(value: SessionStateName, context: SessionContext): SessionSnapshot {
+/**
+ * Reads a {@link SessionSnapshot} from a machine snapshot's `value` and `context`. Its `value` is
+ * the public state name, not the machine's own (nested) state value: the chart runs a fresh connect
+ * and a resume through the same states (`preparing`, then `connection` with `opening`,
+ * `initializing`, `authorizing` and `authorized` inside) and tells them apart by
+ * `context.resume`, while `state$` keeps the names `idle`, `resolving`, `connecting`,
+ * `initializing`, `authorizing`, `authorized`, `resuming`, `reconnecting` and `closed`
+ * (`publicStateName` maps one to the other: `preparing` and `opening` read `connecting`, or
+ * `resuming` during a resume, as does `initializing`).
+ */
+export function toSessionSnapshot(machineValue: unknown, context: SessionContext): SessionSnapshot {
+  const value = publicStateName(machineValue, context);
   return {
     value,
     attempt: context.attempt,

@@ -108,7 +108,7 @@ describe('npm run demo', () => {
     });
     viewer.close(1000);
     expect(hello.type).toBe('hello');
-    expect(hello.chart.states.map((state) => state.id)).toContain('authorized');
+    expect(hello.chart.states.map((state) => state.id)).toContain('connection.authorized');
     expect(await exited).toBe(0);
   }, 20_000);
 

@@ -21,7 +21,7 @@ describe('chartOf', () => {
     );
     expect(new Set(chart.edges.map((edge) => edge.id))).toEqual(pairs);
     expect(chart.anyState.some((text) => text.startsWith('CLOSE'))).toBe(true);
-    expect(chart.states.find((state) => state.id === 'connecting.opening')).toMatchObject({ parent: 'connecting', key: 'opening', type: 'atomic' });
+    expect(chart.states.find((state) => state.id === 'connection.opening')).toMatchObject({ parent: 'connection', key: 'opening', type: 'atomic' });
     expect(chart.states.find((state) => state.id === 'idle')?.initial).toBe(true);
   });
 

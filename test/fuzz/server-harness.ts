@@ -14,6 +14,7 @@ import {
   type WebSocketConstructor,
 } from '../../src/node.js';
 import { createTestServer, type TestServer } from '../../src/testing/index.js';
+import { publicStateName } from '../../src/machine/session-machine.js';
 
 /** One generated set-up of the real-server property. */
 export interface ServerFuzzConfig {
@@ -183,8 +184,8 @@ export class ServerHarness {
   }
 
   get state(): string {
-    const value = this.session.actor.getSnapshot().value;
-    return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+    const snapshot = this.session.actor.getSnapshot();
+    return publicStateName(snapshot.value, snapshot.context);
   }
 
   get ended(): boolean {

@@ -181,7 +181,7 @@ describe('resume', () => {
     await waitForState(session, 'authorized');
     await server.waitForPacket((packet) => packet.method === 'PING', 2_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(session.actor.getSnapshot().value).toMatchObject({ authorized: expect.any(String) });
+    expect(session.actor.getSnapshot().value).toMatchObject({ connection: { authorized: expect.any(String) } });
     expect(server.handshakes()).toHaveLength(1);
   });
 });

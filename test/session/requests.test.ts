@@ -78,7 +78,7 @@ describe('request()', () => {
     const session = openSession({ endpoint: server.endpointUrl, maxMessageBytes: 1024, codecs: ['json'] });
     await expect(session.request('ECHO', 'x'.repeat(2048))).rejects.toBeInstanceOf(OversizeMessageError);
     await expect(session.request('ECHO', 'small')).resolves.toBe('small');
-    expect(session.actor.getSnapshot().value).toMatchObject({ authorized: expect.anything() });
+    expect(session.actor.getSnapshot().value).toMatchObject({ connection: { authorized: expect.anything() } });
     expect(server.handshakes()).toHaveLength(1);
   });
 

@@ -2,18 +2,30 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
+import { ConnectionLostError, FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
-import { notConnectedError } from '../not-connected.js';
 import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
-import { oversizeFrame, refusedAsOversize } from './inbound-limit.js';
-import { utf8ByteLength } from './utf8-length.js';
+import { oversizeFrame, refusedAsOversize, utf8ByteLength } from './inbound-limit.js';
 
 /** Release code meaning "drop the socket without a close handshake". */
 export const RELEASE_BY_DROPPING = 4999;
+
+/** The error a send gets when it reaches the machine between connections; the correlator re-queues or fails it by its own rule. */
+export function notConnectedError(): ConnectionLostError {
+  return new ConnectionLostError('Not sent: the connection is down. Idempotent requests are re-sent once the session is authorized again.');
+}
+
+/** The initialize answer as the machine's event: parsed once here, so the chart's guards read a typed result. */
+function initializeEvent(protocol: Protocol, result: unknown): SocketEvent {
+  try {
+    return { type: 'LIFECYCLE.INITIALIZED', result: protocol.parseInitializeResult(result) };
+  } catch (error) {
+    return { type: 'LIFECYCLE.INVALID', error: error instanceof WirestateError ? error : new ProtocolViolationError(String(error)) };
+  }
+}
 
 /**
  * How long the close handshake of an orderly end may take before the socket is dropped anyway. A
@@ -41,12 +53,18 @@ export interface SocketActorInput {
   readonly nextId: () => number;
   /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
   readonly onSocketGone?: (gone: Promise<void>) => void;
+  /**
+   * Asked when the actor stops (its state exited): the close code that exit means. 1000 closes
+   * with a close handshake (an orderly end of the session); {@link RELEASE_BY_DROPPING} drops the
+   * socket at once (a reconnect, a timeout, a dead connection). Dropping when absent.
+   */
+  readonly closeCode?: () => number;
 }
 
 /**
- * The one actor that owns a socket. The machine spawns it for each connection attempt and stops it
- * when the connection phase ends; stopping it always releases the socket, so no socket outlives
- * its state.
+ * The one actor that owns a socket. The machine's `connection` state invokes it, so it lives
+ * exactly as long as that state: leaving the state stops it, and stopping it always releases the
+ * socket (with the close code `closeCode` gives), so no socket outlives its state.
  *
  * Stream messages, responses to the correlator's requests and events go straight to the inbound
  * sink, not through the machine: the machine sees only what changes the lifecycle (open, close,
@@ -127,7 +145,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
             lifecycleRequests.delete(packet.id);
             // Ping answers matter only as proof of life, which lastFrameAt already recorded.
             if (step === 'ping') return;
-            sendBack(packet.kind === 'result' ? { type: 'LIFECYCLE.RESULT', step, result: packet.result } : { type: 'LIFECYCLE.ERROR', step, error: packet.error });
+            if (packet.kind === 'error') sendBack({ type: 'LIFECYCLE.ERROR', step, error: packet.error });
+            else sendBack(step === 'initialize' ? initializeEvent(protocol, packet.result) : { type: 'LIFECYCLE.RESULT', step, result: packet.result });
             return;
           }
           case 'event':
@@ -275,5 +294,5 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     }
   }
 
-  return () => release(RELEASE_BY_DROPPING);
+  return () => release(input.closeCode?.() ?? RELEASE_BY_DROPPING);
 });

@@ -42,12 +42,12 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
 /** The error a fatal close ends the session with. */
 export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
-  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError(`The server refused the WebSocket upgrade with HTTP ${close.httpStatus}: ${why}.`);
-  if (close.code === 4001) return new UnauthorizedError(`The server closed with 4001 (unauthorized)${close.reason ? `: ${close.reason}` : ''}. Check \`auth\`; a token provider gets one retry with a fresh token.`);
+  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized');
+  if (close.code === 4001) return new UnauthorizedError(why);
   if (close.code === 4000) {
-    return new ConnectionClosedError(close.code, close.reason, 'The server closed with 4000: this session was taken over by another connection (or a concurrent-login limit was hit). Not reconnecting, to avoid a fight over the session.');
+    return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }
-  return new ConnectionClosedError(close.code, close.reason, `The connection closed with code ${close.code}${close.reason ? ` (${close.reason})` : ''}: ${why}.`);
+  return new ConnectionClosedError(close.code, close.reason, why);
 }
 
 /** Parses an initialize result without throwing: the machine's guards and actions both need it. */

@@ -281,7 +281,7 @@ export const sessionMachine = setup({
     })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
     reportProviderError: enqueueActions(({ enqueue, event }) => {
-      const error = new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined });
+      const error = new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
       enqueue.assign({ lastFailure: error });
       enqueue.emit({ type: 'error', error });
     }),
@@ -318,7 +318,7 @@ export const sessionMachine = setup({
       const error =
         'error' in event && event.error instanceof WirestateError
           ? event.error
-          : new WirestateError('connection', `The session failed: ${'error' in event ? String(event.error) : 'unknown error'}`, { cause: 'error' in event ? event.error : undefined });
+          : new WirestateError('connection', 'session failed', { cause: 'error' in event ? event.error : undefined });
       return { closedReason: { code: context.lastClose?.code ?? 1000, reason: error.message, clientRequested: false, error }, releaseCode: 1000 };
     }),
     closeOnInvalidInitialize: assign(({ context, event }) => ({
@@ -449,7 +449,7 @@ export const sessionMachine = setup({
             code: 1000,
             reason: 'no credentials',
             clientRequested: false,
-            error: new UnauthorizedError('The server requires authorization but no `auth` option was given: pass { license }, { username, password } or { token }.'),
+            error: new UnauthorizedError('credentials required but none given'),
           },
           releaseCode: 1000,
         }),

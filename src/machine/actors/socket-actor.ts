@@ -134,7 +134,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
             inbound.onEvent(packet.event, packet.data);
             return;
           case 'unknown':
-            inbound.onError(new ProtocolViolationError(`Ignored a packet the ${protocol.name} protocol does not know: ${packet.reason}.`));
+            inbound.onError(new ProtocolViolationError(`unknown packet ignored: ${packet.reason}`));
             return;
         }
       },
@@ -179,7 +179,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
 
   /** Encodes and sends; returns the error instead of throwing so callers decide who hears of it. */
   function send(id: number, request: Parameters<Protocol['encodeRequest']>[1]): Error | undefined {
-    if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
+    if (codec === undefined || finished) return new ProtocolViolationError('socket not open');
     let frame: Frame;
     try {
       frame = encodePacket(codec, protocol.encodeRequest(id, request));

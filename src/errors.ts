@@ -139,8 +139,13 @@ export class ConnectionClosedError extends WirestateError {
 
 /** The server rejected the credentials (an authorize request answered with error 401, or close 4001). */
 export class UnauthorizedError extends WirestateError {
-  constructor(message = 'credentials rejected') {
-    super('unauthorized', message);
+  /** The HTTP status of a refused upgrade (401 or 403), when that is how the server said it. */
+  declare readonly httpStatus?: number;
+  /** The close code (4001), when the server said it by closing. */
+  declare readonly closeCode?: number;
+
+  constructor(message = 'credentials rejected', fields?: { readonly httpStatus?: number; readonly closeCode?: number }) {
+    super('unauthorized', message, undefined, fields);
   }
 }
 

@@ -42,8 +42,8 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
 /** The error a fatal close ends the session with. */
 export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
-  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized');
-  if (close.code === 4001) return new UnauthorizedError(why);
+  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized', { httpStatus: close.httpStatus });
+  if (close.code === 4001) return new UnauthorizedError(why, { closeCode: close.code });
   if (close.code === 4000) {
     return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }

@@ -3,6 +3,8 @@ import type { ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { Secret } from '../secret.js';
 import { optionalObject, rejectUnknownKeys } from './option-keys.js';
 
+const FORMS = '{ license }, { username, password } or { token, transport? }';
+
 const TOKEN_KEYS = ['token', 'transport'];
 const LICENSE_KEYS = ['license'];
 const CREDENTIAL_KEYS = ['username', 'password'];
@@ -18,10 +20,10 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
   if (value === undefined) return { kind: 'none' };
   const forms = [TOKEN_KEYS, LICENSE_KEYS, CREDENTIAL_KEYS].filter((keys) => keys.some((key) => key in value && key !== 'transport'));
   if (forms.length > 1) {
-    throw new OptionsError('auth must take exactly one form');
+    throw new OptionsError(`auth mixes ${forms.map((keys) => keys[0]).join(' and ')}`);
   }
   const [form] = forms;
-  if (form === undefined) throw new OptionsError('auth must take exactly one form');
+  if (form === undefined) throw new OptionsError(`auth must be ${FORMS}`);
   rejectUnknownKeys('auth', value, form);
   if (form === TOKEN_KEYS) {
     const transport = value.transport ?? 'subprotocol';

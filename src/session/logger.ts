@@ -102,5 +102,6 @@ export function attachLogger(session: LoggedSession, logger: SessionLogger, now:
     }
     previous = snapshot;
   });
-  session.errors$.subscribe((error) => log('warn', `${error.name}: ${error.message}`, { code: error.code }));
+  // The error's own fields (`status`, `phase`, `limit`, …) carry its data; the message is one clause.
+  session.errors$.subscribe((error) => log('warn', `${error.name}: ${error.message}`, { ...error, code: error.code }));
 }

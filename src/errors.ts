@@ -9,25 +9,9 @@
 
 /** Stable, machine-readable identifiers of every error kind; each has a section in `docs/errors.md`. */
 export type WirestateErrorCode =
-  | 'options'
-  | 'decode'
-  | 'negotiation'
-  | 'balancer'
-  | 'timeout'
-  | 'connection'
-  | 'transport'
-  | 'closed'
-  | 'server'
-  | 'request-timeout'
-  | 'aborted'
-  | 'oversize'
-  | 'queue-full'
-  | 'subscribe'
-  | 'unauthorized'
-  | 'protocol'
-  | 'recording'
-  | 'reserved-method'
-  | 'encode';
+  | 'options' | 'decode' | 'encode' | 'negotiation' | 'balancer' | 'timeout' | 'connection' | 'transport' | 'closed'
+  | 'server' | 'request-timeout' | 'aborted' | 'oversize' | 'queue-full' | 'subscribe' | 'unauthorized' | 'protocol'
+  | 'recording' | 'reserved-method';
 
 /**
  * Base class of every error wirestate creates. Subclasses pass their data fields as `fields`: the
@@ -187,16 +171,10 @@ export class RequestTimeoutError extends WirestateError {
   /** Why it was never sent (`the session is not connected (state reconnecting; last close 1006)`); undefined when `sent`. */
   declare readonly notSentReason: string | undefined;
 
-  /**
-   * @param notSent - given when the request was never sent: why (`the session is not connected …`).
-   */
+  /** @param notSent - given when the request was never sent: why (`the session is not connected …`). */
   constructor(method: string, timeoutMs: number, notSent?: { readonly reason: string }) {
-    super('request-timeout', notSent === undefined ? 'request timed out' : 'request timed out before it was sent', undefined, {
-      method,
-      timeoutMs,
-      sent: notSent === undefined,
-      notSentReason: notSent?.reason,
-    });
+    const fields = { method, timeoutMs, sent: notSent === undefined, notSentReason: notSent?.reason };
+    super('request-timeout', fields.sent ? 'request timed out' : 'request timed out before it was sent', undefined, fields);
   }
 }
 
@@ -344,9 +322,8 @@ export class EncodeError extends WirestateError {
 
 /**
  * The server sent a message larger than `maxInboundBytes`. In Node the frame was refused from its
- * header (not buffered) and the client closed the connection (sending 1009), then resumes after a backoff; in a
- * browser, which cannot refuse a frame, it was received and dropped without being decoded, and the
- * connection stays up. Raise `maxInboundBytes` if the server legitimately sends messages this large.
+ * header and the client closed the connection (1009), then resumes after a backoff; in a browser,
+ * which cannot refuse a frame, it was dropped undecoded and the connection stays up.
  */
 export class InboundOversizeError extends WirestateError {
   /** Size of the message in bytes, when known (a refused frame's size is not). */
@@ -364,8 +341,7 @@ export class InboundOversizeError extends WirestateError {
  * frames (browsers send each message as one frame). A server with that frame limit (an API
  * gateway's 32 KB) would close the connection with 1009, so it is refused locally; nothing was
  * sent and the session stays up. In Node (`ws`) such a message is sent in several frames instead.
- * A subclass of {@link OversizeMessageError}, so code that handles that one handles this too;
- * `limit` is the frame limit.
+ * A subclass of {@link OversizeMessageError} (so its handlers handle this too); `limit` is the frame limit.
  */
 export class FrameTooLargeError extends OversizeMessageError {
   constructor(size: number, maxFrameBytes: number) {

@@ -274,7 +274,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     if (ended) return;
     ended = true;
     const error = reason.error;
-    correlator.closeAll(new SessionClosedError(error ? `The session closed: ${error.message}` : undefined, error ? { cause: error } : undefined));
+    correlator.closeAll(new SessionClosedError(undefined, error ? { cause: error } : undefined));
     registry.close(error);
     events$.complete();
     errors$.complete();
@@ -297,7 +297,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       // its children running. End the session here as a fatal close would, or close(), requests
       // and streams would wait for ever and the socket would stay open.
       const error =
-        thrown instanceof WirestateError ? thrown : new WirestateError('connection', `The session failed: ${String(thrown)}`, { cause: thrown });
+        thrown instanceof WirestateError ? thrown : new WirestateError('connection', 'session failed', { cause: thrown });
       sessionActor.getSnapshot().children.socket?.send({ type: 'RELEASE', code: RELEASE_BY_DROPPING });
       errors$.next(error);
       const reason: ClosedReason = { code: 1006, reason: error.message, clientRequested: false, error };

@@ -4,7 +4,6 @@
  */
 import { BsonCodec, bson } from './bson.js';
 import type { Codec, CodecName } from './codec.js';
-import { CODEC_NAMES } from './codec-names.js';
 import type { CodecFactory } from './factory.js';
 import { JsonCodec, json } from './json.js';
 import { MsgpackCodec, msgpack } from './msgpack.js';
@@ -50,7 +49,7 @@ export function createCodec(name: CodecName): Codec {
     default: {
       // Reached only from untyped (JavaScript) callers; for typed ones the switch is complete.
       const unknownName: never = name;
-      throw new OptionsError(`Unknown codec "${String(unknownName)}": use one of ${CODEC_NAMES.join(', ')}.`);
+      throw new OptionsError(`unknown codec ${String(unknownName)}`);
     }
   }
 }
@@ -68,6 +67,6 @@ const FACTORIES: Readonly<Record<CodecName, () => CodecFactory>> = { json, msgpa
  */
 export function codecFactory(name: CodecName): CodecFactory {
   const factory = FACTORIES[name] as (() => CodecFactory) | undefined;
-  if (factory === undefined) throw new OptionsError(`Unknown codec "${String(name)}": use one of ${CODEC_NAMES.join(', ')}.`);
+  if (factory === undefined) throw new OptionsError(`unknown codec ${String(name)}`);
   return factory();
 }

@@ -59,21 +59,20 @@ function codecSubprotocols(codecs: readonly CodecName[], names: SubprotocolNames
   const offered: string[] = [];
   const seen = new Set<CodecName>();
   for (const codec of codecs) {
-    if (!isCodecName(codec)) throw new OptionsError(`Unknown codec "${String(codec)}" in \`codecs\`: use json, msgpack or bson.`);
+    if (!isCodecName(codec)) throw new OptionsError(`unknown codec ${String(codec)}`);
     if (seen.has(codec)) continue;
     seen.add(codec);
     const name = subprotocolNameOf(codec, names);
     if (!isSubprotocolToken(name)) {
       throw new OptionsError(
-        `The subprotocol name "${name}" of codec ${codec} is not a valid WebSocket subprotocol: ` +
-          "use letters, digits and !#$%&'*+-.^_`|~ only (option `subprotocols`).",
+        `subprotocols.${codec} must be a subprotocol token`,
       );
     }
     if (name.startsWith(BEARER_SUBPROTOCOL_PREFIX)) {
-      throw new OptionsError(`The subprotocol name "${name}" of codec ${codec} must not start with "${BEARER_SUBPROTOCOL_PREFIX}": that prefix carries tokens.`);
+      throw new OptionsError(`subprotocols.${codec} must not start with ${BEARER_SUBPROTOCOL_PREFIX}`);
     }
     if (offered.includes(name)) {
-      throw new OptionsError(`Two codecs share the subprotocol name "${name}": give each codec its own name (option \`subprotocols\`).`);
+      throw new OptionsError('subprotocols must differ per codec');
     }
     offered.push(name);
   }
@@ -82,14 +81,13 @@ function codecSubprotocols(codecs: readonly CodecName[], names: SubprotocolNames
 
 function assertTokenFitsSubprotocol(token: string): void {
   if (token.length === 0) {
-    throw new OptionsError('The auth token is empty. A token provider must return a non-empty token.');
+    throw new OptionsError('auth token must be non-empty');
   }
   for (let index = 0; index < token.length; index++) {
     // The offending character itself is left out of the message: it is part of a secret.
     if (!TOKEN_CHARACTER.test(token.charAt(index))) {
       throw new OptionsError(
-        `The auth token cannot travel as a WebSocket subprotocol: its character at position ${index} is not allowed there ` +
-          "(only letters, digits and !#$%&'*+-.^_`|~ are). Use auth transport `query` or `packet` for this token.",
+        'auth token must be a subprotocol token',
       );
     }
   }
@@ -114,7 +112,7 @@ function assertTokenFitsSubprotocol(token: string): void {
  * ```
  */
 export function offerSubprotocols(codecs: readonly CodecName[], names?: SubprotocolNames, bearerToken?: string): string[] {
-  if (codecs.length === 0) throw new OptionsError('`codecs` is empty: offer at least one codec (for example ["json"]).');
+  if (codecs.length === 0) throw new OptionsError('codecs must not be empty');
   const offered = codecSubprotocols(codecs, names);
   if (bearerToken !== undefined) {
     assertTokenFitsSubprotocol(bearerToken);

@@ -115,12 +115,12 @@ const KNOWN_OPTIONS: readonly (keyof BackoffOptions)[] = ['initialDelayMs', 'max
 export function validateBackoffOptions(partial: unknown): BackoffOptions {
   if (partial === undefined) return DEFAULT_BACKOFF;
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new OptionsError(`reconnect must be an object like { initialDelayMs: 250, maxDelayMs: 30000, maxAttempts: Infinity }; got ${partial === null ? 'null' : Array.isArray(partial) ? 'an array' : typeof partial}.`);
+    throw new OptionsError('reconnect must be an object');
   }
   const given = partial as Partial<Record<string, unknown>>;
   for (const key of Object.keys(given)) {
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new OptionsError(`reconnect.${key} is not an option; the options are ${KNOWN_OPTIONS.join(', ')}.`);
+      throw new OptionsError(`reconnect.${key} is not an option`);
     }
   }
   const pick = (key: keyof BackoffOptions): unknown => (given[key] === undefined ? DEFAULT_BACKOFF[key] : given[key]);
@@ -134,8 +134,7 @@ export function validateBackoffOptions(partial: unknown): BackoffOptions {
   };
   if (options.initialDelayMs > options.maxDelayMs) {
     throw new OptionsError(
-      `reconnect.initialDelayMs (${options.initialDelayMs}) must not exceed reconnect.maxDelayMs (${options.maxDelayMs})` +
-        `${given.initialDelayMs === undefined || given.maxDelayMs === undefined ? `; the defaults are ${DEFAULT_BACKOFF.initialDelayMs} and ${DEFAULT_BACKOFF.maxDelayMs}` : ''}.`,
+      'reconnect.initialDelayMs must not exceed reconnect.maxDelayMs',
     );
   }
   return Object.freeze(options);
@@ -143,7 +142,7 @@ export function validateBackoffOptions(partial: unknown): BackoffOptions {
 
 function finiteAtLeast(key: keyof BackoffOptions, value: unknown, minimum: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    throw new OptionsError(`reconnect.${key} must be a finite number of at least ${minimum}; got ${describe(value)}.`);
+    throw new OptionsError(`reconnect.${key} must be a finite number >= ${minimum}`);
   }
   return value;
 }
@@ -151,13 +150,7 @@ function finiteAtLeast(key: keyof BackoffOptions, value: unknown, minimum: numbe
 function attemptLimit(value: unknown): number {
   if (value === Infinity) return Infinity;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new OptionsError(`reconnect.maxAttempts must be a non-negative integer or Infinity; got ${describe(value)}.`);
+    throw new OptionsError('reconnect.maxAttempts must be an integer >= 0 or Infinity');
   }
   return value;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  return value === null ? 'null' : `a value of type ${typeof value}`;
 }

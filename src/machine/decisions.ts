@@ -47,12 +47,12 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
 /** The error a fatal close ends the session with. */
 export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
-  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError(`The server refused the WebSocket upgrade with HTTP ${close.httpStatus}: ${why}.`);
-  if (close.code === 4001) return new UnauthorizedError(`The server closed with 4001 (unauthorized)${close.reason ? `: ${close.reason}` : ''}. Check \`auth\`; a token provider gets one retry with a fresh token.`);
+  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized', { httpStatus: close.httpStatus });
+  if (close.code === 4001) return new UnauthorizedError(why, { closeCode: close.code });
   if (close.code === 4000) {
-    return new ConnectionClosedError(close.code, close.reason, 'The server closed with 4000: this session was taken over by another connection (or a concurrent-login limit was hit). Not reconnecting, to avoid a fight over the session.');
+    return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }
-  return new ConnectionClosedError(close.code, close.reason, `The connection closed with code ${close.code}${close.reason ? ` (${close.reason})` : ''}: ${why}.`);
+  return new ConnectionClosedError(close.code, close.reason, why);
 }
 
 /** Whether a decision waits out a backoff before the next attempt (and with which delay), or goes on at once. */
@@ -72,7 +72,7 @@ export function failedWith(context: SessionContext, error: WirestateError, reaso
 /** The error an event carries (a failed actor, a failed socket), as a WirestateError. */
 export function errorOf(event: SessionEvent | { error?: unknown }): WirestateError {
   const error = 'error' in event ? event.error : undefined;
-  return error instanceof WirestateError ? error : new WirestateError('connection', `The session failed: ${error === undefined ? 'unknown error' : String(error)}`, { cause: error });
+  return error instanceof WirestateError ? error : new WirestateError('connection', 'session failed', { cause: error });
 }
 
 /** Why the session ended after a close the policy made fatal. */

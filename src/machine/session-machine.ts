@@ -174,7 +174,7 @@ export const sessionMachine = sessionSetup.createMachine({
               params: ({ context }) => ({
                 reason: failedWith(
                   context,
-                  new UnauthorizedError('The server requires authorization but no `auth` option was given: pass { license }, { username, password } or { token }.'),
+                  new UnauthorizedError('credentials required but none given'),
                   'no credentials',
                   1000,
                 ),

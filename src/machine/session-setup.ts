@@ -126,7 +126,7 @@ export const sessionSetup = setup({
     })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
     reportProviderError: enqueueActions(({ enqueue, event }) => {
-      const error = new WirestateError('connection', `A provider (endpoint or token) failed: ${String('error' in event ? event.error : event)}`, { cause: 'error' in event ? event.error : undefined });
+      const error = new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
       enqueue.assign({ lastFailure: error });
       enqueue.emit({ type: 'error', error });
     }),

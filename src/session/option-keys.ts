@@ -14,7 +14,7 @@ export function rejectUnknownKeys(where: string, value: object, known: ReadonlyS
   const allowed = known instanceof Set ? known : new Set(known);
   for (const key of Object.keys(value)) {
     if (!allowed.has(key)) {
-      throw new OptionsError(`Unknown option \`${where === '' ? key : `${where}.${key}`}\`. Known options${where === '' ? '' : ` of \`${where}\``}: ${[...allowed].join(', ')}.`);
+      throw new OptionsError(`${where === '' ? key : `${where}.${key}`} is not an option`);
     }
   }
 }
@@ -23,7 +23,7 @@ export function rejectUnknownKeys(where: string, value: object, known: ReadonlyS
 export function optionalObject(name: string, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionsError(`\`${name}\` must be an object; got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`);
+    throw new OptionsError(`${name} must be an object`);
   }
   return value as Record<string, unknown>;
 }

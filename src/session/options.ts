@@ -10,7 +10,6 @@ import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 import { resolveCodecs } from './codecs.js';
 import { validateLogger, type SessionLogger } from './logger.js';
-import { redactUrl } from '../transport/redact-url.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import { resolveAuth } from './auth-options.js';
 import { optionalObject, rejectUnknownKeys } from './option-keys.js';
@@ -223,7 +222,7 @@ const KNOWN_OPTIONS = new Set([
 function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new OptionsError(`\`${name}\` must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds or a count; got ${String(value)}.`);
+    throw new OptionsError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
   }
   return value;
 }
@@ -240,7 +239,7 @@ function timerDelay(name: string, value: unknown, fallback: number, allowZero = 
 function wholeNumber(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new OptionsError(`\`${name}\` must be a whole number of 1 or more; got ${String(value)}.`);
+    throw new OptionsError(`${name} must be an integer >= 1`);
   }
   return value;
 }
@@ -248,12 +247,12 @@ function wholeNumber(name: string, value: unknown, fallback: number): number {
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${typeof value === 'string' ? JSON.stringify(redactUrl(value)) : typeof value}.`);
+    throw new OptionsError(`${name} must be an absolute URL like ${example}`);
   }
   try {
     new URL(value);
   } catch {
-    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(redactUrl(value))}.`);
+    throw new OptionsError(`${name} must be a valid URL`);
   }
   return value;
 }
@@ -269,13 +268,13 @@ function isInspector(value: unknown): boolean {
  * option, says what was wrong and what is expected.
  */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new OptionsError('createSession() needs an options object with `balancer` or `endpoint`.');
+  if (typeof options !== 'object' || options === null) throw new OptionsError('createSession options must be an object');
   rejectUnknownKeys('', options, KNOWN_OPTIONS);
   if (options.balancer === undefined && options.endpoint === undefined) {
-    throw new OptionsError('Pass `balancer` (an http(s) URL of the balancer) or `endpoint` (a ws(s) URL): one is required.');
+    throw new OptionsError('balancer or endpoint is required');
   }
   if (options.balancer !== undefined && options.endpoint !== undefined) {
-    throw new OptionsError('Pass either `balancer` or `endpoint`, not both: with a balancer the endpoint comes from its answer.');
+    throw new OptionsError('balancer and endpoint must not both be given');
   }
   const { codecs, createCodec } = resolveCodecs(options.codecs);
   const subprotocolNames = resolveSubprotocolNames(options.subprotocols, codecs);
@@ -283,26 +282,26 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   rejectUnknownKeys('reconnect', reconnect, Object.keys(DEFAULT_BACKOFF));
   const timeouts: Partial<PhaseTimeouts> = optionalObject('timeouts', options.timeouts) ?? {};
   rejectUnknownKeys('timeouts', timeouts, TIMEOUT_KEYS);
-  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError(`\`lazy\` must be a boolean; got ${typeof options.lazy}.`);
+  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError('lazy must be a boolean');
   if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName.length === 0)) {
-    throw new OptionsError(`\`clientName\` must be a non-empty string like 'my-app/1.0.0'; got ${typeof options.clientName === 'string' ? 'an empty string' : typeof options.clientName}.`);
+    throw new OptionsError('clientName must be a non-empty string');
   }
   if (options.heartbeatMs !== undefined && !(typeof options.heartbeatMs === 'number' && options.heartbeatMs >= MIN_HEARTBEAT_MS)) {
-    throw new OptionsError(`\`heartbeatMs\` must be at least ${MIN_HEARTBEAT_MS} ms; got ${String(options.heartbeatMs)}.`);
+    throw new OptionsError(`heartbeatMs must be >= ${MIN_HEARTBEAT_MS}`);
   }
   const protocol = options.protocol ?? referenceProtocol();
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
-    throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
+    throw new OptionsError('protocol must be a Protocol object');
   }
   if (options.auth !== undefined && protocol.usesAuth === false) {
-    throw new OptionsError(`\`auth\` is not used by the ${protocol.name} protocol, which has no authentication; put an API key in the endpoint URL or the protocol's \`query\` option.`);
+    throw new OptionsError(`auth must not be given to the ${protocol.name} protocol`);
   }
   const heartbeatMs = options.heartbeatMs ?? protocol.defaultHeartbeatMs;
   for (const name of ['WebSocket', 'fetch', 'random', 'now'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`\`${name}\` must be a function; got ${typeof options[name]}.`);
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`${name} must be a function`);
   }
   if (options.inspect !== undefined && !isInspector(options.inspect)) {
-    throw new OptionsError(`\`inspect\` must be a function or an observer with a \`next\` method (an XState inspector); got ${typeof options.inspect}.`);
+    throw new OptionsError('inspect must be a function or an observer');
   }
   return {
     ...(options.balancer === undefined ? {} : { balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080') }),

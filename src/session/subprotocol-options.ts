@@ -15,17 +15,17 @@ export function resolveSubprotocolNames(given: unknown, codecs: readonly CodecNa
   const names = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(value as Partial<Record<CodecName, string>>) };
   for (const [codec, name] of Object.entries(names)) {
     if (typeof name !== 'string' || !isSubprotocolToken(name)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must be a valid subprotocol token; got ${JSON.stringify(name)}.`);
+      throw new OptionsError(`subprotocols.${codec} must be a subprotocol token`);
     }
     if (name.toLowerCase().startsWith(BEARER_SUBPROTOCOL_PREFIX)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must not start with "${BEARER_SUBPROTOCOL_PREFIX}": that prefix carries tokens.`);
+      throw new OptionsError(`subprotocols.${codec} must not start with ${BEARER_SUBPROTOCOL_PREFIX}`);
     }
   }
   const owners = new Map<string, CodecName>();
   for (const codec of codecs.filter(isCodecName)) {
     const owner = owners.get(names[codec]);
     if (owner !== undefined && owner !== codec) {
-      throw new OptionsError(`\`subprotocols\`: ${owner} and ${codec} share the name "${names[codec]}"; give each offered codec its own.`);
+      throw new OptionsError(`subprotocols.${codec} must differ from subprotocols.${owner}`);
     }
     owners.set(names[codec], codec);
   }

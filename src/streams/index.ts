@@ -11,6 +11,5 @@ export type { RequestCorrelatorOptions, RequestOptions, SendRequest } from './re
 export { StreamRegistry } from './registry.js';
 export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry.js';
 export type { StreamState } from './stream-entry.js';
-export { responseErrorOf } from './server-message.js';
 export { platformTimers, MAX_TIMER_DELAY_MS } from './timers.js';
 export type { Timers } from './timers.js';

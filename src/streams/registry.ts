@@ -14,7 +14,6 @@ import { Linger } from './linger.js';
 import { addObserver, deliverTo, endAll } from './observers.js';
 import { attachTeardown, RegistryEntry } from './registry-entry.js';
 import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
-import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
 import type { StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
@@ -99,11 +98,11 @@ export class StreamRegistry {
   constructor(options: StreamRegistryOptions) {
     const maxStreamsPerPacket = options.maxStreamsPerPacket ?? 1000;
     if (!Number.isSafeInteger(maxStreamsPerPacket) || maxStreamsPerPacket < 1) {
-      throw new OptionsError(`maxStreamsPerPacket must be a positive integer, got ${String(maxStreamsPerPacket)}.`);
+      throw new OptionsError('maxStreamsPerPacket must be a positive integer');
     }
     const lingerMs = options.lingerMs ?? 0;
     if (!Number.isFinite(lingerMs) || lingerMs < 0) {
-      throw new OptionsError(`lingerMs must be a finite number of milliseconds, 0 or more, got ${String(lingerMs)}.`);
+      throw new OptionsError('lingerMs must be a finite number >= 0');
     }
     this.call = options.call;
     this.failedStreams = options.failedStreams;
@@ -436,7 +435,7 @@ export class StreamRegistry {
 
   /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */
   private subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
-    const response = responseErrorOf(error);
+    const response = error.data === undefined ? { code: error.serverCode, message: error.serverMessage } : { code: error.serverCode, message: error.serverMessage, data: error.data };
     const blamed = new Set(this.failedStreams(response, names));
     const anyBlamed = batch.some((entry) => blamed.has(entry.name));
     for (const entry of batch) {

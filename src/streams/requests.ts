@@ -102,7 +102,7 @@ function describeRequest(request: ProtocolRequest): string {
 function checkCount(name: string, value: number, allowInfinity: boolean): number {
   const valid = allowInfinity ? value === Infinity || (Number.isFinite(value) && value > 0) : Number.isSafeInteger(value) && value > 0;
   if (!valid) {
-    throw new OptionsError(`${name} must be a positive ${allowInfinity ? 'number or Infinity' : 'integer'}, got ${String(value)}.`);
+    throw new OptionsError(`${name} must be a positive ${allowInfinity ? 'number or Infinity' : 'integer'}`);
   }
   return value;
 }
@@ -170,7 +170,7 @@ export class RequestCorrelator {
     }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     if (!(timeoutMs === Infinity || (Number.isFinite(timeoutMs) && timeoutMs > 0))) {
-      return Promise.reject(new OptionsError(`timeoutMs of ${method} must be a positive number or Infinity, got ${String(timeoutMs)}.`));
+      return Promise.reject(new OptionsError('timeoutMs must be a positive number or Infinity'));
     }
     if (!this.ready && this.queue.size >= this.maxQueued) {
       return Promise.reject(new QueueFullError(this.maxQueued));
@@ -357,8 +357,7 @@ export class RequestCorrelator {
 
   private lostError(entry: Outstanding, cause?: unknown): ConnectionLostError {
     return new ConnectionLostError(
-      `${entry.method} was in flight when the connection dropped, and was not sent again because it is not marked idempotent: ` +
-        'the server may or may not have acted on it. Retry it once the session is ready, or pass `idempotent: true` if sending it twice is harmless.',
+      'connection lost in flight; not idempotent',
       { cause },
     );
   }

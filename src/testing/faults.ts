@@ -55,8 +55,8 @@ export class TestServerFaults {
    * @returns how many connections were closed
    */
   closeConnection(target: ConnectionTarget, code: number, reason = ''): number {
-    if (!isValidCloseCode(code)) throw new OptionsError(`Close code ${code} cannot be sent in a close frame; use 1000-1003, 1007-1014 or 3000-4999.`);
-    if (Buffer.byteLength(reason) > 123) throw new OptionsError('A close reason must be at most 123 bytes.');
+    if (!isValidCloseCode(code)) throw new OptionsError(`close code ${code} must be sendable`);
+    if (Buffer.byteLength(reason) > 123) throw new OptionsError('close reason must be at most 123 bytes');
     return this.#apply(target, (connection) => connection.close(code, reason));
   }
 
@@ -158,7 +158,7 @@ export class TestServerFaults {
    * ```
    */
   sendStreamMessage(target: ConnectionTarget, message: { readonly stream: string; readonly data?: unknown; readonly seq: number }): number {
-    if (!Number.isSafeInteger(message.seq)) throw new OptionsError(`A stream message seq must be a safe integer, got ${String(message.seq)}.`);
+    if (!Number.isSafeInteger(message.seq)) throw new OptionsError('seq must be a safe integer');
     return this.#apply(target, (connection) => connection.sendPacket({ stream: message.stream, data: message.data ?? null, seq: message.seq }));
   }
 
@@ -177,7 +177,7 @@ export class TestServerFaults {
    * @param times - @default 1
    */
   balancerStatus(status: number, times = 1, body?: string): void {
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new OptionsError(`HTTP status ${status} is not between 200 and 599.`);
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new OptionsError(`HTTP status ${status} must be from 200 to 599`);
     this.#context.faults.balancerStatus.arm(body !== undefined ? { status, body } : { status }, times);
   }
 

@@ -1,5 +1,5 @@
 import { BalancerError, OptionsError } from '../errors.js';
-import { redactUrl, redactUrlIn } from './redact-url.js';
+import { redactUrlIn } from './redact-url.js';
 
 /** Path of the balancer's endpoint query, appended to the balancer URL (docs/protocol.md section 1). */
 export const BALANCER_PATH = '/v1/websocket/server';
@@ -52,15 +52,14 @@ export interface ResolvedEndpoint {
 export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<ResolvedEndpoint> {
   const { timeoutMs, signal } = options;
   if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new OptionsError(`The balancer timeout must be a positive number of milliseconds, not ${String(timeoutMs)}.`);
+    throw new OptionsError('balancer timeout must be a positive number');
   }
   const requestUrl = balancerRequestUrl(options.balancerUrl);
-  const shownUrl = redactUrl(requestUrl);
   const fetchImpl = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchImpl !== 'function') {
-    throw new BalancerError('This platform has no global fetch; pass one as the `fetch` option.', { retryable: false });
+    throw new BalancerError('fetch is required on this platform', { retryable: false });
   }
-  if (signal?.aborted) throw abortedError(shownUrl, signal.reason);
+  if (signal?.aborted) throw abortedError(signal.reason);
 
   const controller = new AbortController();
   let timedOut = false;
@@ -82,24 +81,24 @@ export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<
       if (response.status !== 200) {
         // Release the connection instead of leaving the unread body to hold it.
         response.body?.cancel().catch(ignore);
-        throw statusError(response.status, shownUrl);
+        throw statusError(response.status);
       }
       body = await untilAborted(response.text(), controller.signal);
     } catch (error) {
       if (error instanceof BalancerError) throw error;
       if (timedOut) {
         throw new BalancerError(
-          `The balancer at ${shownUrl} did not answer within ${timeoutMs} ms. It may be overloaded or unreachable: retry with backoff, or raise the balancer timeout.`,
+          'balancer timed out',
           { retryable: true },
         );
       }
-      if (signal?.aborted) throw abortedError(shownUrl, signal.reason);
+      if (signal?.aborted) throw abortedError(signal.reason);
       throw new BalancerError(
-        `Could not reach the balancer at ${shownUrl}: ${describeNetworkError(error, requestUrl)}${inBrowser() ? ' (in a browser, often CORS: a balancer on another origin must send Access-Control-Allow-Origin)' : ''}`,
+        `balancer unreachable: ${describeNetworkError(error, requestUrl)}`,
         { retryable: true, cause: error },
       );
     }
-    return parseAnswer(body, shownUrl);
+    return parseAnswer(body);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
@@ -112,21 +111,20 @@ function balancerRequestUrl(balancerUrl: string): string {
   try {
     url = new URL(balancerUrl);
   } catch {
-    throw new BalancerError(`The balancer URL ${redactUrl(String(balancerUrl))} is not an absolute URL. Pass one like 'https://lb.example.com'.`, {
+    throw new BalancerError('balancer URL must be absolute', {
       retryable: false,
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new BalancerError(
-      `The balancer URL ${redactUrl(balancerUrl)} must use http: or https:, not ${url.protocol}. A ws:// or wss:// URL is an endpoint: pass it as \`endpoint\` instead.`,
+      'balancer URL must be http(s)',
       { retryable: false },
     );
   }
   if (url.username !== '' || url.password !== '') {
     // fetch refuses such URLs; without this check that would pass for a (retryable) network error.
     throw new BalancerError(
-      `The balancer URL ${redactUrl(balancerUrl)} carries credentials (user:password@), which fetch refuses. ` +
-        'Pass them another way, for example a query parameter or a custom `fetch` that adds an Authorization header.',
+      'balancer URL must not carry credentials',
       { retryable: false },
     );
   }
@@ -135,40 +133,24 @@ function balancerRequestUrl(balancerUrl: string): string {
   return url.href;
 }
 
-function statusError(status: number, shownUrl: string): BalancerError {
-  if (status >= 500 || status === 429) {
-    return new BalancerError(`The balancer at ${shownUrl} answered HTTP ${status}: it is overloaded or failing. Retry with backoff.`, {
-      status,
-      retryable: true,
-    });
-  }
-  const advice =
-    status === 401 || status === 403
-      ? 'It refused the request: check the credentials the balancer URL needs.'
-      : status === 404
-        ? `Check balancerUrl: the balancer must serve GET ${BALANCER_PATH} under it.`
-        : `It must answer 200 with {"endpoint": "wss://…"}; check balancerUrl and the balancer.`;
-  return new BalancerError(`The balancer at ${shownUrl} answered HTTP ${status}, which retrying will not fix. ${advice}`, {
-    status,
-    retryable: false,
-  });
+function statusError(status: number): BalancerError {
+  return new BalancerError('balancer answered an HTTP error', { status, retryable: status >= 500 || status === 429 });
 }
 
-function parseAnswer(body: string, shownUrl: string): ResolvedEndpoint {
-  const expected = `Check that balancerUrl points at a balancer whose GET ${BALANCER_PATH} answers {"endpoint": "wss://…", "location"?: "…"}.`;
-  const bad = (what: string) => new BalancerError(`bad balancer answer from ${shownUrl}: ${what}. ${expected}`, { status: 200, retryable: false });
+function parseAnswer(body: string): ResolvedEndpoint {
+  const bad = (what: string) => new BalancerError(`bad balancer answer: ${what}`, { status: 200, retryable: false });
   let answer: unknown;
   try {
     answer = JSON.parse(body);
   } catch {
-    throw bad('the body is not JSON');
+    throw bad('body is not JSON');
   }
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw bad('the body is not a JSON object');
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw bad('body is not a JSON object');
   const { endpoint, location } = answer as { endpoint?: unknown; location?: unknown };
-  if (endpoint === undefined) throw bad('it has no "endpoint"');
-  if (typeof endpoint !== 'string') throw bad(`"endpoint" is a ${endpoint === null ? 'null' : typeof endpoint}, not a string`);
+  if (endpoint === undefined) throw bad('endpoint missing');
+  if (typeof endpoint !== 'string') throw bad('endpoint must be a string');
   if (!isAbsoluteWebSocketUrl(endpoint)) {
-    throw bad(`"endpoint" ${JSON.stringify(redactUrl(endpoint).slice(0, 200))} is not an absolute ws:// or wss:// URL`);
+    throw bad('endpoint must be an absolute ws(s) URL');
   }
   return typeof location === 'string' ? { endpoint, location } : { endpoint };
 }
@@ -182,8 +164,8 @@ function isAbsoluteWebSocketUrl(candidate: string): boolean {
   }
 }
 
-function abortedError(shownUrl: string, reason: unknown): BalancerError {
-  return new BalancerError(`The call to the balancer at ${shownUrl} was aborted by its caller.`, { retryable: false, cause: reason });
+function abortedError(reason: unknown): BalancerError {
+  return new BalancerError('balancer call aborted', { retryable: false, cause: reason });
 }
 
 /** Names what went wrong with the network: `fetch failed (ECONNREFUSED)` rather than just `fetch failed`. */
@@ -215,12 +197,3 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function ignore(): void {}
-
-/**
- * Whether this runs in a browser page or worker, where a failed cross-origin fetch (a balancer that
- * sends no Access-Control-Allow-Origin) looks exactly like an unreachable host.
- */
-function inBrowser(): boolean {
-  const global = globalThis as { document?: unknown; WorkerGlobalScope?: unknown; process?: { versions?: { node?: unknown } } };
-  return (global.document !== undefined || global.WorkerGlobalScope !== undefined) && global.process?.versions?.node === undefined;
-}

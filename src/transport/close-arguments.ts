@@ -24,8 +24,7 @@ export function isSendableCloseCode(code: number): boolean {
 export function assertSendableCloseCode(code: number): void {
   if (isSendableCloseCode(code)) return;
   throw new OptionsError(
-    `Close code ${code} cannot be sent in a close frame. Use 1000 (normal) or an application code from 3000 to 4999 ` +
-      '(1005, 1006 and 1015 only describe closes, 1004 is reserved; RFC 6455 section 7.4).',
+    `close code ${code} must be 1000 or 3000-4999`,
   );
 }
 

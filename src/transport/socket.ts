@@ -3,7 +3,7 @@ import { redactSubprotocols } from '../codecs/negotiation.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
 import { describeData, toFrame } from './incoming-frame.js';
-import { redactUrl, redactUrlIn } from './redact-url.js';
+import { redactUrlIn } from './redact-url.js';
 import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
@@ -83,7 +83,6 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
 
 /** Wraps a socket that was created: reports its events in the documented order. */
 function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
-  const shownUrl = redactUrl(url);
   // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
   // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
@@ -102,7 +101,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     if (phase === 'finished' || suppressErrors) return;
     // ws reports these handshake failures with its own words; the response itself says more.
     if (unofferedSubprotocol !== undefined) handlers.onError(new NegotiationError(unofferedSubprotocol, redactSubprotocols(offered)));
-    else if (httpStatus !== undefined) handlers.onError(new TransportError(`${shownUrl} answered the upgrade with HTTP ${httpStatus}`, { httpStatus }));
+    else if (httpStatus !== undefined) handlers.onError(new TransportError('upgrade refused', { httpStatus }));
     else handlers.onError(error);
   }
 
@@ -162,8 +161,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
       reportError(
         new WirestateError(
           'decode',
-          `Dropped a binary message from ${shownUrl} that arrived as ${describeData(data)}: the WebSocket implementation ` +
-            "ignored binaryType 'arraybuffer'. Pass a WebSocket constructor that supports it (option `WebSocket`).",
+          `binary message dropped: arrived as ${describeData(data)}`,
         ),
       );
       return;
@@ -176,7 +174,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     if (phase === 'open' || phase === 'closing') handlers.onPong?.();
   });
   const frames = socket.binaryType === 'nodebuffer' ? nodeFrameControl(socket) : undefined;
-  socket.onerror = (event) => reportError(errorFromEvent(event, url, shownUrl));
+  socket.onerror = (event) => reportError(errorFromEvent(event, url));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
   return {
@@ -400,20 +398,20 @@ function constructorError(thrown: unknown, url: string): Error {
   const detail = thrown instanceof Error ? `${thrown.name}: ${redactUrlIn(thrown.message, url)}` : redactUrlIn(String(thrown), url);
   // The thrown error is not attached as `cause`: implementations quote the full URL (token and
   // all) in it, and loggers print causes.
-  return new TransportError(`Could not open a WebSocket to ${redactUrl(url)}: the WebSocket constructor threw (${detail})`);
+  return new TransportError(`WebSocket constructor threw: ${detail}`);
 }
 
-function errorFromEvent(event: unknown, url: string, shownUrl: string): Error {
+function errorFromEvent(event: unknown, url: string): Error {
   const carried = event instanceof Error ? event : (event as { error?: unknown } | null)?.error;
   if (carried instanceof Error) {
     const code = (carried as { code?: unknown }).code;
     const detail = typeof code === 'string' && !carried.message.includes(code) ? `${code}: ${carried.message}` : carried.message;
-    return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(detail, url)}`, { cause: carried });
+    return new TransportError(`WebSocket error: ${redactUrlIn(detail, url)}`, { cause: carried });
   }
   const message = (event as { message?: unknown } | null)?.message;
-  if (typeof message === 'string' && message !== '') return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
+  if (typeof message === 'string' && message !== '') return new TransportError(`WebSocket error: ${redactUrlIn(message, url)}`);
   // Browsers give no detail about WebSocket errors, on purpose: the close code that follows is all there is.
-  return new TransportError(`WebSocket error on ${shownUrl} (the browser gives no detail)`);
+  return new TransportError('WebSocket error');
 }
 
 /** What `ws` offers beyond the WebSocket API: ping frames, and sending one message as several frames. */

@@ -115,7 +115,8 @@ describe('auth', () => {
     const session = openSession({ endpoint: server.endpointUrl, lazy: false });
     const closed = await session.closed;
     expect(closed.error).toBeInstanceOf(UnauthorizedError);
-    expect(closed.error?.message).toMatch(/no `auth` option/);
+    expect(closed.error?.code).toBe('unauthorized');
+    expect([(closed.error as UnauthorizedError).httpStatus, (closed.error as UnauthorizedError).closeCode]).toEqual([undefined, undefined]);
   });
 });
 
@@ -315,7 +316,7 @@ describe('phase timeouts, each with its own error', () => {
     server.faults.balancerDelay(1_000, 1);
     const session = openSession({ balancer: server.balancerUrl, timeouts: { balancerMs: 80 }, lazy: false });
     await waitForState(session, 'authorized');
-    expect(session.reportedErrors.some((error) => error instanceof BalancerError && error.retryable && /timeout|did not answer|within/i.test(error.message))).toBe(true);
+    expect(session.reportedErrors.some((error) => error instanceof BalancerError && error.retryable && error.status === undefined)).toBe(true);
   });
 
   it('connect', async () => {

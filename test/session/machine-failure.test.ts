@@ -34,7 +34,7 @@ describe('a machine that fails with an exception', () => {
     const reason = await withDeadline(session.closed, 'session.closed');
     expect(reason.clientRequested).toBe(false);
     expect(reason.error).toBeInstanceOf(WirestateError);
-    expect(reason.error?.message).toContain('custom handshake bug');
+    expect((reason.error?.cause as Error | undefined)?.message).toContain('custom handshake bug');
     await withDeadline(session.close(), 'close()');
     await expect(withDeadline(pending, 'the pending request')).rejects.toBeInstanceOf(SessionClosedError);
     expect(await withDeadline(streamEnd, 'the stream')).toBeInstanceOf(WirestateError);

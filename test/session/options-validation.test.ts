@@ -27,8 +27,8 @@ describe('nested options reject unknown keys like the top level', () => {
     ['the top level', { endpiont: ENDPOINT }, 'endpiont'],
   ])('%s', (_where, options, key) => {
     const error = refusal(options);
-    expect(error.message).toContain(`Unknown option \`${key}\``);
-    expect(error.message).toMatch(/Known options/);
+    expect(error.message).toBe(`${key} is not an option`);
+    expect(error.code).toBe('options');
   });
 
   it.each([
@@ -46,8 +46,8 @@ describe('auth', () => {
     [{ license: 'l', token: 't' }, /mixes token and license/],
     [{ username: 'u', password: 'p', token: 't' }, /mixes token and username/],
     [{ license: 'l', username: 'u', password: 'p' }, /mixes license and username/],
-    [{ license: 'l', transport: 'query' }, /Unknown option `auth.transport`/],
-    [{ transport: 'query' }, /must be \{ license \}/],
+    [{ license: 'l', transport: 'query' }, /auth.transport is not an option/],
+    [{ transport: 'query' }, /auth must be \{ license \}/],
   ])('refuses %o', (auth, message) => {
     expect(refusal({ auth }).message).toMatch(message);
   });
@@ -61,13 +61,13 @@ describe('auth', () => {
 
 describe('scalar options', () => {
   it.each([
-    [{ lazy: 'false' }, /`lazy` must be a boolean/],
-    [{ lazy: 0 }, /`lazy` must be a boolean/],
-    [{ clientName: 42 }, /`clientName` must be a non-empty string/],
-    [{ clientName: '' }, /`clientName` must be a non-empty string/],
-    [{ heartbeatMs: MIN_HEARTBEAT_MS - 1 }, /at least 100 ms/],
-    [{ heartbeatMs: 0.5 }, /at least 100 ms/],
-    [{ heartbeatMs: Number.NaN }, /at least 100 ms/],
+    [{ lazy: 'false' }, /lazy must be a boolean/],
+    [{ lazy: 0 }, /lazy must be a boolean/],
+    [{ clientName: 42 }, /clientName must be a non-empty string/],
+    [{ clientName: '' }, /clientName must be a non-empty string/],
+    [{ heartbeatMs: MIN_HEARTBEAT_MS - 1 }, /heartbeatMs must be >= 100/],
+    [{ heartbeatMs: 0.5 }, /heartbeatMs must be >= 100/],
+    [{ heartbeatMs: Number.NaN }, /heartbeatMs must be >= 100/],
     [{ maxInboundBytes: 0 }, /maxInboundBytes/],
   ])('refuses %o', (options, message) => {
     expect(refusal(options).message).toMatch(message);
@@ -82,13 +82,13 @@ describe('scalar options', () => {
 
 describe('subprotocols', () => {
   it('refuses two offered codecs that share a name', () => {
-    expect(refusal({ codecs: ['json', msgpack()], subprotocols: { json: 'wire', msgpack: 'wire' } }).message).toMatch(/json and msgpack share the name "wire"/);
-    expect(refusal({ codecs: ['json', msgpack()], subprotocols: { json: 'msgpack.v1' } }).message).toMatch(/share the name "msgpack.v1"/);
+    expect(refusal({ codecs: ['json', msgpack()], subprotocols: { json: 'wire', msgpack: 'wire' } }).message).toMatch(/subprotocols.msgpack must differ from subprotocols.json/);
+    expect(refusal({ codecs: ['json', msgpack()], subprotocols: { json: 'msgpack.v1' } }).message).toMatch(/must differ from subprotocols.json/);
   });
 
   it('refuses a name that starts with bearer., in any case', () => {
-    expect(refusal({ subprotocols: { json: 'bearer.json' } }).message).toMatch(/must not start with "bearer."/);
-    expect(refusal({ subprotocols: { json: 'Bearer.json' } }).message).toMatch(/must not start with "bearer."/);
+    expect(refusal({ subprotocols: { json: 'bearer.json' } }).message).toMatch(/subprotocols.json must not start with bearer\./);
+    expect(refusal({ subprotocols: { json: 'Bearer.json' } }).message).toMatch(/subprotocols.json must not start with bearer\./);
   });
 
   it('accepts a name shared with a codec that is not offered', () => {
@@ -113,6 +113,6 @@ describe('URLs in option errors', () => {
     for (const message of messages) {
       expect(message).not.toMatch(/hunter2|SECRET/);
     }
-    expect(messages[0]).toContain('ticket=');
+    expect(messages[0]).toMatch(/^endpoint must be an absolute URL like ws:/);
   });
 });

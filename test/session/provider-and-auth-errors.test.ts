@@ -21,7 +21,7 @@ describe('errors of providers and of authorization', () => {
 
     await eventually(() => calls > 1, 2_000, 'the provider to be asked again for the resume');
     await eventually(
-      () => session.reportedErrors.some((error) => error.message.includes('token service down')),
+      () => session.reportedErrors.some((error) => error.code === 'connection' && (error.cause as Error | undefined)?.message.includes('token service down') === true),
       2_000,
       "the provider's failure on errors$",
     );

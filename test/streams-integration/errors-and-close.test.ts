@@ -24,7 +24,7 @@ describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolat
       expect(error).toBeInstanceOf(SubscribeError);
       expect((error as SubscribeError).stream).toBe('unknown@trade');
       expect((error as SubscribeError).serverCode).toBe(404);
-      expect((error as SubscribeError).message).toContain('unknown@trade');
+      expect((error as SubscribeError).serverMessage).toContain('unknown@trade');
       expect(observer.completed).toBe(false);
     }
     expect(session.streamState('unknown@trade')).toBe('failed');

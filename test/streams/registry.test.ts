@@ -11,7 +11,6 @@ import {
 } from '../../src/errors.js';
 import type { ProtocolRequest } from '../../src/protocol/types.js';
 import { StreamRegistry, type StreamRegistryOptions } from '../../src/streams/registry.js';
-import { responseErrorOf } from '../../src/streams/server-message.js';
 import type { Timers } from '../../src/streams/timers.js';
 
 interface Call {
@@ -367,7 +366,7 @@ describe('StreamRegistry: failures', () => {
     for (const observer of bad) {
       expect(observer.error).toBeInstanceOf(SubscribeError);
       expect(observer.error).toMatchObject({ stream: 'bad', serverCode: 404, code: 'subscribe' });
-      expect((observer.error as Error).message).toContain('unknown stream "bad"');
+      expect((observer.error as SubscribeError).serverMessage).toBe('unknown stream "bad"');
     }
     expect(good1.error).toBeUndefined();
     expect(good2.error).toBeUndefined();
@@ -462,10 +461,12 @@ describe('StreamRegistry: failures', () => {
     ]);
   });
 
-  it('rebuilds the server error for failedStreams from a ServerError', () => {
-    expect(responseErrorOf(new ServerError('SUBSCRIBE', 404, 'unknown stream "x"', { stream: 'x' }))).toEqual({
-      code: 404,
-      message: 'unknown stream "x"',
+  it('keeps the server error verbatim in ServerError fields, never folded into its message', () => {
+    expect(new ServerError('SUBSCRIBE', 404, 'unknown stream "x"', { stream: 'x' })).toMatchObject({
+      code: 'server',
+      method: 'SUBSCRIBE',
+      serverCode: 404,
+      serverMessage: 'unknown stream "x"',
       data: { stream: 'x' },
     });
   });

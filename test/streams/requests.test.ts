@@ -85,7 +85,7 @@ describe('RequestCorrelator', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ method: 'NOPE', serverCode: -32601, data: { hint: 'x' }, code: 'server' });
-    expect((error as Error).message).toContain('Method not found');
+    expect((error as ServerError).serverMessage).toContain('Method not found');
   });
 
   it('names subscribe and unsubscribe requests by kind in errors, and uses a custom describe when given', async () => {

@@ -60,7 +60,7 @@ describe('StreamRegistry: seq anomalies', () => {
     registry.route('a', 'next', 4);
     expect(delivered.map((message) => message.data)).toEqual([10, 11, 12, 'back', 'next']);
     expect(errors).toEqual([expect.objectContaining({ stream: 'b', expected: 13, received: 3 })]);
-    expect(errors[0]?.message).toContain('went back below');
+    expect(errors[0]).toMatchObject({ code: 'protocol', name: 'SeqAnomalyError' });
     expect(gaps).toEqual([['b']]);
   });
 

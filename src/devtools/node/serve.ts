@@ -53,9 +53,9 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 function checkOptions(options: ServeDevtoolsOptions): void {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new OptionsError(`port must be an integer from 0 to 65535, got ${String(port)}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new OptionsError('port must be an integer from 0 to 65535');
   const limit = options.maxViewerBufferBytes ?? 1;
-  if (!Number.isFinite(limit) || limit <= 0) throw new OptionsError(`maxViewerBufferBytes must be a positive number, got ${String(limit)}.`);
+  if (!Number.isFinite(limit) || limit <= 0) throw new OptionsError('maxViewerBufferBytes must be a positive number');
 }
 
 /**

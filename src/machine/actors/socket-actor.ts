@@ -15,7 +15,7 @@ export const RELEASE_BY_DROPPING = 4999;
 
 /** The error a send gets when it reaches the machine between connections; the correlator re-queues or fails it by its own rule. */
 export function notConnectedError(): ConnectionLostError {
-  return new ConnectionLostError('Not sent: the connection is down. Idempotent requests are re-sent once the session is authorized again.');
+  return new ConnectionLostError('not sent: connection down');
 }
 
 /** The initialize answer as the machine's event: parsed once here, so the chart's guards read a typed result. */
@@ -153,7 +153,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
             inbound.onEvent(packet.event, packet.data);
             return;
           case 'unknown':
-            inbound.onError(new ProtocolViolationError(`Ignored a packet the ${protocol.name} protocol does not know: ${packet.reason}.`));
+            inbound.onError(new ProtocolViolationError(`unknown packet ignored: ${packet.reason}`));
             return;
         }
       },
@@ -198,7 +198,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
 
   /** Encodes and sends; returns the error instead of throwing so callers decide who hears of it. */
   function send(id: number, request: Parameters<Protocol['encodeRequest']>[1]): Error | undefined {
-    if (codec === undefined || finished) return new ProtocolViolationError('Cannot send before the socket is open.');
+    if (codec === undefined || finished) return new ProtocolViolationError('socket not open');
     let frame: Frame;
     try {
       frame = encodePacket(codec, protocol.encodeRequest(id, request));

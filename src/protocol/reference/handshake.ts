@@ -41,8 +41,7 @@ export function referenceHandshake(context: HandshakeContext, version: string = 
     const entry = BEARER_SUBPROTOCOL_PREFIX + context.token;
     if (!SUBPROTOCOL_TOKEN.test(entry)) {
       throw new OptionsError(
-        'The token contains characters a WebSocket subprotocol cannot carry (allowed: letters, digits and !#$%&\'*+-.^_`|~). ' +
-          "Use auth.transport 'query' or 'packet' for this token.",
+        'auth token must be a subprotocol token',
       );
     }
     protocols.push(entry);
@@ -56,6 +55,6 @@ function parseEndpoint(endpoint: string): URL {
   try {
     return new URL(endpoint);
   } catch {
-    throw new OptionsError(`The endpoint "${endpoint}" is not a valid URL; expected an absolute ws:// or wss:// URL.`);
+    throw new OptionsError('endpoint must be an absolute ws(s) URL');
   }
 }

@@ -51,7 +51,7 @@ export class TabRequests {
     if (signal?.aborted) return Promise.reject(new RequestAbortedError(method, { cause: signal.reason }));
     const timeoutMs = requestOptions.timeoutMs ?? this.options.defaultTimeoutMs;
     if (!(timeoutMs === Infinity || (Number.isFinite(timeoutMs) && timeoutMs > 0))) {
-      return Promise.reject(new OptionsError(`timeoutMs of ${method} must be a positive number or Infinity, got ${String(timeoutMs)}.`));
+      return Promise.reject(new OptionsError('timeoutMs must be a positive number or Infinity'));
     }
     if (this.hub === undefined && this.waiting() >= this.options.maxQueued) return Promise.reject(new QueueFullError(this.options.maxQueued));
     return new Promise<unknown>((resolve, reject) => {
@@ -84,7 +84,7 @@ export class TabRequests {
     this.hub = hub;
     for (const entry of [...this.pending.values()]) {
       if (entry.sentTo === undefined || entry.idempotent) this.dispatch(entry, hub);
-      else this.settle(entry.id, { error: new ConnectionLostError('The leader tab went away before the answer arrived. Retry once the session is ready again.') }, false);
+      else this.settle(entry.id, { error: new ConnectionLostError('leader tab lost before the answer') }, false);
     }
   }
 

@@ -7,11 +7,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import type { Codec } from '../codecs/codec.js';
+import { CLOSE_CODES } from '../constants.js';
 import type { ServerContext } from './context.js';
 import { FrameWriter } from './frame-writer.js';
 import { handlePacket } from './packet-handler.js';
 import { countIgnored, handlePlainStreamsPacket } from './plain-streams-handler.js';
 import type { ConnectionInfo, ReceivedPacket } from './records.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 import type { ServerSession } from './session.js';
 
 /** What the handshake settled for a connection. */
@@ -25,28 +27,6 @@ export interface ConnectionSetup {
   readonly selectedProtocol: string | undefined;
   readonly tokenAccepted: boolean;
 }
-
-/** Close codes the server uses. */
-export const SERVER_CLOSE_CODES = {
-  /** Idle timeout, maximum lifetime, or the server closing. */
-  goingAway: 1001,
-  /** A frame that does not decode, or the wrong frame type for the codec. */
-  invalidData: 1007,
-  /** A missed pong. */
-  policyViolation: 1008,
-  /** `faults.restart()`: every session is forgotten. */
-  serverRestart: 1012,
-  /** A client that does not read its output (`maxBufferedBytes`). */
-  tryAgainLater: 1013,
-  /** The session was resumed on another connection. */
-  sessionTakenOver: 4000,
-  /** Rejected credentials. */
-  unauthorized: 4001,
-  /** A packet other than INITIALIZE came first. */
-  notInitialized: 4002,
-  /** No INITIALIZE within `initTimeoutMs`. */
-  initTimeout: 4202,
-} as const;
 
 type Phase = ConnectionInfo['phase'];
 
@@ -162,7 +142,7 @@ export class ServerConnection {
   terminate(): void {
     if (this.#ws.readyState === WebSocket.CLOSED) return;
     this.phase = 'closing';
-    this.#serverCloseCode ??= 1006;
+    this.#serverCloseCode ??= CLOSE_CODES.Abnormal;
     this.#stopTimers();
     this.#writer.discard();
     this.#ws.terminate();

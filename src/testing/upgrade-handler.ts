@@ -9,11 +9,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createCodec } from '../codecs/index.js';
 import { checkHandshakeToken } from './auth.js';
-import { SERVER_CLOSE_CODES, ServerConnection } from './connection.js';
+import { ServerConnection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { describeRequest, readHandshake, versionProblem } from './handshake.js';
 import { startPlainStreamsConnection } from './plain-streams-handler.js';
 import type { HandshakeOutcome, HandshakeRecord } from './records.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 
 /** What was decided for a request by the time ws completes the upgrade. */
 interface Admission {

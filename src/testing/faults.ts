@@ -7,7 +7,7 @@ import { OptionsError } from '../errors.js';
 import { isSendableCloseCode } from '../transport/close-arguments.js';
 import { DEFAULT_MALFORMED_BODY } from './balancer.js';
 import { closeConnections } from './close-all.js';
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import type { RefusalMode } from './fault-state.js';
 import { SERVER_CLOSE_CODES } from './server-errors.js';

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBalancerHandler } from './balancer.js';
 import { closeConnections } from './close-all.js';
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import { createCounters } from './counters.js';
 import { PendingDelays } from './delays.js';

@@ -17,20 +17,35 @@
  * ```
  */
 export const CLOSE_CODES = Object.freeze({
+  /** Normal closure: the peer is done (sent unasked by a server, the reference client resumes). */
   Normal: 1000,
+  /** The endpoint is going away: a server shutting down, an idle timeout, a maximum lifetime. */
   GoingAway: 1001,
+  /** A protocol error: a frame that breaks RFC 6455. */
   Protocol: 1002,
+  /** Data of a type the endpoint cannot accept. */
   UnsupportedData: 1003,
+  /** No status code in the close frame (never sent; reported for a bare close). */
   NoStatus: 1005,
+  /** The connection ended without a close frame (never sent; reported for a drop). */
   Abnormal: 1006,
+  /** A message that does not decode (bad UTF-8, a frame the codec refuses). */
   DataInvalid: 1007,
+  /** A policy violation; some servers use it for a missed pong. */
   ViolatesPolicy: 1008,
+  /** A message larger than the endpoint accepts. */
   DataTooLarge: 1009,
+  /** The client needed an extension the server did not agree to. */
   MandatoryExtension: 1010,
+  /** The server hit an unexpected condition. */
   ServerError: 1011,
+  /** The server is restarting: its sessions are gone. */
   ServerRestart: 1012,
+  /** The server is overloaded (or the client reads too slowly): come back after a longer delay. */
   TryAgainLater: 1013,
+  /** A gateway got an invalid response from the server behind it. */
   BadGateway: 1014,
+  /** The TLS handshake failed (never sent; reported locally). */
   TLS: 1015,
   /** The session was resumed on another connection (or a concurrent-login limit was hit). */
   Session: 4000,

@@ -19,6 +19,7 @@ export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides, type CloseContext } from './machine/close-policy.js';
 export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions, type BackoffKind } from './machine/backoff.js';
 export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions } from './protocol/reference/index.js';
+export { CLOSE_CODES, ERROR_CODES, type CloseCodeName } from './constants.js';
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, PLAIN_STREAMS_HEARTBEAT_MS, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
 export { CODEC_NAMES } from './codecs/codec-names.js';

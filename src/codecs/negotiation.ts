@@ -3,6 +3,7 @@
  * its codecs' subprotocol names in order of preference, plus `bearer.<token>` when a token travels
  * that way; the server selects exactly one codec name, or none, which means JSON.
  */
+import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL_TOKEN, SUBPROTOCOL_TOKEN_CHARACTER } from '../constants.js';
 import { NegotiationError, OptionsError } from '../errors.js';
 import type { CodecName } from './codec.js';
 import { isCodecName } from './codec-names.js';
@@ -20,21 +21,17 @@ export const DEFAULT_SUBPROTOCOL_NAMES: Readonly<Record<CodecName, string>> = Ob
   bson: 'bson.v1',
 });
 
-/** Prefix of the subprotocol entry that carries a token (`bearer.<token>`). The server never selects it. */
-export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
+export { BEARER_SUBPROTOCOL_PREFIX };
 
 const REDACTED_BEARER = `${BEARER_SUBPROTOCOL_PREFIX}<redacted>`;
 
-/** RFC 7230 `tchar`: the only characters RFC 6455 allows in a subprotocol name. */
-const TOKEN_CHARACTER = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Whether a string can be sent as one `Sec-WebSocket-Protocol` entry (a non-empty RFC 7230 token).
  * JWTs and base64url qualify; standard base64 does not (`/` and `=` are not allowed).
  */
 export function isSubprotocolToken(value: string): boolean {
-  return TOKEN.test(value);
+  return SUBPROTOCOL_TOKEN.test(value);
 }
 
 /** The subprotocol name of a codec, from `names` or else the default. */
@@ -85,7 +82,7 @@ function assertTokenFitsSubprotocol(token: string): void {
   }
   for (let index = 0; index < token.length; index++) {
     // The offending character itself is left out of the message: it is part of a secret.
-    if (!TOKEN_CHARACTER.test(token.charAt(index))) {
+    if (!SUBPROTOCOL_TOKEN_CHARACTER.test(token.charAt(index))) {
       throw new OptionsError(
         'auth token must be a subprotocol token',
       );

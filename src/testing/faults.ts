@@ -4,12 +4,13 @@
  * `server.faults`.
  */
 import { OptionsError } from '../errors.js';
+import { isSendableCloseCode } from '../transport/close-arguments.js';
 import { DEFAULT_MALFORMED_BODY } from './balancer.js';
 import { closeConnections } from './close-all.js';
-import type { ServerConnection } from './connection.js';
-import { SERVER_CLOSE_CODES } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import type { RefusalMode } from './fault-state.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 import type { ConnectionInfo } from './records.js';
 
 export type { RefusalMode } from './fault-state.js';
@@ -26,10 +27,6 @@ const GARBAGE_FRAMES = {
   msgpack: Uint8Array.of(0xc1),
   bson: Uint8Array.of(0x10, 0x00, 0x00, 0x00, 0x02),
 } as const;
-
-function isValidCloseCode(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
-}
 
 /** The fault controls of one test server. Every method returns at once; counts say how many connections were hit. */
 export class TestServerFaults {
@@ -55,7 +52,7 @@ export class TestServerFaults {
    * @returns how many connections were closed
    */
   closeConnection(target: ConnectionTarget, code: number, reason = ''): number {
-    if (!isValidCloseCode(code)) throw new OptionsError(`close code ${code} must be sendable`);
+    if (!isSendableCloseCode(code)) throw new OptionsError(`close code ${code} must be sendable`);
     if (Buffer.byteLength(reason) > 123) throw new OptionsError('close reason must be at most 123 bytes');
     return this.#apply(target, (connection) => connection.close(code, reason));
   }

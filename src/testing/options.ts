@@ -6,8 +6,8 @@
 import type { CodecName } from '../codecs/codec.js';
 import { CODEC_NAMES, DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/index.js';
 import type { SubprotocolNames } from '../codecs/index.js';
+import { MAX_TIMER_DELAY_MS, REFERENCE_PROTOCOL_VERSION } from '../constants.js';
 import { OptionsError } from '../errors.js';
-import { REFERENCE_PROTOCOL_VERSION } from '../protocol/reference/index.js';
 import type { StreamNameRule } from './stream-names.js';
 import { streamNamePredicate } from './stream-names.js';
 
@@ -169,14 +169,12 @@ export interface ResolvedOptions {
   readonly closeGraceMs: number;
 }
 
-/** The largest delay `setTimeout` honours; longer ones fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 function duration(name: string, value: number | undefined, fallback: number, allowZero: boolean): number {
   const resolved = value ?? fallback;
-  if (!Number.isFinite(resolved) || resolved < 0 || (!allowZero && resolved === 0) || resolved > MAX_TIMER_MS) {
+  if (!Number.isFinite(resolved) || resolved < 0 || (!allowZero && resolved === 0) || resolved > MAX_TIMER_DELAY_MS) {
     throw new OptionsError(
-      `${name} must be ${allowZero ? '0 or ' : ''}a positive number up to ${MAX_TIMER_MS}`,
+      `${name} must be ${allowZero ? '0 or ' : ''}a positive number up to ${MAX_TIMER_DELAY_MS}`,
     );
   }
   return resolved;

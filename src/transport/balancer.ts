@@ -1,8 +1,8 @@
+import { BALANCER_PATH } from '../constants.js';
 import { BalancerError, OptionsError } from '../errors.js';
 import { redactUrlIn } from './redact-url.js';
 
-/** Path of the balancer's endpoint query, appended to the balancer URL (docs/protocol.md section 1). */
-export const BALANCER_PATH = '/v1/websocket/server';
+export { BALANCER_PATH };
 
 /** Options of {@link resolveEndpoint}. */
 export interface ResolveEndpointOptions {

@@ -1,5 +1,6 @@
 import type { Frame } from '../codecs/codec.js';
 import { redactSubprotocols } from '../codecs/negotiation.js';
+import { CLOSE_CODES } from '../constants.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
 import { describeData, toFrame } from './incoming-frame.js';
@@ -7,7 +8,7 @@ import { redactUrlIn } from './redact-url.js';
 import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
-const ABNORMAL_CLOSURE = 1006;
+const ABNORMAL_CLOSURE = CLOSE_CODES.Abnormal;
 
 /**
  * After the server's close frame has been reported, how long `ws` may take to finish the close

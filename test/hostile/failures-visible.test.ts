@@ -47,7 +47,7 @@ describe('transport failures reach errors$ and state$ with their cause', () => {
   it('connection refused', async () => {
     const port = await closedPort();
     const session = openSession({ endpoint: `ws://127.0.0.1:${port}/ws`, ...quick, lazy: false });
-    await eventually(() => session.reportedErrors.some((error) => error instanceof TransportError), 5_000, 'a TransportError');
+    await eventually(() => session.reportedErrors.some((error) => error instanceof TransportError), 'a TransportError', 5_000);
     const error = session.reportedErrors.find((candidate) => candidate instanceof TransportError) as TransportError;
     expect(error.code).toBe('transport');
     expect(error.message).toMatch(/ECONNREFUSED/);
@@ -58,7 +58,7 @@ describe('transport failures reach errors$ and state$ with their cause', () => {
   it.each([503, 404])('HTTP %i on the upgrade: a TransportError with the status, retried with backoff', async (status) => {
     const server = await startHostileServer({ refuseWith: () => status });
     const session = openSession({ endpoint: server.url, ...quick, lazy: false });
-    await eventually(() => server.handshakes.length >= 3, 5_000, 'retries');
+    await eventually(() => server.handshakes.length >= 3, 'retries', 5_000);
     const error = session.reportedErrors.find((candidate) => candidate instanceof TransportError) as TransportError;
     expect(error.httpStatus).toBe(status);
     expect(error.code).toBe('transport');
@@ -92,7 +92,7 @@ describe('transport failures reach errors$ and state$ with their cause', () => {
       rawResponse: () => 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bogus\r\n\r\n',
     });
     const session = openSession({ endpoint: server.url, ...quick, lazy: false });
-    await eventually(() => session.reportedErrors.some((error) => error instanceof TransportError), 5_000, 'a TransportError');
+    await eventually(() => session.reportedErrors.some((error) => error instanceof TransportError), 'a TransportError', 5_000);
     expect(session.reportedErrors.find((error) => error instanceof TransportError)?.message).toMatch(/Sec-WebSocket-Accept/);
   });
 });

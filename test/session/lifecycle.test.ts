@@ -355,7 +355,7 @@ describe('backoff', () => {
     // Authorized is not healthy yet: a server that drops again at once must meet the grown backoff.
     expect(ready.attempt).toBe(4);
     expect(ready.lastClose?.code).toBe(1006);
-    await eventually(() => session.states.some((state) => state.value === 'authorized' && state.attempt === 0), 5_000, 'attempt reset after minUptimeMs');
+    await eventually(() => session.states.some((state) => state.value === 'authorized' && state.attempt === 0), 'attempt reset after minUptimeMs', 5_000);
   });
 });
 
@@ -392,7 +392,7 @@ describe('close()', () => {
       const closed = await session.closed;
       expect(closed.clientRequested).toBe(true);
       expect(session.actor.getSnapshot().status).toBe('done');
-      await eventually(() => server.connections().length === 0, 2_000, 'no connection left');
+      await eventually(() => server.connections().length === 0, 'no connection left', 2_000);
       const handshakes = server.handshakes().length;
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(server.handshakes().length).toBe(handshakes);

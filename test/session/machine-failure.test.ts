@@ -23,7 +23,7 @@ describe('a machine that fails with an exception', () => {
     const session = openSession({ endpoint: server.endpointUrl, protocol, lazy: false, requestTimeoutMs: Infinity });
     await waitForState(session, 'authorized');
     const streamEnd = new Promise<unknown>((resolve) => session.stream('btcusdt@trade').subscribe({ error: resolve, complete: () => resolve('completed') }));
-    await eventually(() => server.subscribedStreams().includes('btcusdt@trade'), 2_000, 'the subscribe');
+    await eventually(() => server.subscribedStreams().includes('btcusdt@trade'), 'the subscribe', 2_000);
     let stateCompleted = false;
     session.state$.subscribe({ complete: () => (stateCompleted = true) });
 
@@ -40,7 +40,7 @@ describe('a machine that fails with an exception', () => {
     expect(await withDeadline(streamEnd, 'the stream')).toBeInstanceOf(WirestateError);
     expect(stateCompleted).toBe(true);
     expect(session.reportedErrors.every((error) => error instanceof WirestateError)).toBe(true);
-    await eventually(() => server.connections().length === 0, 2_000, 'no connection left');
+    await eventually(() => server.connections().length === 0, 'no connection left', 2_000);
   });
 });
 

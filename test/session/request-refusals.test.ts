@@ -23,11 +23,11 @@ describe('request() with a method the protocol reserves', () => {
     const session = openSession({ endpoint: server.endpointUrl, lazy: false });
     const received: number[] = [];
     session.stream<number>('btcusdt@trade').subscribe((value) => received.push(value));
-    await eventually(() => session.streamState('btcusdt@trade') === 'active', 3_000, 'the stream to be active');
+    await eventually(() => session.streamState('btcusdt@trade') === 'active', 'the stream to be active', 3_000);
 
     await expect(session.request('UNSUBSCRIBE', ['btcusdt@trade'])).rejects.toBeInstanceOf(ReservedMethodError);
     server.publish('btcusdt@trade', 1);
-    await eventually(() => received.length === 1, 3_000, 'the message after the refused unsubscribe');
+    await eventually(() => received.length === 1, 'the message after the refused unsubscribe', 3_000);
     expect(session.streamState('btcusdt@trade')).toBe('active');
   });
 

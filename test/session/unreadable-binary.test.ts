@@ -23,8 +23,8 @@ describe('a binary message the WebSocket delivers in a form the transport cannot
     const session = openSession({ endpoint: server.endpointUrl, codecs: [msgpack()], WebSocket: BlobOnlyWebSocket, lazy: false });
     await eventually(
       () => session.reportedErrors.some((error) => error.code === 'decode' && error.message.startsWith('binary message dropped')),
-      3_000,
       'the dropped message on errors$',
+      3_000,
     );
     const dropped = session.reportedErrors.find((error) => error.message.startsWith('binary message dropped'));
     expect(dropped).toBeInstanceOf(WirestateError);

@@ -112,8 +112,8 @@ describe('@statelyai/inspect', () => {
 
     await eventually(
       () => relay.received.some((event) => event.type === '@xstate.snapshot' && stateOf(event) === 'authorized'),
-      5_000,
       'an authorized snapshot at the relay',
+      5_000,
     );
     const machine = relay.received.find((event) => event.type === '@xstate.actor' && event.name === 'session');
     expect(machine?.type === '@xstate.actor' ? machine.definition : undefined).toContain('"reconnecting"');
@@ -130,8 +130,8 @@ describe('@statelyai/inspect', () => {
     await waitForState(licenseSession, 'authorized');
     await eventually(
       () => relay.received.filter((event) => event.type === '@xstate.snapshot' && stateOf(event) === 'authorized').length >= 2,
-      5_000,
       'two authorized snapshots at the relay',
+      5_000,
     );
     const everything = relay.raw.join('\n');
     expect(everything).not.toContain('secret-token-1');

@@ -2,7 +2,6 @@ import { Observable, Subject, type Subscriber } from 'rxjs';
 import { observeRefusal } from './observe-refusal.js';
 import {
   ConnectionLostError,
-  OptionsError,
   OversizeMessageError,
   RequestTimeoutError,
   SeqAnomalyError,
@@ -13,13 +12,13 @@ import {
 import { Linger } from './linger.js';
 import { addObserver, deliverTo, endAll } from './observers.js';
 import { attachTeardown, RegistryEntry } from './registry-entry.js';
-import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
+import type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
 import type { StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
-export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
+export type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 
 /** How many refused stream names `streamState` remembers as `failed`, so unbounded bad names cannot grow memory. */
 const REMEMBERED_FAILURES = 1000;
@@ -69,7 +68,6 @@ export class StreamRegistry {
   private readonly failedStreams: StreamRegistryOptions['failedStreams'];
   /** Holds unsubscribes back for `lingerMs`; absent when it is 0. */
   private readonly linger: Linger | undefined;
-  private readonly schedule: (fn: () => void) => void;
   private readonly trackSeq: boolean;
   private readonly onError: (error: Error) => void;
   private readonly gaps = new Subject<readonly string[]>();
@@ -90,27 +88,13 @@ export class StreamRegistry {
    */
   private lastSeqSeen = NaN;
   private runStart = NaN;
-  private seqAnomalies = 0;
-  private observedStreams = 0;
-  private messagesRouted = 0;
-  private droppedDuplicates = 0;
-  private droppedUnrouted = 0;
 
   constructor(options: StreamRegistryOptions) {
-    const maxStreamsPerPacket = options.maxStreamsPerPacket ?? 1000;
-    if (!Number.isSafeInteger(maxStreamsPerPacket) || maxStreamsPerPacket < 1) {
-      throw new OptionsError(`maxStreamsPerPacket must be a positive integer, got ${String(maxStreamsPerPacket)}.`);
-    }
     const lingerMs = options.lingerMs ?? 0;
-    if (!Number.isFinite(lingerMs) || lingerMs < 0) {
-      throw new OptionsError(`lingerMs must be a finite number of milliseconds, 0 or more, got ${String(lingerMs)}.`);
-    }
     this.call = options.call;
     this.failedStreams = options.failedStreams;
-    this.packetLimit = maxStreamsPerPacket;
-    this.schedule = options.schedule ?? ((fn) => queueMicrotask(fn));
-    this.linger =
-      lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, this.schedule, (entry) => this.markDirty(entry)) : undefined;
+    this.packetLimit = options.maxStreamsPerPacket ?? 1000;
+    this.linger = lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, (entry) => this.markDirty(entry)) : undefined;
     this.trackSeq = options.trackSeq ?? true;
     this.onError = options.onError ?? (() => {});
     this.gaps$ = this.gaps.asObservable();
@@ -150,26 +134,19 @@ export class StreamRegistry {
    * - any other seq (a jump ahead, or back below the run) is a protocol anomaly: it is reported as
    *   a {@link SeqAnomalyError} through `onError`, `gaps$` names the streams that may have missed
    *   messages, the message is delivered, and the sequence continues from it.
-   * A message for a stream nobody observes is dropped and counted, but its seq still counts.
+   * A message for a stream nobody observes is dropped, but its seq still counts.
    */
   route(stream: string, data: unknown, seq: number | undefined): void {
     if (seq !== undefined && this.trackSeq) {
       if (seq !== this.lastSeqSeen + 1) {
-        if (seq >= this.runStart && seq <= this.lastSeqSeen) {
-          this.droppedDuplicates++;
-          return;
-        }
+        if (seq >= this.runStart && seq <= this.lastSeqSeen) return;
         if (!Number.isNaN(this.lastSeqSeen)) this.seqAnomaly(stream, seq);
         this.runStart = seq;
       }
       this.lastSeqSeen = seq;
     }
     const entry = this.streams.get(stream);
-    if (entry === undefined || entry.observers === 0) {
-      this.droppedUnrouted++;
-      return;
-    }
-    this.messagesRouted++;
+    if (entry === undefined || entry.observers === 0) return;
     entry.messages++;
     if (seq !== undefined) entry.lastSeq = seq;
     deliverTo(entry.subscribers, data);
@@ -243,7 +220,6 @@ export class StreamRegistry {
     const entries = Array.from(this.streams.values());
     this.streams.clear();
     this.dirty.clear();
-    this.observedStreams = 0;
     for (const entry of entries) {
       const observers = entry.subscribers;
       entry.subscribers = undefined;
@@ -278,27 +254,12 @@ export class StreamRegistry {
     return rows;
   }
 
-  /** Counters for diagnostics. */
-  stats(): StreamRegistryStats {
-    let serverStreams = 0;
-    for (const entry of this.streams.values()) if (entry.presence === 'yes') serverStreams++;
-    return {
-      streams: this.observedStreams,
-      serverStreams,
-      messagesRouted: this.messagesRouted,
-      droppedDuplicates: this.droppedDuplicates,
-      droppedUnrouted: this.droppedUnrouted,
-      seqAnomalies: this.seqAnomalies,
-    };
-  }
-
   /**
    * Reports a seq that neither continues the run nor repeats part of it. A jump ahead lost the
    * messages in between, which may have belonged to any stream on the server, so every observed
    * stream that may be subscribed is named on `gaps$`; a seq that went back names only its own stream.
    */
   private seqAnomaly(stream: string, seq: number): void {
-    this.seqAnomalies++;
     const expected = this.lastSeqSeen + 1;
     const missed: string[] = [];
     if (seq > expected) {
@@ -320,7 +281,6 @@ export class StreamRegistry {
     }
     entry.lingerGroup = undefined;
     if (entry.observers++ === 0) {
-      this.observedStreams++;
       this.failures.delete(name);
       this.markDirty(entry);
     }
@@ -333,7 +293,6 @@ export class StreamRegistry {
   private release(entry: StreamEntry): void {
     if (this.closed !== undefined) return;
     if (--entry.observers > 0) return;
-    this.observedStreams--;
     this.linger?.hold(entry);
     this.markDirty(entry);
   }
@@ -346,7 +305,7 @@ export class StreamRegistry {
   private scheduleFlush(): void {
     if (this.flushScheduled || !this.ready || this.closed !== undefined) return;
     this.flushScheduled = true;
-    this.schedule(() => {
+    queueMicrotask(() => {
       this.flushScheduled = false;
       this.flush();
     });

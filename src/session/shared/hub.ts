@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { ResumePoint } from '../../machine/types.js';
 import type { StreamState } from '../../streams/stream-entry.js';
-import type { OpenedSession } from '../../session.js';
+import type { OpenedSession } from '../api.js';
 import { MISSED_PINGS_ALLOWED, PING_INTERVAL_MS, RELEASED_MEMORY_MS, TAKEOVER_HOLD_MS } from './timing.js';
 import { toWireError } from './wire-error.js';
 import { toWireReason, toWireSnapshot, type Handover, type HubMessage, type TabMessage } from './wire.js';

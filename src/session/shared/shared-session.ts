@@ -1,7 +1,7 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { SessionClosedError, WirestateError } from '../../errors.js';
 import type { ClosedReason, ResumePoint, SessionStateName } from '../../machine/types.js';
-import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../../session.js';
+import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../api.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import { snapshotChanged, type SessionSnapshot } from '../snapshot.js';
 import { StreamBatcher } from './batcher.js';

@@ -21,7 +21,7 @@ export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions, typ
 export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions } from './protocol/reference/index.js';
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, PLAIN_STREAMS_HEARTBEAT_MS, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
-export { CODEC_NAMES } from './codecs/codec-names.js';
+export { CODEC_NAMES } from './codecs/codec.js';
 export { JsonCodec, JSON_CARRIES, json } from './codecs/json.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult, EncodableValues } from './codecs/codec.js';
 export type { CodecFactory, CodecOption } from './codecs/factory.js';

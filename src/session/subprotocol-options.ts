@@ -1,5 +1,4 @@
-import type { CodecName } from '../codecs/codec.js';
-import { isCodecName } from '../codecs/codec-names.js';
+import { isCodecName, type CodecName } from '../codecs/codec.js';
 import { BEARER_SUBPROTOCOL_PREFIX, DEFAULT_SUBPROTOCOL_NAMES, isSubprotocolToken } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { nestedOptions, SUBPROTOCOL_KEYS } from './option-keys.js';

@@ -198,7 +198,6 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
       }
     },
     canFragment: frames !== undefined,
-    bufferedAmount: () => socket.bufferedAmount ?? 0,
     close(code: number, reason = '') {
       assertSendableCloseCode(code);
       if (phase !== 'connecting' && phase !== 'open') return;
@@ -284,7 +283,6 @@ function failedConnection(error: Error, handlers: SocketHandlers): SocketConnect
   });
   return {
     send: () => sendOutsideOpen(phase),
-    bufferedAmount: () => 0,
     ping: () => false,
     canFragment: false,
     close(code: number) {

@@ -9,13 +9,14 @@ import {
   SessionClosedError,
   SubscribeError,
 } from '../errors.js';
+import { forgetServerSession, missedBySeqAnomaly } from './gaps.js';
 import { Linger } from './linger.js';
 import { addObserver, deliverTo, endAll } from './observers.js';
 import { attachTeardown, RegistryEntry } from './registry-entry.js';
 import type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 import { responseErrorOf } from './server-message.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
-import type { StreamInfo } from './stream-info.js';
+import { streamInfoOf, streamStateOf, type StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
 export type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
@@ -176,19 +177,8 @@ export class StreamRegistry {
       this.runStart = NaN;
       // Every entry is re-examined, in the order the streams were first observed.
       this.dirty.clear();
-      const missed: string[] = [];
-      for (const entry of this.streams.values()) {
-        const wasOnServer = entry.presence !== 'no' || entry.inFlight === 'subscribe';
-        // The new session holds nothing. A request still in flight is re-sent on it by the
-        // correlator (or fails), and its outcome overrides this.
-        entry.presence = 'no';
-        if (entry.observers > 0 && wasOnServer) {
-          missed.push(entry.name);
-          entry.gaps++;
-          entry.resubscribing = true;
-        }
-        this.dirty.add(entry);
-      }
+      const missed = forgetServerSession(this.streams.values());
+      for (const entry of this.streams.values()) this.dirty.add(entry);
       if (missed.length > 0) this.gaps.next(missed);
     }
     this.flush();
@@ -230,45 +220,18 @@ export class StreamRegistry {
 
   /** A snapshot of one stream's state for users (see {@link StreamState}); cheap, no subscription involved. */
   streamState(name: string): StreamState {
-    const entry = this.streams.get(name);
-    if (entry !== undefined && entry.observers > 0) {
-      if (entry.presence === 'yes' && entry.inFlight === undefined) return 'active';
-      return entry.resubscribing ? 'resubscribing' : 'subscribing';
-    }
-    return this.failures.has(name) ? 'failed' : 'inactive';
+    return streamStateOf(this.streams.get(name), this.failures.has(name));
   }
 
   /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
   inspect(): StreamInfo[] {
-    const rows: StreamInfo[] = [];
-    for (const entry of this.streams.values()) {
-      rows.push({
-        name: entry.name,
-        state: this.streamState(entry.name),
-        observers: entry.observers,
-        ...(entry.lastSeq === undefined ? {} : { lastSeq: entry.lastSeq }),
-        messages: entry.messages,
-        gaps: entry.gaps,
-      });
-    }
-    return rows;
+    return Array.from(this.streams.values(), (entry) => streamInfoOf(entry, this.streamState(entry.name)));
   }
 
-  /**
-   * Reports a seq that neither continues the run nor repeats part of it. A jump ahead lost the
-   * messages in between, which may have belonged to any stream on the server, so every observed
-   * stream that may be subscribed is named on `gaps$`; a seq that went back names only its own stream.
-   */
+  /** Reports a seq that neither continues the run nor repeats part of it, and names on `gaps$` the streams it may have cost messages. */
   private seqAnomaly(stream: string, seq: number): void {
     const expected = this.lastSeqSeen + 1;
-    const missed: string[] = [];
-    if (seq > expected) {
-      for (const entry of this.streams.values()) {
-        if (entry.observers > 0 && (entry.presence !== 'no' || entry.inFlight === 'subscribe' || entry.name === stream)) missed.push(entry.name);
-      }
-    } else if ((this.streams.get(stream)?.observers ?? 0) > 0) {
-      missed.push(stream);
-    }
+    const missed = missedBySeqAnomaly(this.streams, stream, seq, expected);
     this.onError(new SeqAnomalyError(stream, expected, seq));
     if (missed.length > 0) this.gaps.next(missed);
   }

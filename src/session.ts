@@ -125,7 +125,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
       maxInboundBytes: resolved.maxInboundBytes,
-      ...(resolved.maxFrameBytes === undefined ? {} : { maxFrameBytes: resolved.maxFrameBytes }),
+      ...definedOnly({ maxFrameBytes: resolved.maxFrameBytes }),
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,
@@ -140,7 +140,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
         void gone.then(() => socketsOpen.delete(gone));
       },
     },
-    ...(resolved.inspect === undefined ? {} : { inspect: resolved.inspect }),
+    ...definedOnly({ inspect: resolved.inspect }),
   });
 
   const initial = sessionActor.getSnapshot();

@@ -3,6 +3,7 @@
  * `Resume-Id` and `Connection-Id` headers, and the HTTP status of a refused upgrade. Detected by
  * the socket's EventEmitter-style `on`, never by importing `ws`.
  */
+import { definedOnly } from '../defined-only.js';
 import type { SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** What {@link listenForHandshakeResponse} reports. */
@@ -66,7 +67,7 @@ export function readHandshakeHeaders(response: unknown): Omit<SocketOpenInfo, 'p
   const resumeId = firstHeaderValue(headers['resume-id']);
   // Seed 004's API gateway names its connection id in a header of its own.
   const connectionId = firstHeaderValue(headers['connection-id']) ?? firstHeaderValue(headers['x-yc-apigateway-websocket-connection-id']);
-  return { ...(resumeId === undefined ? {} : { resumeId }), ...(connectionId === undefined ? {} : { connectionId }) };
+  return definedOnly({ resumeId, connectionId });
 }
 
 function firstHeaderValue(value: unknown): string | undefined {

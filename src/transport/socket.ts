@@ -1,3 +1,4 @@
+import { definedOnly } from '../defined-only.js';
 import type { Frame } from '../codecs/codec.js';
 import { redactSubprotocols } from '../codecs/negotiation.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
@@ -68,8 +69,7 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
     socket = options.headers === undefined && options.maxInboundBytes === undefined
       ? new options.WebSocket(options.url, protocols)
       : new options.WebSocket(options.url, protocols, {
-          ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
-          ...(options.maxInboundBytes === undefined ? {} : { maxPayload: options.maxInboundBytes }),
+          ...definedOnly({ headers: options.headers === undefined ? undefined : { ...options.headers }, maxPayload: options.maxInboundBytes }),
         });
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);

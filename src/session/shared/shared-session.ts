@@ -1,4 +1,5 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
+import { definedOnly } from '../../defined-only.js';
 import { SessionClosedError, WirestateError } from '../../errors.js';
 import type { ClosedReason, ResumePoint, SessionStateName } from '../../machine/types.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../api.js';
@@ -180,7 +181,7 @@ class SharedSessionTab {
           hubId: `${this.tabId}/${++this.leaderships}`,
           post: (message) => this.broadcast(message),
           open: (resumeFrom) => this.open(this.ownOptions, resumeFrom),
-          ...(takeover === undefined ? {} : { takeover }),
+          ...definedOnly({ takeover }),
         });
       } catch (error) {
         const failure = error instanceof WirestateError ? error : new WirestateError('connection', `The shared session could not start: ${String(error)}`, { cause: error });

@@ -1,3 +1,4 @@
+import { definedOnly } from '../../defined-only.js';
 import { ConnectionLostError, QueueFullError, RequestAbortedError, RequestTimeoutError } from '../../errors.js';
 import { MAX_TIMER_DELAY_MS } from '../../streams/timers.js';
 import type { SessionRequestOptions } from '../api.js';
@@ -116,7 +117,7 @@ export class TabRequests {
       from: this.options.tabId,
       id: entry.id,
       method: entry.method,
-      ...(entry.params === undefined ? {} : { params: entry.params }),
+      ...definedOnly({ params: entry.params }),
       timeoutMs: remaining,
       idempotent: entry.idempotent,
     });

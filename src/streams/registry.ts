@@ -1,14 +1,7 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
 import { observeRefusal } from './observe-refusal.js';
-import {
-  ConnectionLostError,
-  OversizeMessageError,
-  RequestTimeoutError,
-  SeqAnomalyError,
-  ServerError,
-  SessionClosedError,
-  SubscribeError,
-} from '../errors.js';
+import { SeqAnomalyError, SubscribeError, type ServerError } from '../errors.js';
+import { settleConfirmed, settleFailed, type BatchKind } from './answers.js';
 import { forgetServerSession, missedBySeqAnomaly } from './gaps.js';
 import { Linger } from './linger.js';
 import { addObserver, deliverTo, endAll } from './observers.js';
@@ -296,7 +289,7 @@ export class StreamRegistry {
     this.send('subscribe', toSubscribe);
   }
 
-  private send(kind: 'subscribe' | 'unsubscribe', entries: StreamEntry[]): void {
+  private send(kind: BatchKind, entries: StreamEntry[]): void {
     for (const batch of chunk(entries, this.packetLimit)) {
       const names = batch.map((entry) => entry.name);
       for (const entry of batch) entry.inFlight = kind;
@@ -313,47 +306,24 @@ export class StreamRegistry {
     }
   }
 
-  private confirmed(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[]): void {
+  private confirmed(kind: BatchKind, batch: StreamEntry[]): void {
     if (this.closed !== undefined) return;
-    for (const entry of batch) {
-      entry.inFlight = undefined;
-      entry.presence = kind === 'subscribe' ? 'yes' : 'no';
-      if (kind === 'subscribe') entry.resubscribing = false;
-      this.dirty.add(entry);
-    }
+    settleConfirmed(kind, batch);
+    for (const entry of batch) this.dirty.add(entry);
     // Observers may have come or gone while the request was on its way.
     this.scheduleFlush();
   }
 
-  private refused(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[], names: string[], reason: unknown): void {
+  private refused(kind: BatchKind, batch: StreamEntry[], names: string[], reason: unknown): void {
     if (this.closed !== undefined) return;
     const error = reason instanceof Error ? reason : new Error(String(reason));
-    for (const entry of batch) {
-      entry.inFlight = undefined;
-      this.dirty.add(entry);
-    }
-    if (error instanceof ServerError) {
-      if (kind === 'subscribe') this.subscribeRefused(batch, names, error);
-      else {
-        // Unsubscribing an unknown name is not an error in the protocol; retrying a refusal would loop.
-        for (const entry of batch) entry.presence = 'no';
-        this.onError(error);
-      }
-      this.scheduleFlush();
-    } else if (error instanceof OversizeMessageError) {
-      // Never sent. Smaller packets next time; a single name that is too large can never be subscribed.
-      if (batch.length > 1) this.packetLimit = Math.max(1, Math.floor(batch.length / 2));
-      else if (kind === 'subscribe') this.fail(batch[0]!, error);
-      else batch[0]!.presence = 'no';
-      this.scheduleFlush();
-    } else {
-      // No answer: the server may or may not have acted on it.
-      for (const entry of batch) entry.presence = 'maybe';
-      if (!(error instanceof SessionClosedError || error instanceof ConnectionLostError)) this.onError(error);
-      // A timeout is retried now (each attempt waits out its own timeout, so this cannot spin);
-      // anything else waits for the next ready or the next change, so an error that repeats at once cannot loop.
-      if (error instanceof RequestTimeoutError) this.scheduleFlush();
-    }
+    const outcome = settleFailed(kind, batch, error);
+    for (const entry of batch) this.dirty.add(entry);
+    if (outcome.packetLimit !== undefined) this.packetLimit = outcome.packetLimit;
+    if (outcome.refusedSubscribe !== undefined) this.subscribeRefused(batch, names, outcome.refusedSubscribe);
+    if (outcome.tooLarge !== undefined) this.fail(outcome.tooLarge, error);
+    if (outcome.report) this.onError(error);
+    if (outcome.flushNow) this.scheduleFlush();
   }
 
   /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */

@@ -22,7 +22,7 @@ export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions
 export { CLOSE_CODES, ERROR_CODES, type CloseCodeName } from './constants.js';
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, PLAIN_STREAMS_HEARTBEAT_MS, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
 export * from './errors.js';
-export { CODEC_NAMES } from './codecs/codec-names.js';
+export { CODEC_NAMES } from './codecs/codec.js';
 export { JsonCodec, JSON_CARRIES, json } from './codecs/json.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult, EncodableValues } from './codecs/codec.js';
 export type { CodecFactory, CodecOption } from './codecs/factory.js';

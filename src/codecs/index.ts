@@ -11,7 +11,7 @@ import { OptionsError } from '../errors.js';
 
 export type { Codec, CodecName, DecodeResult, EncodableValues, Frame, FrameType } from './codec.js';
 export { encodePacket, findUnencodable, formatPath } from './encodable.js';
-export { CODEC_NAMES, isCodecName } from './codec-names.js';
+export { CODEC_NAMES, isCodecName } from './codec.js';
 export { BsonCodec, BSON_CARRIES, bson } from './bson.js';
 export { JsonCodec, JSON_CARRIES, json } from './json.js';
 export { MsgpackCodec, MSGPACK_CARRIES, msgpack } from './msgpack.js';
@@ -20,7 +20,6 @@ export {
   BEARER_SUBPROTOCOL_PREFIX,
   DEFAULT_SUBPROTOCOL_NAMES,
   isSubprotocolToken,
-  offerSubprotocols,
   redactSubprotocols,
   selectCodec,
   subprotocolNameOf,

@@ -1,13 +1,10 @@
 import { OptionsError } from '../errors.js';
 import type { ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { Secret } from '../secret.js';
-import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { AUTH_FORM_KEYS, optionalObject, rejectUnknownKeys } from './option-keys.js';
 
 const FORMS = '{ license }, { username, password } or { token, transport? }';
-
-const TOKEN_KEYS = ['token', 'transport'];
-const LICENSE_KEYS = ['license'];
-const CREDENTIAL_KEYS = ['username', 'password'];
+const { token: TOKEN_KEYS, license: LICENSE_KEYS, credentials: CREDENTIAL_KEYS } = AUTH_FORM_KEYS;
 
 /**
  * Validates the `auth` option: exactly one of its three forms, with no key of another form mixed

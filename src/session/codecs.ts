@@ -1,6 +1,5 @@
-import type { Codec, CodecName } from '../codecs/codec.js';
+import { isCodecName, type Codec, type CodecName } from '../codecs/codec.js';
 import type { CodecFactory, CodecOption } from '../codecs/factory.js';
-import { isCodecName } from '../codecs/codec-names.js';
 import { JsonCodec, json } from '../codecs/json.js';
 import { OptionsError } from '../errors.js';
 

@@ -1,3 +1,4 @@
+import { definedOnly } from '../defined-only.js';
 import type { CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import { redactUrl } from '../transport/redact-url.js';
@@ -58,16 +59,18 @@ export function toSessionSnapshot(machineValue: unknown, context: SessionContext
     value,
     attempt: context.attempt,
     resumed: context.resumed,
-    ...(value === 'reconnecting' && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
-    ...(context.lastClose === undefined ? {} : { lastClose: context.lastClose }),
-    ...(context.lastFailure === undefined ? {} : { lastFailure: context.lastFailure }),
-    // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
-    ...(context.endpoint === undefined ? {} : { endpoint: redactUrl(context.endpoint) }),
-    ...(context.location === undefined ? {} : { location: context.location }),
-    ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
-    ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),
-    ...(context.codec === undefined ? {} : { codec: context.codec }),
-    ...(context.closedReason === undefined ? {} : { closedReason: context.closedReason }),
+    ...definedOnly({
+      nextRetryAt: value === 'reconnecting' ? context.nextRetryAt : undefined,
+      lastClose: context.lastClose,
+      lastFailure: context.lastFailure,
+      // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
+      endpoint: context.endpoint === undefined ? undefined : redactUrl(context.endpoint),
+      location: context.location,
+      sessionId: context.sessionId,
+      connectionId: context.connectionId,
+      codec: context.codec,
+      closedReason: context.closedReason,
+    }),
   };
 }
 

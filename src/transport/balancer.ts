@@ -1,5 +1,5 @@
 import { BALANCER_PATH } from '../constants.js';
-import { BalancerError, OptionsError } from '../errors.js';
+import { BalancerError } from '../errors.js';
 import { redactUrlIn } from './redact-url.js';
 
 export { BALANCER_PATH };
@@ -15,7 +15,7 @@ export interface ResolveEndpointOptions {
   readonly balancerUrl: string;
   /** The `fetch` to use. @default `globalThis.fetch` */
   readonly fetch?: typeof fetch;
-  /** How long the whole call (connection, answer and body) may take before it is aborted, in milliseconds. */
+  /** How long the whole call (connection, answer and body) may take before it is aborted, in milliseconds; positive, as the session's `timeouts.balancerMs` is. */
   readonly timeoutMs: number;
   /** Aborts the call; it then rejects with a non-retryable {@link BalancerError}. */
   readonly signal?: AbortSignal;
@@ -42,8 +42,6 @@ export interface ResolvedEndpoint {
  * A `location` that is not a string is ignored. The timer and the signal listener are released on
  * every path. Messages never contain the balancer URL's query or credentials.
  *
- * @throws {@link OptionsError} (as a rejection) when `timeoutMs` is not a positive number.
- *
  * @example
  * ```ts
  * const { endpoint, location } = await resolveEndpoint({ balancerUrl: 'http://127.0.0.1:8080', timeoutMs: 5_000 });
@@ -51,9 +49,6 @@ export interface ResolvedEndpoint {
  */
 export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<ResolvedEndpoint> {
   const { timeoutMs, signal } = options;
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new OptionsError('balancer timeout must be a positive number');
-  }
   const requestUrl = balancerRequestUrl(options.balancerUrl);
   const fetchImpl = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchImpl !== 'function') {

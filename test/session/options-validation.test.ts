@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BACKOFF } from '../../src/machine/backoff.js';
 import { MIN_HEARTBEAT_MS } from '../../src/machine/types.js';
+import { referenceProtocol } from '../../src/protocol/reference/index.js';
 import { OptionsError, createSession, type SessionOptions } from '../../src/node.js';
 import { resolveOptions } from '../../src/session/options.js';
 import { msgpack } from '../../src/msgpack.js';
@@ -77,6 +79,77 @@ describe('scalar options', () => {
     const resolved = resolveOptions({ endpoint: ENDPOINT, heartbeatMs: MIN_HEARTBEAT_MS });
     expect(resolved.heartbeatMs).toBe(100);
     expect(resolved.maxInboundBytes).toBe(4 * 1024 * 1024);
+  });
+});
+
+describe('reconnect', () => {
+  it('fills in the defaults', () => {
+    expect(resolveOptions({ endpoint: ENDPOINT }).backoff).toEqual(DEFAULT_BACKOFF);
+    expect(resolveOptions({ endpoint: ENDPOINT, reconnect: {} }).backoff).toEqual(DEFAULT_BACKOFF);
+    expect(resolveOptions({ endpoint: ENDPOINT, reconnect: { maxAttempts: 10, initialDelayMs: 0 } }).backoff).toEqual({ ...DEFAULT_BACKOFF, maxAttempts: 10, initialDelayMs: 0 });
+    expect(resolveOptions({ endpoint: ENDPOINT, reconnect: { maxAttempts: Infinity } }).backoff.maxAttempts).toBe(Infinity);
+  });
+
+  it.each([
+    [{ initialDelayMs: -1 }, 'reconnect.initialDelayMs'],
+    [{ initialDelayMs: NaN }, 'reconnect.initialDelayMs'],
+    [{ initialDelayMs: '250' }, 'reconnect.initialDelayMs'],
+    [{ maxDelayMs: Infinity }, 'reconnect.maxDelayMs'],
+    [{ maxDelayMs: -3 }, 'reconnect.maxDelayMs'],
+    [{ maxDelayMs: 100 }, 'must not exceed'],
+    [{ initialDelayMs: 5000, maxDelayMs: 1000 }, 'must not exceed'],
+    [{ multiplier: 0.5 }, 'reconnect.multiplier'],
+    [{ multiplier: NaN }, 'reconnect.multiplier'],
+    [{ longDelayFactor: 0 }, 'reconnect.longDelayFactor'],
+    [{ maxAttempts: -1 }, 'reconnect.maxAttempts'],
+    [{ maxAttempts: 1.5 }, 'reconnect.maxAttempts'],
+    [{ maxAttempts: NaN }, 'reconnect.maxAttempts'],
+    [{ maxAttempts: -Infinity }, 'reconnect.maxAttempts'],
+    [{ initialDelay: 100 }, 'Unknown option `reconnect.initialDelay`'],
+    [null, '`reconnect` must be an object'],
+    [5, '`reconnect` must be an object'],
+  ])('refuses %j with a message about %s', (reconnect, message) => {
+    expect(refusal({ reconnect }).message).toContain(message);
+  });
+});
+
+describe('number options', () => {
+  it.each([
+    [{ maxQueuedRequests: 0 }, '`maxQueuedRequests` must be an integer of at least 1'],
+    [{ maxQueuedRequests: 1.5 }, '`maxQueuedRequests` must be an integer of at least 1'],
+    [{ maxStreamsPerPacket: 0 }, '`maxStreamsPerPacket` must be an integer of at least 1'],
+    [{ maxStreamsPerPacket: 2.5 }, '`maxStreamsPerPacket` must be an integer of at least 1'],
+    [{ unsubscribeLingerMs: -1 }, '`unsubscribeLingerMs` must be a non-negative number of milliseconds'],
+    [{ requestTimeoutMs: 0 }, '`requestTimeoutMs` must be a positive number of milliseconds or Infinity'],
+    [{ requestTimeoutMs: NaN }, '`requestTimeoutMs` must be a positive number'],
+    [{ timeouts: { connectMs: -5 } }, '`timeouts.connectMs` must be a positive number'],
+    [{ timeouts: { balancerMs: 0 } }, '`timeouts.balancerMs` must be a positive number'],
+    [{ maxMessageBytes: '1024' }, '`maxMessageBytes` must be a positive number or Infinity; got "1024"'],
+    [{ maxFrameBytes: 0 }, '`maxFrameBytes` must be a positive number'],
+  ])('refuses %o', (options, message) => {
+    expect(refusal(options).message).toContain(message);
+  });
+
+  it('accepts Infinity where it means "never" and clamps timer delays to what setTimeout holds', () => {
+    const resolved = resolveOptions({ endpoint: ENDPOINT, requestTimeoutMs: Infinity, unsubscribeLingerMs: Infinity, timeouts: { connectMs: Infinity } });
+    expect(resolved.requestTimeoutMs).toBe(Infinity);
+    expect(resolved.unsubscribeLingerMs).toBe(2 ** 31 - 1);
+    expect(resolved.timeouts.connectMs).toBe(2 ** 31 - 1);
+  });
+
+  it('refuses a per-call timeoutMs that is not positive, without connecting', async () => {
+    const session = createSession({ endpoint: ENDPOINT });
+    for (const timeoutMs of [-1, 0, NaN]) {
+      await expect(session.request('ECHO', 1, { timeoutMs })).rejects.toThrow(/`timeoutMs` must be a positive number/);
+    }
+    await expect(session.request('ECHO', 1, { timeoutMs: 'soon' as unknown as number })).rejects.toBeInstanceOf(OptionsError);
+    expect(session.actor.getSnapshot().value).toBe('idle');
+    await session.close();
+  });
+
+  it('leaves out what was left out', () => {
+    const resolved = resolveOptions({ endpoint: ENDPOINT, protocol: { ...referenceProtocol(), defaultHeartbeatMs: undefined } });
+    for (const key of ['balancerUrl', 'heartbeatMs', 'maxFrameBytes', 'WebSocket', 'fetch', 'inspect', 'logger']) expect(key in resolved).toBe(false);
   });
 });
 

@@ -119,7 +119,7 @@ describe('options', () => {
     expect(() => createSession({ endpoint: 'ws://a', closeCodes: { 1008: 'explode' as never } })).toThrow(OptionsError);
     expect(() => createSession({ endpoint: 'ws://a', auth: { token: '' } })).toThrow(/auth.token/);
     expect(() => createSession({ endpoint: 'ws://a', typo: 1 } as never)).toThrow(/typo is not an option/);
-    expect(() => createSession({ endpoint: 'ws://a', maxQueuedRequests: 1.5 })).toThrow(/maxQueuedRequests must be an integer >= 1/);
+    expect(() => createSession({ endpoint: 'ws://a', maxQueuedRequests: 1.5 })).toThrow(/maxQueuedRequests must be an integer of at least 1/);
     expect(() => createSession({ endpoint: 'ws://a', maxQueuedRequests: 0 })).toThrow(/maxQueuedRequests must be/);
   });
 });

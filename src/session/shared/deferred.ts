@@ -7,7 +7,7 @@
 import { defer, from, switchMap, type Observable } from 'rxjs';
 import { WirestateError } from '../../errors.js';
 import type { ClosedReason, SessionStateName } from '../../machine/types.js';
-import type { Session, SessionActor, SessionRequestOptions } from '../../session.js';
+import type { Session, SessionActor, SessionRequestOptions } from '../api.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import type { StreamState } from '../../streams/stream-entry.js';
 import type { StreamInfo } from '../../streams/stream-info.js';

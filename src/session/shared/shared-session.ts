@@ -1,7 +1,8 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
+import { definedOnly } from '../../defined-only.js';
 import { SessionClosedError, WirestateError } from '../../errors.js';
 import type { ClosedReason, ResumePoint, SessionStateName } from '../../machine/types.js';
-import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../../session.js';
+import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../api.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import { snapshotChanged, type SessionSnapshot } from '../snapshot.js';
 import { StreamBatcher } from './batcher.js';
@@ -180,7 +181,7 @@ class SharedSessionTab {
           hubId: `${this.tabId}/${++this.leaderships}`,
           post: (message) => this.broadcast(message),
           open: (resumeFrom) => this.open(this.ownOptions, resumeFrom),
-          ...(takeover === undefined ? {} : { takeover }),
+          ...definedOnly({ takeover }),
         });
       } catch (error) {
         const failure = error instanceof WirestateError ? error : new WirestateError('connection', 'shared session failed to start', { cause: error });

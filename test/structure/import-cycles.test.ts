@@ -12,18 +12,6 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
-/**
- * Cycles that exist on main and belong to another change of issue 12 (src/session.ts and the
- * shared session import each other's types). Listed by their sorted member set; remove an entry
- * once its cycle is gone. No new entry may be added.
- */
-const KNOWN_CYCLES: readonly string[] = [
-  'session.ts, session/shared/deferred.ts',
-  'session.ts, session/shared/deferred.ts, session/shared/shared-session.ts',
-  'session.ts, session/shared/deferred.ts, session/shared/hub.ts, session/shared/shared-session.ts',
-  'session.ts, session/shared/deferred.ts, session/shared/shared-session.ts, session/shared/tab-requests.ts',
-];
-
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
     const path = join(directory, entry.name);
@@ -89,9 +77,8 @@ describe('import cycles under src/', () => {
     expect(edges('session/shared/deferred.ts')).toContain('session/shared/shared-session.ts'); // import()
   });
 
-  it('has no cycle but the known ones, and none at all in the test server', () => {
+  it('has no cycle anywhere under src/', () => {
     const cycles = findCycles(importGraph(sourceFiles(SRC))).map((members) => members.map((file) => relative(SRC, file).split('\\').join('/')).join(', '));
-    expect(cycles.filter((cycle) => cycle.includes('testing/'))).toEqual([]);
-    expect(cycles.filter((cycle) => !KNOWN_CYCLES.includes(cycle))).toEqual([]);
+    expect(cycles).toEqual([]);
   });
 });

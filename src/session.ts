@@ -92,6 +92,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     lingerMs: resolved.unsubscribeLingerMs,
     trackSeq: resolved.protocol.features.seq,
     onError: (error) => errors$.next(error as WirestateError),
+    // A stream connects the session on its first subscription (`start` is hoisted).
+    onObserve: () => start(),
   });
 
   const inbound: InboundSink = {
@@ -219,13 +221,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       return waitForState(publicState$, 'authorized', waitOptions);
     },
     waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => waitForState(publicState$, state, waitOptions),
-    stream<T>(name: string): Observable<T> {
-      const shared = registry.observe<T>(name);
-      return defer(() => {
-        start();
-        return shared;
-      });
-    },
+    stream: <T>(name: string): Observable<T> => registry.observe<T>(name),
     streamState: (name: string) => registry.streamState(name),
     inspectStreams: () => registry.inspect(),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {

@@ -84,7 +84,7 @@ describe('StreamSubscriber: the one-object subscriber of a stream', () => {
   it('a subscriber handed in (as operators do) takes RxJS path and still leaves the stream', () => {
     const streams = registry();
     const seen: unknown[] = [];
-    const subscriber = new Subscriber<unknown>({ next: (value) => seen.push(value) });
+    const subscriber = new Subscriber<unknown>({ next: (value) => seen.push(value), error: () => {}, complete: () => {} });
     const subscription = streams.observe('a').subscribe(subscriber);
     expect(subscription).toBe(subscriber);
     streams.route('a', 2, undefined);

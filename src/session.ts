@@ -73,6 +73,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     send: (id, request, onSendError) => sendToSocket(id, request, onSendError),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
+    // The session's one clock (the machine's too), so an injected clock and fake timers agree.
+    now: resolved.now,
     whyNotSent: () => {
       const snapshot = sessionActor.getSnapshot();
       return notSentReason(publicStateName(snapshot.value, snapshot.context), snapshot.context);

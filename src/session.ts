@@ -73,6 +73,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     send: (id, request, onSendError) => sendToSocket(id, request, onSendError),
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
+    // The session's one clock (the machine's too), so an injected clock and fake timers agree.
+    now: resolved.now,
     whyNotSent: () => {
       const snapshot = sessionActor.getSnapshot();
       return notSentReason(publicStateName(snapshot.value, snapshot.context), snapshot.context);
@@ -92,6 +94,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     lingerMs: resolved.unsubscribeLingerMs,
     trackSeq: resolved.protocol.features.seq,
     onError: (error) => errors$.next(error as WirestateError),
+    // A stream connects the session on its first subscription (`start` is hoisted).
+    onObserve: () => start(),
   });
 
   const inbound: InboundSink = {
@@ -219,13 +223,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       return waitForState(publicState$, 'authorized', waitOptions);
     },
     waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => waitForState(publicState$, state, waitOptions),
-    stream<T>(name: string): Observable<T> {
-      const shared = registry.observe<T>(name);
-      return defer(() => {
-        start();
-        return shared;
-      });
-    },
+    stream: <T>(name: string): Observable<T> => registry.observe<T>(name),
     streamState: (name: string) => registry.streamState(name),
     inspectStreams: () => registry.inspect(),
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
@@ -235,7 +233,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       if (badTimeout !== undefined) return badTimeout;
       start();
       // The per-call options have the correlator's shape: handed over as they are, without a copy.
-      return correlator.request(definedOnly({ kind: 'call', method, params }), requestOptions) as Promise<R>;
+      // No definedOnly on the hot path: the one optional field is left out by hand.
+      return correlator.request(params === undefined ? { kind: 'call', method } : { kind: 'call', method, params }, requestOptions) as Promise<R>;
     },
     events$: events$.asObservable(),
     gaps$: registry.gaps$,

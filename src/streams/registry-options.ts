@@ -44,6 +44,8 @@ export interface StreamRegistryOptions {
    * unsubscribe the server refused, or a `SeqAnomalyError`. A session forwards them to `errors$`.
    */
   readonly onError?: (error: Error) => void;
+  /** Called first on every subscription to an `observe()` observable (a session starts connecting there). */
+  readonly onObserve?: () => void;
 }
 
 /** How a session became ready; see `StreamRegistry.sessionReady`. */

@@ -1,4 +1,4 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Subject, type Observable, type Subscriber } from 'rxjs';
 import { observeRefusal } from './observe-refusal.js';
 import { SeqAnomalyError, SubscribeError, type ServerError } from '../errors.js';
 import { settleConfirmed, settleFailed, type BatchKind } from './answers.js';
@@ -8,6 +8,7 @@ import { addObserver, deliverTo, endAll } from './observers.js';
 import { attachTeardown, RegistryEntry } from './registry-entry.js';
 import type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
+import { StreamObservable, type StreamSubscriber } from './stream-subscriber.js';
 import { streamInfoOf, streamStateOf, type StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
@@ -63,6 +64,7 @@ export class StreamRegistry {
   private readonly linger: Linger | undefined;
   private readonly trackSeq: boolean;
   private readonly onError: (error: Error) => void;
+  private readonly onObserve: () => void;
   private readonly gaps = new Subject<readonly string[]>();
   private readonly streams = new Map<string, RegistryEntry>();
   /** Entries whose wanted or server state changed since the last flush. */
@@ -90,6 +92,7 @@ export class StreamRegistry {
     this.linger = lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, (entry) => this.markDirty(entry)) : undefined;
     this.trackSeq = options.trackSeq ?? true;
     this.onError = options.onError ?? (() => {});
+    this.onObserve = options.onObserve ?? (() => {});
     this.gaps$ = this.gaps.asObservable();
   }
 
@@ -105,18 +108,7 @@ export class StreamRegistry {
    * a mistake worth hearing about, not an empty stream).
    */
   observe<T>(name: string): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const refusal = observeRefusal(name, this.closed);
-      if (refusal !== undefined) {
-        subscriber.error(refusal);
-        return undefined;
-      }
-      const entry = this.acquire(name);
-      entry.subscribers = addObserver(entry.subscribers, subscriber as Subscriber<unknown>);
-      // The entry is the teardown: it drops the closed subscriber and calls release (see RegistryEntry).
-      attachTeardown(subscriber as Subscriber<unknown>, entry);
-      return undefined;
-    });
+    return new StreamObservable<T>((subscriber, lean) => this.open(name, subscriber, lean));
   }
 
   /**
@@ -226,6 +218,21 @@ export class StreamRegistry {
     const missed = missedBySeqAnomaly(this.streams, stream, seq, expected);
     this.onError(new SeqAnomalyError(stream, expected, seq));
     if (missed.length > 0) this.gaps.next(missed);
+  }
+
+  /** Adds a subscriber of `observe(name)` to the stream's observers, with the entry as its teardown. */
+  private open(name: string, subscriber: Subscriber<unknown>, lean: boolean): void {
+    this.onObserve();
+    const refusal = observeRefusal(name, this.closed);
+    if (refusal !== undefined) {
+      subscriber.error(refusal);
+      return;
+    }
+    const entry = this.acquire(name);
+    entry.subscribers = addObserver(entry.subscribers, subscriber);
+    // The entry is the teardown: it drops the closed subscriber and calls release (see RegistryEntry).
+    if (lean) (subscriber as StreamSubscriber).leave = entry;
+    else attachTeardown(subscriber, entry);
   }
 
   private acquire(name: string): RegistryEntry {

@@ -48,6 +48,11 @@ export interface RequestCorrelatorOptions {
   /** Timer functions (tests inject their own). @default the platform's `setTimeout`/`clearTimeout` */
   readonly timers?: Timers;
   /**
+   * The clock the timeouts are counted on, in milliseconds; it must agree with `timers`.
+   * @default `performance.now()` (looked up on every call, so fake timers that replace it apply)
+   */
+  readonly now?: () => number;
+  /**
    * Why requests are waiting, for the message of a request that times out before it was ever sent
    * (a {@link RequestTimeoutError} with `sent: false`). A session says which state it is in and
    * how the last connection ended.
@@ -84,10 +89,23 @@ interface Outstanding {
   id: number | undefined;
   /** Whether it was sent at least once (a re-queued idempotent request was). */
   everSent: boolean;
-  timer: unknown;
+  /** When it times out, on the correlator's clock (`Infinity`: never), and the timeout it came from. */
+  readonly deadline: number;
+  readonly timeoutMs: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
+}
+
+/**
+ * The promise executor of every request: one function, not a closure per request. It runs
+ * synchronously inside `new Promise`, so the request reads the settlers right after.
+ */
+let capturedResolve: (value: unknown) => void = () => {};
+let capturedReject: (error: Error) => void = () => {};
+function captureSettlers(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 /** How a request is named in errors (`ServerError.method`, `RequestTimeoutError.method`): the method of a call, else its kind. */
@@ -101,7 +119,8 @@ function methodOf(request: ProtocolRequest): string {
  *
  * The session drives it: `setReady(true)` once the connection is authorized (flushes the queue in
  * order), `connectionLost()` when the socket drops, `handleResult`/`handleError` for every response
- * packet, and `closeAll(error)` when the session ends. It holds no timer while nothing is pending.
+ * packet, and `closeAll(error)` when the session ends. It holds one timer, for the earliest deadline,
+ * while anything is pending, and none while nothing is.
  *
  * @example
  * ```ts
@@ -117,6 +136,15 @@ export class RequestCorrelator {
   private readonly maxQueued: number;
   private readonly timers: Timers;
   private readonly whyNotSent: () => string;
+  private readonly now: () => number;
+  /**
+   * One timer for every request: armed for the earliest deadline, and not moved when that request
+   * settles while others are pending (it then fires, times out what is due and re-arms for the
+   * next deadline). A setTimeout and a clearTimeout per request cost about a microsecond; now
+   * concurrent requests share one, and it is stopped only when nothing is pending.
+   */
+  private deadlineTimer: unknown = undefined;
+  private armedFor = Infinity;
   /** Requests waiting for the session to be ready, in FIFO order (a Set keeps insertion order and deletes in O(1)). */
   private queue = new Set<Outstanding>();
   /** Requests sent and awaiting their answer, by id. */
@@ -132,6 +160,7 @@ export class RequestCorrelator {
     this.maxQueued = options.maxQueued ?? 1000;
     this.timers = options.timers ?? platformTimers;
     this.whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
+    this.now = options.now ?? (() => performance.now());
   }
 
   /**
@@ -158,37 +187,34 @@ export class RequestCorrelator {
     if (!this.ready && this.queue.size >= this.maxQueued) {
       return Promise.reject(new QueueFullError(this.maxQueued));
     }
-    return new Promise<unknown>((resolve, reject) => {
-      const entry: Outstanding = {
-        order: this.arrivals++,
-        request,
-        method,
-        idempotent: options.idempotent ?? false,
-        resolve,
-        reject,
-        id: undefined,
-        everSent: false,
-        timer: undefined,
-        signal,
-        onAbort: undefined,
-        settled: false,
-      };
-      if (timeoutMs !== Infinity) {
-        entry.timer = this.timers.setTimeout(
-          () => this.settle(entry, this.timeoutError(entry, timeoutMs)),
-          Math.min(timeoutMs, MAX_TIMER_DELAY_MS),
-        );
-      }
-      if (signal !== undefined) {
-        entry.onAbort = () => this.settle(entry, new RequestAbortedError(method, { cause: signal.reason }));
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      if (this.ready) {
-        this.dispatch(entry);
-      } else {
-        this.queue.add(entry);
-      }
-    });
+    const promise = new Promise<unknown>(captureSettlers);
+    const deadline = timeoutMs === Infinity ? Infinity : this.now() + timeoutMs;
+    const entry: Outstanding = {
+      order: this.arrivals++,
+      request,
+      method,
+      idempotent: options.idempotent ?? false,
+      resolve: capturedResolve,
+      reject: capturedReject,
+      id: undefined,
+      everSent: false,
+      deadline,
+      timeoutMs,
+      signal,
+      onAbort: undefined,
+      settled: false,
+    };
+    if (deadline < this.armedFor) this.armDeadline(deadline);
+    if (signal !== undefined) {
+      entry.onAbort = () => this.settle(entry, new RequestAbortedError(method, { cause: signal.reason }));
+      signal.addEventListener('abort', entry.onAbort, { once: true });
+    }
+    if (this.ready) {
+      this.dispatch(entry);
+    } else {
+      this.queue.add(entry);
+    }
+    return promise;
   }
 
   /**
@@ -262,6 +288,7 @@ export class RequestCorrelator {
     const everything = [...this.queue, ...this.inFlight.values()];
     this.queue.clear();
     this.inFlight.clear();
+    this.disarmDeadline();
     for (const entry of everything) this.settle(entry, error);
   }
 
@@ -278,7 +305,8 @@ export class RequestCorrelator {
     const sentBefore = entry.everSent;
     entry.everSent = true;
     this.inFlight.set(id, entry);
-    const onSendError = (error: Error): void => this.sendFailed(entry, id, error, sentBefore);
+    // Bound rather than a closure: no function of its own per request on the hot path.
+    const onSendError = this.sendFailed.bind(this, entry, id, sentBefore) as (error: Error) => void;
     try {
       this.send(id, entry.request, onSendError);
     } catch (error) {
@@ -286,7 +314,7 @@ export class RequestCorrelator {
     }
   }
 
-  private sendFailed(entry: Outstanding, id: number, error: Error, sentBefore: boolean): void {
+  private sendFailed(entry: Outstanding, id: number, sentBefore: boolean, error: Error): void {
     if (entry.settled || this.inFlight.get(id) !== entry) return;
     const notConnected = (error as { code?: unknown }).code === 'connection';
     if (notConnected && entry.idempotent) {
@@ -305,21 +333,58 @@ export class RequestCorrelator {
     if (entries.length === 0) return;
     const merged = [...entries, ...this.queue].sort((a, b) => a.order - b.order);
     this.queue = new Set(merged);
+    // A settle on the way may have found nothing pending and stopped the deadline timer.
+    for (const entry of entries) if (entry.deadline < this.armedFor) this.armDeadline(entry.deadline);
   }
 
   /** Settles a request exactly once, and drops every reference to it: timer, abort listener, queue, map. */
   private settle(entry: Outstanding, error: Error | undefined, result?: unknown): void {
     if (entry.settled) return;
     entry.settled = true;
-    if (entry.timer !== undefined) this.timers.clearTimeout(entry.timer);
-    entry.timer = undefined;
     if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort);
     entry.onAbort = undefined;
     entry.signal = undefined;
     this.queue.delete(entry);
     if (entry.id !== undefined && this.inFlight.get(entry.id) === entry) this.inFlight.delete(entry.id);
+    if (this.deadlineTimer !== undefined && this.queue.size === 0 && this.inFlight.size === 0) this.disarmDeadline();
     if (error === undefined) entry.resolve(result);
     else entry.reject(error);
+  }
+
+  /** Arms the one deadline timer for `deadline`, earlier than the one it is armed for (a timer waits at most MAX_TIMER_DELAY_MS). */
+  private armDeadline(deadline: number): void {
+    if (this.deadlineTimer !== undefined) this.timers.clearTimeout(this.deadlineTimer);
+    const now = this.now();
+    const delay = Math.min(Math.max(0, deadline - now), MAX_TIMER_DELAY_MS);
+    // When the timer fires (not `deadline` when that is beyond what a timer can wait).
+    this.armedFor = now + delay;
+    this.deadlineTimer = this.timers.setTimeout(() => this.deadlineReached(), delay);
+  }
+
+  private disarmDeadline(): void {
+    if (this.deadlineTimer !== undefined) this.timers.clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.armedFor = Infinity;
+  }
+
+  /**
+   * Times out every request whose deadline has come, then re-arms for the earliest one left (none
+   * left: no timer). The timer firing proves its deadline has come, whatever the clock says.
+   */
+  private deadlineReached(): void {
+    const reached = Math.max(this.armedFor, this.now());
+    this.deadlineTimer = undefined;
+    this.armedFor = Infinity;
+    let next = Infinity;
+    const expired: Outstanding[] = [];
+    for (const entries of [this.queue, this.inFlight.values()]) {
+      for (const entry of entries) {
+        if (entry.deadline <= reached) expired.push(entry);
+        else if (entry.deadline < next) next = entry.deadline;
+      }
+    }
+    for (const entry of expired) this.settle(entry, this.timeoutError(entry, entry.timeoutMs));
+    if (next !== Infinity && next < this.armedFor) this.armDeadline(next);
   }
 
   private timeoutError(entry: Outstanding, timeoutMs: number): RequestTimeoutError {

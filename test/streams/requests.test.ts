@@ -279,11 +279,36 @@ describe('RequestCorrelator', () => {
       correlator.request(call('B'), { signal: controller.signal }),
       correlator.request(call('C')),
     ].map((p) => p.catch(() => 'rejected'));
-    expect(vi.getTimerCount()).toBe(3);
+    // Pending requests share one timer, armed for the earliest deadline.
+    expect(vi.getTimerCount()).toBe(1);
     correlator.handleResult(sent[0]!.id, 'a');
     controller.abort();
     correlator.handleError(sent[2]!.id, { code: 1, message: 'x' });
     await Promise.all(pending);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('times out each request at its own deadline with one timer, whatever order the deadlines come in', async () => {
+    const { correlator, sent } = setup();
+    correlator.setReady(true);
+    const slow = track(correlator.request(call('SLOW'), { timeoutMs: 1000 }));
+    const fast = track(correlator.request(call('FAST'), { timeoutMs: 300 }));
+    const answered = track(correlator.request(call('ANSWERED'), { timeoutMs: 100 }));
+    const middle = track(correlator.request(call('MIDDLE'), { timeoutMs: 600 }));
+    expect(vi.getTimerCount()).toBe(1);
+    correlator.handleResult(sent[2]!.id, 'ok');
+    vi.advanceTimersByTime(299);
+    await Promise.resolve();
+    expect([slow.settled, fast.settled, middle.settled]).toEqual([false, false, false]);
+    vi.advanceTimersByTime(1);
+    await vi.waitFor(() => expect(fast.error).toBeInstanceOf(RequestTimeoutError));
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(300);
+    await vi.waitFor(() => expect(middle.error).toMatchObject({ method: 'MIDDLE', timeoutMs: 600 }));
+    expect(slow.settled).toBe(false);
+    vi.advanceTimersByTime(400);
+    await vi.waitFor(() => expect(slow.error).toMatchObject({ method: 'SLOW', timeoutMs: 1000 }));
+    expect(answered.value).toBe('ok');
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -32,7 +32,7 @@ export interface BenchReport {
 
 const TARGET_BASELINE_RATIO = 0.8;
 const TARGET_MULTIPLEX_RATIO: Readonly<Record<number, number>> = { 100: 2.5, 10_000: 50 };
-const TARGET_IDLE_BYTES = 1024;
+const TARGET_IDLE_BYTES = 300;
 const TARGET_RESUBSCRIBE_PACKETS = 10;
 
 function mark(ok: boolean): string {
@@ -141,10 +141,16 @@ function throughputSections(report: BenchReport, targets: string[]): string[] {
   return lines;
 }
 
-function latencySection(report: BenchReport): string[] {
+const TARGET_REQUEST_RATIO = 1.05;
+
+function latencySection(report: BenchReport, targets: string[]): string[] {
   const results = report.latency;
   if (results === undefined) return [];
   const codecs = [...new Set(results.map((result) => result.codec))];
+  for (const codec of codecs) {
+    const ratio = (results.find((r) => r.codec === codec && r.kind === 'wirestate')?.p50 ?? Number.NaN) / (results.find((r) => r.codec === codec && r.kind === 'baseline')?.p50 ?? Number.NaN);
+    targets.push(`request round trip p50 ≤ ${TARGET_REQUEST_RATIO}x raw \`ws\` (${codec}): ${formatRatio(ratio)}, ${mark(ratio <= TARGET_REQUEST_RATIO)}`);
+  }
   return [
     '## Request/response latency',
     '',
@@ -202,7 +208,7 @@ function memorySection(report: BenchReport, targets: string[]): string[] {
     );
     const wirestate = report.idleMemory.find((result) => result.kind === 'wirestate');
     if (wirestate !== undefined) {
-      targets.push(`under 1 KB heap per idle stream: ${formatBytes(wirestate.bytesPerStream)}, ${mark(wirestate.bytesPerStream < TARGET_IDLE_BYTES)}`);
+      targets.push(`at most 300 B heap per idle stream: ${formatBytes(wirestate.bytesPerStream)}, ${mark(wirestate.bytesPerStream <= TARGET_IDLE_BYTES)}`);
     }
   }
   const growth = report.growth;
@@ -305,7 +311,7 @@ export function renderReport(report: BenchReport): string {
   const targets: string[] = [];
   const body = [
     ...throughputSections(report, targets),
-    ...latencySection(report),
+    ...latencySection(report, targets),
     ...tailLatencySection(report, targets),
     ...memorySection(report, targets),
     ...reconnectSection(report, targets),

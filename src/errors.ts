@@ -26,7 +26,8 @@ export type WirestateErrorCode =
   | 'protocol'
   | 'recording'
   | 'reserved-method'
-  | 'encode';
+  | 'encode'
+  | 'rotation';
 
 /**
  * Base class of every error wirestate creates.
@@ -380,5 +381,20 @@ export class FrameTooLargeError extends OversizeMessageError {
   constructor(size: number, maxFrameBytes: number) {
     super(size, maxFrameBytes);
     this.message = `Refused to send a ${size}-byte message: the server takes frames of at most ${maxFrameBytes} bytes (option \`maxFrameBytes\`) and this platform cannot split a message into frames.`;
+  }
+}
+
+/**
+ * A planned connection rotation failed (the replacement was refused, failed its handshake, was not
+ * resumed or timed out). Reported on `errors$`; the connection in use keeps serving and the
+ * rotation is tried again after a backoff. `stage` says how far it got.
+ */
+export class RotationError extends WirestateError {
+  /** Where the replacement connection failed. */
+  readonly stage: 'connect' | 'initialize' | 'timeout';
+
+  constructor(stage: 'connect' | 'initialize' | 'timeout', detail: string, options?: { cause?: unknown }) {
+    super('rotation', `Connection rotation failed at ${stage}: ${detail}.`, options);
+    this.stage = stage;
   }
 }

@@ -15,7 +15,7 @@ import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './sess
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
 import { sendUnacknowledged } from './streams/unacknowledged.js';
-import type { StreamState } from './streams/stream-entry.js';
+import { chunk, type StreamState } from './streams/stream-entry.js';
 import type { StreamInfo } from './streams/stream-info.js';
 import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
@@ -175,7 +175,11 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       sessionActor.send({ type: 'SEND', id, request, onSendError });
       return;
     }
-    const error = directSend(id, request);
+    const error = directSend(id, request, (late) => {
+      // Lost with a socket a rotation replaced: an idempotent request is queued again, and goes out now.
+      onSendError(late);
+      if (directSend !== undefined) correlator.setReady(true);
+    });
     if (error !== undefined) onSendError(error);
   };
   const correlator = new RequestCorrelator({
@@ -213,6 +217,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     },
     onEvent: (event, data) => events$.next(data === undefined ? { event } : { event, data }),
     onError: (error) => errors$.next(error),
+    // A rotation without resume subscribes these on the replacement connection.
+    activeStreamBatches: () => chunk(registry.inspect().filter((row) => row.state === 'active').map((row) => row.name), resolved.maxStreamsPerPacket),
   };
 
   // Sockets not yet fully gone: close() waits for them so that nothing is left when it resolves.
@@ -242,6 +248,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       inbound,
       getLastSeq: () => registry.lastSeq ?? resumeSeq,
       resumeFrom,
+      rotation: resolved.rotation,
       onSocketGone: (gone) => {
         socketsOpen.add(gone);
         void gone.then(() => socketsOpen.delete(gone));

@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
+import { and, assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
 import type { InitializeResult, ProtocolRequest } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
@@ -7,6 +7,7 @@ import { backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
+import { rotationDelayMs } from './rotation.js';
 import { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
@@ -217,6 +218,9 @@ export const sessionMachine = setup({
         resumeId: event.resumeId ?? context.resumeId,
         connectionId: event.connectionId ?? context.connectionId,
         directSend: event.send,
+        connectionOpenedAt: context.input.now(),
+        connectionLifetimeMs: undefined,
+        rotationFailures: 0,
       };
     }),
     recordClose: enqueueActions(({ enqueue, event }) => {
@@ -257,6 +261,7 @@ export const sessionMachine = setup({
         // A server announcing 1 ms would make every connection look dead at once: MIN_HEARTBEAT_MS is the floor.
         heartbeatMs: Math.min(Math.max(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS), MAX_TIMER_DELAY_MS),
         resumed: result.resumed,
+        connectionLifetimeMs: result.connectionLifetimeMs,
       };
     }),
     markFresh: assign({ resumed: false }),
@@ -331,6 +336,41 @@ export const sessionMachine = setup({
       return { closedReason: { code: 1000, reason: `${params.step} failed`, clientRequested: false, error }, releaseCode: 1000 };
     }),
     closeByClient: assign({ closedReason: CLIENT_CLOSE, releaseCode: 1000 }),
+    // Rotation (docs/lifecycle.md): the machine only keeps the time; the socket actor makes the new
+    // connection before it breaks the old one, and the session stays `authorized` throughout.
+    scheduleRotation: enqueueActions(({ enqueue, context }) => {
+      enqueue.cancel('rotation');
+      const delay =
+        context.rotationFailures > 0
+          ? backoffDelay(context.rotationFailures - 1, context.input.backoff, context.input.random, 'backoff')
+          : rotationDelayMs(context.input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? context.input.now(), context.input.now());
+      if (delay !== undefined) enqueue.raise({ type: 'ROTATION.DUE' }, { id: 'rotation', delay });
+    }),
+    cancelRotation: cancel('rotation'),
+    rotate: sendTo('socket', ({ context }) => ({
+      type: 'ROTATE' as const,
+      handshake: socketInput(context, true).handshake,
+      client: context.input.clientName,
+      lastSeq: context.input.getLastSeq,
+      timeoutMs: context.input.timeouts.connectMs + context.input.timeouts.initializeMs,
+      continuesAfter: (code: number) => decisionFor(context, { type: 'SOCKET.CLOSED', code, reason: '', wasClean: true }).kind === 'resume',
+    })),
+    recordRotation: assign(({ context, event }) => {
+      if (event.type !== 'SOCKET.ROTATED') return {};
+      return {
+        rotations: context.rotations + 1,
+        rotationFailures: 0,
+        connectionOpenedAt: event.openedAt,
+        connectionLifetimeMs: event.lifetimeMs ?? context.connectionLifetimeMs,
+        resumeId: event.resumeId ?? context.resumeId,
+        connectionId: event.connectionId ?? context.connectionId,
+      };
+    }),
+    recordRotationFailure: enqueueActions(({ enqueue, context, event }) => {
+      if (event.type !== 'SOCKET.ROTATION_FAILED') return;
+      enqueue.assign({ rotationFailures: context.rotationFailures + 1 });
+      enqueue.emit({ type: 'error', error: event.error });
+    }),
     emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
   },
 }).createMachine({
@@ -346,6 +386,8 @@ export const sessionMachine = setup({
     readyCount: 0,
     resumed: false,
     releaseCode: RELEASE_BY_DROPPING,
+    rotations: 0,
+    rotationFailures: 0,
     // A session handed over by another client counts as ready before: its resume continues it.
     ...(input.resumeFrom === undefined
       ? {}
@@ -468,8 +510,8 @@ export const sessionMachine = setup({
     },
 
     authorized: {
-      entry: 'becomeReady',
-      exit: 'emitConnectionLost',
+      entry: ['becomeReady', 'scheduleRotation'],
+      exit: ['cancelRotation', 'emitConnectionLost'],
       // Only a connection that stays up this long resets the attempt count and the backoff.
       after: { minUptime: { actions: 'markHealthy' } },
       initial: 'watching',
@@ -477,6 +519,9 @@ export const sessionMachine = setup({
         SEND: { actions: 'forwardToSocket' },
         'SOCKET.CLOSED': reactToClose,
         'LIVENESS.DEAD': { actions: raise(lostConnection('no frame received for two heartbeats')) },
+        'ROTATION.DUE': { actions: 'rotate' },
+        'SOCKET.ROTATED': { actions: ['recordRotation', 'scheduleRotation'] },
+        'SOCKET.ROTATION_FAILED': { actions: ['recordRotationFailure', 'scheduleRotation'] },
       },
       states: {
         watching: {

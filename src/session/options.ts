@@ -4,7 +4,7 @@ import type { CodecOption } from '../codecs/factory.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
-import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
+import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
@@ -191,12 +191,28 @@ export interface SessionOptions {
    * @default undefined (no sharing: this session has its own socket)
    */
   readonly share?: string;
+  /**
+   * Make-before-break rotation: shortly before the connection's maximum lifetime (announced by the
+   * server as `connectionLifetimeMs`, or given here as `lifetimeMs`), the session opens a
+   * replacement, resumes the same server session on it and switches over without losing or
+   * duplicating a message and without leaving `authorized`. Protocols without resume switch
+   * stream by stream (see docs/lifecycle.md, "Rotation", for what that guarantees). A failed
+   * rotation is reported on `errors$` as a RotationError; the old connection keeps serving.
+   * `false` turns it off (the connection is then resumed after the server closes it).
+   * @default {} (rotate when the server announces a lifetime; margin 10% of it, at most 30 s)
+   *
+   * @example
+   * ```ts
+   * createSession({ endpoint: 'wss://gateway.example.com/ws', rotation: { lifetimeMs: 3_600_000 } });
+   * ```
+   */
+  readonly rotation?: RotationOptions | false;
 }
 
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'maxFrameBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'maxFrameBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec' | 'rotation';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -217,7 +233,7 @@ const TIMEOUT_KEYS: readonly (keyof PhaseTimeouts)[] = ['balancerMs', 'providerM
 const KNOWN_OPTIONS = new Set([
   'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
   'maxMessageBytes', 'maxInboundBytes', 'maxFrameBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
-  'fetch', 'inspect', 'random', 'now', 'logger', 'share',
+  'fetch', 'inspect', 'random', 'now', 'logger', 'share', 'rotation',
 ]);
 
 function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
@@ -337,5 +353,16 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) as SessionLogger }),
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
+    rotation: resolveRotation(options.rotation),
+  };
+}
+
+function resolveRotation(value: unknown): RotationOptions | false {
+  if (value === false) return false;
+  const rotation = optionalObject('rotation', value) ?? {};
+  rejectUnknownKeys('rotation', rotation, ['lifetimeMs', 'marginMs']);
+  return {
+    ...(rotation.lifetimeMs === undefined ? {} : { lifetimeMs: timerDelay('rotation.lifetimeMs', rotation.lifetimeMs, 0) }),
+    ...(rotation.marginMs === undefined ? {} : { marginMs: timerDelay('rotation.marginMs', rotation.marginMs, 0, true) }),
   };
 }

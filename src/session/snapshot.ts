@@ -39,6 +39,8 @@ export interface SessionSnapshot {
   readonly resumed: boolean;
   /** Why the session ended, once `closed`. */
   readonly closedReason?: ClosedReason;
+  /** How many times a planned rotation replaced the connection (see the `rotation` option); absent before the first. */
+  readonly rotations?: number;
 }
 
 /** Reads a {@link SessionSnapshot} from a machine snapshot. */
@@ -57,6 +59,7 @@ export function toSessionSnapshot(value: SessionStateName, context: SessionConte
     ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),
     ...(context.codec === undefined ? {} : { codec: context.codec }),
     ...(context.closedReason === undefined ? {} : { closedReason: context.closedReason }),
+    ...(context.rotations === 0 ? {} : { rotations: context.rotations }),
   };
 }
 
@@ -75,6 +78,7 @@ export function snapshotChanged(previous: SessionSnapshot | undefined, next: Ses
     previous.connectionId !== next.connectionId ||
     previous.codec !== next.codec ||
     previous.resumed !== next.resumed ||
-    previous.closedReason !== next.closedReason
+    previous.closedReason !== next.closedReason ||
+    previous.rotations !== next.rotations
   );
 }

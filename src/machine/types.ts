@@ -109,7 +109,7 @@ export interface SessionMachineInput {
 export interface RotationOptions {
   /**
    * The connection's maximum lifetime in ms, for a server that does not announce one (a gateway's
-   * 60 minutes: `3_600_000`). Overrides `connectionLifetimeMs` of the INITIALIZE result.
+   * 60 minutes: `3_600_000`). Overrides `connectionLifetimeMs` of the initialize result.
    * @default the lifetime the server announces; without one, no rotation
    */
   readonly lifetimeMs?: number;
@@ -279,9 +279,9 @@ export interface RotateCommand {
   type: 'ROTATE';
   /** The replacement's handshake: resuming the session where the protocol can. */
   handshake: Secret<Handshake>;
-  /** `name/version` for the resume INITIALIZE. */
+  /** `name/version` for the resume initialize request. */
   client: string;
-  /** Read when the resume INITIALIZE is sent, so it carries the latest seq. */
+  /** Read when the resume initialize request is sent, so it carries the latest seq. */
   lastSeq: () => number | undefined;
   /** The whole handover (connect, drain, initialize or switch) must end within this. */
   timeoutMs: number;

@@ -23,7 +23,7 @@ export interface Link {
  * - `opening`: the replacement's handshake is under way; the serving socket carries everything.
  * - `draining`: the replacement is open; new sends wait, until every request sent on the serving
  *   socket is answered, so the server's takeover cannot swallow one (resume protocols only).
- * - `resuming`: the resume INITIALIZE went out on the replacement; a close of the serving socket is
+ * - `resuming`: the resume initialize request went out on the replacement; a close of the serving socket is
  *   now the server's expected takeover (4000), not a failure.
  * A protocol without resume swaps as soon as the replacement is open (see {@link StreamSwitch}).
  */
@@ -80,7 +80,7 @@ export interface Handover {
   phase: HandoverPhase;
   /** Whether a close of the serving socket with this code, before the resume went out, lets the handover go on as the resume. */
   readonly continuesAfter: (code: number) => boolean;
-  /** The id of the resume INITIALIZE, once sent. */
+  /** The id of the resume initialize request, once sent. */
   initializeId?: number;
   /** Sends held during `draining` and `resuming`. */
   readonly held: HeldSend[];
@@ -90,7 +90,7 @@ export interface Handover {
   info?: SocketOpenInfo;
   /** Gives the seq for the resume, read when it is sent. */
   lastSeq?: () => number | undefined;
-  /** `name/version` for the resume INITIALIZE. */
+  /** `name/version` for the resume initialize request. */
   client?: string;
   /** Re-checks the drain when the oldest request in flight stops counting. */
   drainTimer?: ReturnType<typeof setTimeout>;

@@ -309,7 +309,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
    * handover ends within `timeoutMs`, so two sockets never outlast it.
    * - With resume: once the replacement is open, new sends wait while the requests in flight on
    *   the serving socket are answered (at most {@link ROTATION_DRAIN_MS}); then the resume
-   *   INITIALIZE (with `lastSeq`) goes out. The server takes the session over, closing the old
+   *   initialize request (with `lastSeq`) goes out. The server takes the session over, closing the old
    *   socket with 4000 (expected now, not fatal), and replays everything after `lastSeq` on the new
    *   one: the stream registry drops what both sockets delivered by seq. An accepted resume swaps
    *   the sockets; the held sends go out on the new one.

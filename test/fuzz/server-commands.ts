@@ -296,5 +296,5 @@ export const serverConfig: fc.Arbitrary<ServerFuzzConfig> = fc.record({
   initialStreams: fc.subarray([...STREAMS], { minLength: 1 }),
   // Half the runs with a short announced lifetime: the client rotates its connection every few
   // hundred milliseconds while the faults hit (docs/lifecycle.md, "Rotation").
-  lifetimeMs: fc.constantFrom(0, 0, 250, 400),
+  lifetimeMs: fc.constantFrom(0, 0, 80, 160),
 });

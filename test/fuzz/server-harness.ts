@@ -39,6 +39,8 @@ const CLIENT_TIMINGS = {
   timeouts: { balancerMs: 500, connectMs: 500, initializeMs: 300, authorizeMs: 500 },
   requestTimeoutMs: 600,
   heartbeatMs: 100, // MIN_HEARTBEAT_MS: the shortest a client may ask for
+  // With a lifetime announced (see ServerFuzzConfig.lifetimeMs), rotate 30 ms before it.
+  rotation: { marginMs: 30 },
 } as const satisfies Partial<SessionOptions>;
 
 /**
@@ -141,9 +143,12 @@ export class ServerHarness {
       if (harness !== undefined) harness.socketsCreated++;
       live.add(socket);
     };
+    // When the last live socket ends, the session lost its connection (for the reconnect rate); a
+    // replaced socket ending beside its replacement is no loss, nor is the TCP close that follows a close.
     const ended = (socket: WebSocket) => {
-      live.delete(socket);
-      if (live.size <= 1 && owner.harness !== undefined) owner.harness.pairSince = undefined;
+      if (!live.delete(socket) || owner.harness === undefined) return;
+      if (live.size === 0) owner.harness.lastSocketEndedAt = Date.now();
+      if (live.size <= 1) owner.harness.pairSince = undefined;
     };
     const TrackedWebSocket = class extends WebSocket {
       constructor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions) {
@@ -151,18 +156,15 @@ export class ServerHarness {
         onCreated(this);
         unclosed.add(this);
         this.once('close', () => {
-          if (owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
           ended(this);
           unclosed.delete(this);
         });
       }
       override close(code?: number, reason?: string | Buffer): void {
-        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
         ended(this);
         super.close(code, reason);
       }
       override terminate(): void {
-        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
         ended(this);
         super.terminate();
       }
@@ -353,6 +355,8 @@ export class ServerHarness {
   private whyNotQuiet(): string {
     // A rotation under way is not quiet: wait for the replaced connection to be gone.
     if (this.liveSockets.size > 1) return `${this.liveSockets.size} client sockets open (rotation)`;
+    const serverConnections = this.server.connections().filter((connection) => !connection.silent).length;
+    if (serverConnections > 1) return `${serverConnections} server connections (a replaced one still closing)`;
     const sessionId = this.session.actor.getSnapshot().context.sessionId;
     const held = sessionId === undefined ? undefined : this.server.session(sessionId);
     if (held === undefined) return `the server has no session ${String(sessionId)}`;

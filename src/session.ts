@@ -178,10 +178,21 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     const error = directSend(id, request, (late) => {
       // Lost with a socket a rotation replaced: an idempotent request is queued again, and goes out now.
       onSendError(late);
-      if (directSend !== undefined) correlator.setReady(true);
+      if (directSend === undefined) return;
+      correlator.setReady(true);
+      reconcileStreamsSoon();
     });
     if (error !== undefined) onSendError(error);
   };
+  // A subscribe lost with a replaced socket leaves its stream "maybe on the server": once its
+  // rejection has landed (a macrotask later), the registry reconciles on the new socket.
+  let reconcileTimer: ReturnType<typeof setTimeout> | undefined;
+  function reconcileStreamsSoon(): void {
+    reconcileTimer ??= setTimeout(() => {
+      reconcileTimer = undefined;
+      if (directSend !== undefined) registry.sessionReady({ resumed: true, fresh: false });
+    }, 0);
+  }
   const correlator = new RequestCorrelator({
     nextId,
     // The actor is created below; the correlator only sends once the machine says the session is ready.

@@ -22,9 +22,30 @@ export const MAX_DEFAULT_ROTATION_MARGIN_MS = 30_000;
  * ```
  */
 export function rotationDelayMs(options: RotationOptions | false | undefined, announcedMs: number | undefined, openedAt: number, now: number): number | undefined {
+  const marginMs = rotationMarginMs(options, announcedMs);
+  if (marginMs === undefined) return undefined;
+  const lifetimeMs = (options === false ? undefined : options?.lifetimeMs) ?? (announcedMs as number);
+  return Math.min(Math.max(0, lifetimeMs - marginMs - (now - openedAt)), MAX_TIMER_DELAY_MS);
+}
+
+/**
+ * How long after a failed rotation the next try comes: the reconnect backoff, but never sooner
+ * than a quarter of the margin, so a server that refuses at once sees a handful of tries before
+ * the lifetime ends rather than a storm. Undefined when the connection is not rotated.
+ *
+ * @example
+ * ```ts
+ * rotationRetryDelayMs({}, 3_600_000, 250); // 7_500: a quarter of the 30 s margin
+ * ```
+ */
+export function rotationRetryDelayMs(options: RotationOptions | false | undefined, announcedMs: number | undefined, backoffMs: number): number | undefined {
+  const marginMs = rotationMarginMs(options, announcedMs);
+  return marginMs === undefined ? undefined : Math.min(Math.max(backoffMs, marginMs / 4), MAX_TIMER_DELAY_MS);
+}
+
+function rotationMarginMs(options: RotationOptions | false | undefined, announcedMs: number | undefined): number | undefined {
   if (options === false) return undefined;
   const lifetimeMs = options?.lifetimeMs ?? announcedMs;
   if (lifetimeMs === undefined || !(lifetimeMs >= MIN_ROTATION_LIFETIME_MS)) return undefined;
-  const marginMs = Math.min(options?.marginMs ?? Math.min(lifetimeMs / 10, MAX_DEFAULT_ROTATION_MARGIN_MS), lifetimeMs / 2);
-  return Math.min(Math.max(0, lifetimeMs - marginMs - (now - openedAt)), MAX_TIMER_DELAY_MS);
+  return Math.min(options?.marginMs ?? Math.min(lifetimeMs / 10, MAX_DEFAULT_ROTATION_MARGIN_MS), lifetimeMs / 2);
 }

@@ -3,11 +3,11 @@ import { BalancerError, OptionsError, PhaseTimeoutError, ProtocolViolationError,
 import type { InitializeResult, ProtocolRequest } from '../protocol/types.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { RELEASE_BY_DROPPING, socketActor, type SocketActorInput } from './actors/socket-actor.js';
-import { backoffDelay } from './backoff.js';
+import { backoffCeiling, backoffDelay } from './backoff.js';
 import { closeOf, decisionFor, fatalErrorFor, parseInitialize } from './decisions.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type NextStep, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import { notConnectedError } from './not-connected.js';
-import { rotationDelayMs } from './rotation.js';
+import { rotationDelayMs, rotationRetryDelayMs } from './rotation.js';
 import { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 
@@ -342,7 +342,8 @@ export const sessionMachine = setup({
       enqueue.cancel('rotation');
       const delay =
         context.rotationFailures > 0
-          ? backoffDelay(context.rotationFailures - 1, context.input.backoff, context.input.random, 'backoff')
+          ? // The ceiling, without jitter: a retry is one client's, and the reconnect backoff's random draws stay its own.
+            rotationRetryDelayMs(context.input.rotation, context.connectionLifetimeMs, backoffCeiling(context.rotationFailures - 1, context.input.backoff))
           : rotationDelayMs(context.input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? context.input.now(), context.input.now());
       if (delay !== undefined) enqueue.raise({ type: 'ROTATION.DUE' }, { id: 'rotation', delay });
     }),

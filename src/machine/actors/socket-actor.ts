@@ -132,7 +132,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     },
     onFrame: (frame) => receiveFrame(link, frame),
     onClose: (info) => linkClosed(link, info),
-    onPong,
+    onPong: () => onPong(link),
     onError(error) {
       if (finished || link !== serving) return;
       if (error instanceof NegotiationError) {
@@ -147,8 +147,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     },
   }));
 
-  function onPong(): void {
+  function onPong(link: Link): void {
     // A pong answers a ping frame: proof of life without any application message.
+    if (link !== serving) return;
     lastFrameAt = now();
     framesReceived++;
   }
@@ -198,8 +199,11 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
 
   function receiveFrame(link: Link, frame: Frame): void {
     if (finished || link.codec === undefined) return;
-    lastFrameAt = now();
-    framesReceived++;
+    // Only the serving socket's frames prove it alive: a replacement's must not hide a dead one.
+    if (link === serving) {
+      lastFrameAt = now();
+      framesReceived++;
+    }
     const oversize = oversizeFrame(frame, input.maxInboundBytes);
     if (oversize !== undefined) {
       inbound.onError(oversize);
@@ -347,12 +351,13 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       onFrame: (frame) => receiveFrame(own, frame),
       onClose(info) {
         if (handover?.link === own) {
-          failHandover(handover, new RotationError(opened ? 'initialize' : 'connect', `the new connection closed with ${info.code}${info.httpStatus === undefined ? '' : ` (HTTP ${info.httpStatus})`}`, failure === undefined ? undefined : { cause: failure }));
+          const error = new RotationError(opened ? 'initialize' : 'connect', `the new connection closed with ${info.code}${info.httpStatus === undefined ? '' : ` (HTTP ${info.httpStatus})`}`, failure === undefined ? undefined : { cause: failure });
+          failHandover(handover, error, info);
           return;
         }
         linkClosed(own, info);
       },
-      onPong,
+      onPong: () => onPong(own),
       onError(error) {
         if (handover?.link === own) failure = error;
         else if (own === serving) reportTransportError(error);
@@ -387,7 +392,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     }
     if (current.drainTimer !== undefined) clearTimeout(current.drainTimer);
     current.drainTimer = undefined;
-    serving.outstanding.clear();
+    // Requests still unanswered now (sent to a socket that stopped reading) are reported lost when it closes.
     const id = input.nextId();
     current.initializeId = id;
     current.phase = 'resuming';
@@ -452,14 +457,15 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     for (const held of current.held) held.send();
   }
 
-  function failHandover(current: Handover, error: RotationError): void {
+  function failHandover(current: Handover, error: RotationError, replacementClose?: { code: number; reason: string; wasClean: boolean; httpStatus?: number }): void {
     abandonHandover();
     const close = current.servingClose;
     if (close !== undefined) {
       // The old socket is gone too: the session is between connections now, and the close policy
-      // decides. The server's 4000 for our own resume is no fight over the session: reported as a drop.
+      // decides, on the replacement's own close when it was closed, else on the old one's. The
+      // server's 4000 for our own resume is no fight over the session: reported as a drop.
       finished = true;
-      const reported = close.code === 4000 ? { code: 1006, reason: 'rotation failed after the takeover', wasClean: false } : close;
+      const reported = replacementClose ?? (close.code === 4000 ? { code: 1006, reason: 'rotation failed after the takeover', wasClean: false } : close);
       sendBack({ type: 'SOCKET.CLOSED', ...reported, error });
       return;
     }
@@ -563,7 +569,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     closeGrace = undefined;
   }
   function release(code: number) {
-    // The replacement and the replaced socket never outlive the actor.
+    releaseServing(code);
+    // The replacement and the replaced socket never outlive the actor (after the serving one, so
+    // a replacement never looks like the connection that ended).
     abandonHandover();
     if (retiring !== undefined) {
       clearTimeout(retiring.timer);
@@ -572,6 +580,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     }
     for (const grace of retiringGraces) clearTimeout(grace);
     retiringGraces.clear();
+  }
+  function releaseServing(code: number) {
     if (closingGracefully) return;
     const wasFinished = finished;
     finished = true;

@@ -20,11 +20,14 @@ export const OWN_CODE_AIM_BYTES = 10 * 1024;
 /** The issue's aim for a whole JSON-only browser app (our code, xstate and rxjs). */
 export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 
-/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external). */
-export const OWN_CODE_BUDGET_BYTES = 27 * 1024;
+/**
+ * Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external). Raised
+ * from 27 KiB for make-before-break rotation (issue 14: measured 28.4 KiB, from 26.0).
+ */
+export const OWN_CODE_BUDGET_BYTES = 29 * 1024;
 
-/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. */
-export const WHOLE_APP_BUDGET_BYTES = 45.5 * 1024;
+/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Raised from 45.5 KiB for rotation (measured 46.8 KiB). */
+export const WHOLE_APP_BUDGET_BYTES = 47.5 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

@@ -324,7 +324,10 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
    * in which case its close is reported as a lost connection (1006), which the machine resumes.
    */
   function rotate(command: RotateCommand): void {
-    if (finished || handover !== undefined || retiring !== undefined || serving.codec === undefined) return;
+    // A handover under way reports its own outcome (and the machine schedules again from it).
+    if (finished || handover !== undefined || serving.codec === undefined) return;
+    // The socket an earlier rotation replaced is let go now rather than holding this one back.
+    retire();
     let failure: Error | undefined;
     let opened = false;
     const link = openLink(command.handshake.reveal(), (own) => ({

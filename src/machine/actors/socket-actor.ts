@@ -505,6 +505,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     retiring = undefined;
     clearTimeout(old.timer);
     if (old.link.gone) return;
+    loseOutstanding(old.link);
     if (old.streams === undefined) {
       drop(old.link);
       return;

@@ -14,7 +14,8 @@ export const MAX_DEFAULT_ROTATION_MARGIN_MS = 30_000;
 /**
  * How long from `now` until the serving connection should be replaced, or undefined when it should
  * not be (rotation off, no known lifetime, or one below {@link MIN_ROTATION_LIFETIME_MS}).
- * The margin never exceeds half the lifetime, so rotations cannot follow each other back to back.
+ * The default margin never exceeds half the lifetime, and one given never 90% of it, so rotations
+ * cannot follow each other back to back.
  *
  * @example
  * ```ts
@@ -47,5 +48,6 @@ function rotationMarginMs(options: RotationOptions | false | undefined, announce
   if (options === false) return undefined;
   const lifetimeMs = options?.lifetimeMs ?? announcedMs;
   if (lifetimeMs === undefined || !(lifetimeMs >= MIN_ROTATION_LIFETIME_MS)) return undefined;
-  return Math.min(options?.marginMs ?? Math.min(lifetimeMs / 10, MAX_DEFAULT_ROTATION_MARGIN_MS), lifetimeMs / 2);
+  // A margin given explicitly may reach 90% of the lifetime; the default stays at most half of it.
+  return options?.marginMs === undefined ? Math.min(lifetimeMs / 10, MAX_DEFAULT_ROTATION_MARGIN_MS, lifetimeMs / 2) : Math.min(options.marginMs, lifetimeMs * 0.9);
 }

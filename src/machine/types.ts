@@ -114,7 +114,7 @@ export interface RotationOptions {
    */
   readonly lifetimeMs?: number;
   /**
-   * How long before the end of the lifetime the replacement is opened.
+   * How long before the end of the lifetime the replacement is opened (at most 90% of the lifetime).
    * @default 10% of the lifetime, at most 30 s (and never more than half of it)
    */
   readonly marginMs?: number;

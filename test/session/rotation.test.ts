@@ -53,10 +53,10 @@ function tally(received: readonly number[], published: number) {
 
 describe('rotation with resume (reference protocol)', () => {
   it('rotates 100 times under a steady 2,000 msg/s stream: no loss, no duplicate, state$ stays authorized', async () => {
-    // Lifetime 200 ms announced in the INITIALIZE result; rotating 130 ms before it (every 70 ms)
-    // leaves the handover room on a loaded machine, so the server's 1001 at 200 ms never comes.
-    const server = await startServer({ maxLifetimeMs: 200 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 130 } } as SessionOptions);
+    // Lifetime 400 ms announced in the INITIALIZE result; rotating 330 ms before it (every 70 ms)
+    // leaves the handover room on a loaded machine, so the server's 1001 at 400 ms never comes.
+    const server = await startServer({ maxLifetimeMs: 400 });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 330 } } as SessionOptions);
     const received: number[] = [];
     const subscription = session.stream<number>('btcusdt@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
@@ -86,10 +86,10 @@ describe('rotation with resume (reference protocol)', () => {
   });
 
   it('answers every request sent across rotations exactly once', async () => {
-    // A wide margin (rotating every 150 ms, 250 ms before the lifetime): a request lost because the
+    // A wide margin (rotating every 150 ms, 450 ms before the lifetime): a request lost because the
     // server's lifetime close came first would be a ConnectionLostError, which is not what this tests.
-    const server = await startServer({ maxLifetimeMs: 400 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 250 } } as SessionOptions);
+    const server = await startServer({ maxLifetimeMs: 600 });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 450 } } as SessionOptions);
     await waitForState(session, 'authorized');
     const answers: Promise<unknown>[] = [];
     const sender = setInterval(() => answers.push(session.request('ECHO', answers.length)), 2);

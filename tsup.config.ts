@@ -15,6 +15,8 @@ export default defineConfig([
       msgpack: 'src/msgpack.ts',
       bson: 'src/bson.ts',
       'testing/index': 'src/testing/index.ts',
+      // The `wirestate-test-server` bin (package.json `bin`); its hashbang is kept and the file made executable.
+      'bin/wirestate-test-server': 'src/testing/cli.ts',
       'devtools/index': 'src/devtools/index.ts',
       'devtools/node': 'src/devtools/node.ts',
     },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: throughput, latency, memory and reconnect benchmarks of wirestate against a raw
+ * `npm run bench`: throughput, request latency, end-to-end latency, memory and reconnect benchmarks of wirestate against a raw
  * `ws` baseline and RxJS `webSocket().multiplex()`, written to docs/benchmarks.md.
  *
  *   npm run bench                       full run (about 4 minutes), writes docs/benchmarks.md
@@ -16,9 +16,10 @@ import { runGrowth, runIdleMemory } from './memory.js';
 import { runReconnect } from './reconnect.js';
 import { renderReport, type BenchReport } from './report.js';
 import { BenchServer } from './server-control.js';
+import { runTailLatency } from './tail-latency.js';
 import { runThroughput, type ThroughputCase } from './throughput.js';
 
-const SECTIONS = ['throughput', 'latency', 'memory', 'reconnect'] as const;
+const SECTIONS = ['throughput', 'latency', 'tail', 'memory', 'reconnect'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out <file>]
@@ -112,6 +113,8 @@ async function main(): Promise<void> {
   try {
     const throughput = run('throughput') ? await runThroughput(server, throughputCases(options.quick), runs, log) : undefined;
     const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, 3, log) : undefined;
+    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 5_000 };
+    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 5, log) : undefined;
     const reconnectRate = 200_000;
     const reconnect = run('reconnect') ? await runReconnect(server, 10_000, reconnectRate, options.quick ? 1 : 3, log) : undefined;
     const idleMemory = run('memory')
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
       niceness,
       ...(throughput === undefined ? {} : { throughput }),
       ...(latency === undefined ? {} : { latency }),
+      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad } }),
       ...(idleMemory === undefined ? {} : { idleMemory }),
       ...(growth === undefined ? {} : { growth }),
       ...(reconnect === undefined ? {} : { reconnect: { results: reconnect, ratePerSecond: reconnectRate } }),

@@ -2,6 +2,8 @@
 import type { ClientKind } from './clients.js';
 import type { Environment } from './environment.js';
 import type { LatencyResult } from './latency.js';
+import { FIXES } from './report-changes.js';
+import type { TailLatencyLoad, TailLatencyResult } from './tail-latency.js';
 import type { GrowthResult, IdleMemoryResult } from './memory.js';
 import type { PayloadSize } from './payloads.js';
 import type { ReconnectResult } from './reconnect.js';
@@ -22,6 +24,7 @@ export interface BenchReport {
   readonly niceness: number | undefined;
   readonly throughput?: { readonly results: readonly ThroughputResult[]; readonly subscribePackets: ReadonlyMap<unknown, SubscribePackets> };
   readonly latency?: readonly LatencyResult[];
+  readonly tailLatency?: { readonly results: readonly TailLatencyResult[]; readonly load: TailLatencyLoad };
   readonly idleMemory?: readonly IdleMemoryResult[];
   readonly growth?: GrowthResult;
   readonly reconnect?: { readonly results: readonly ReconnectResult[]; readonly ratePerSecond: number };
@@ -254,61 +257,47 @@ function reconnectSection(report: BenchReport, targets: string[]): string[] {
   return lines;
 }
 
-const FIXES = [
-  '- **transport**: `ws` copied every binary message into an ArrayBuffer (`binaryType` was always',
-  "  `'arraybuffer'`): a sixth of the client's time for small MessagePack messages. On `ws` the socket",
-  "  now uses `'nodebuffer'`, whose Buffers are wrapped without a copy (commit \"transport: binaryType",
-  "  'nodebuffer' on ws\").",
-  "- **transport**: on `ws`, frames come from its own `'message'` event instead of `onmessage`, which",
-  '  wraps every message in a MessageEvent, and text frames are decoded with `Buffer#toString()`',
-  '  (`String(buffer)` takes a slow generic conversion in V8: 0.1 µs a message).',
-  '- **streams**: each stream held an RxJS Subject; its observer array (V8 reserves 17 slots on the',
-  '  first push), the Subscription it returns and its per-message closure and iterator cost about 430',
-  '  bytes per idle stream and some time per message. The registry now holds the observers itself',
-  '  (one without an array), which took the heap per idle stream from about 1,050 to about 615 bytes.',
-  '- **transport**: ws Buffers went to the codecs as a plain Uint8Array view, which bson wrapped back',
-  '  into a Buffer on every decode; they are now handed on as they are (BSON trades 0.73x to 0.89x).',
-  '- **requests**: every request went through the machine as a `SEND` event (XState\'s event processing',
-  '  was most of the extra per call). The machine now hands the socket\'s own send to the session on',
-  '  entry to `authorized` (its `ready` event) and takes it back on exit (`connection-lost`); a stale',
-  '  one answers `ConnectionLostError`. Request round trip p50 against raw `ws` on a loaded 2-core',
-  '  machine (6 alternating full latency runs each, median ratio): JSON 1.77x before, 1.26x after;',
-  '  MessagePack 1.40x before, 1.12x after.',
-  '- **streams**: an idle stream held a teardown closure per subscriber (about 100 bytes with its',
-  '  context) and RxJS\'s finalizer array, for which V8 reserves 16 slots on the first push (about',
-  '  150 bytes). The registry entry is now a class that is itself the subscriber\'s teardown, and the',
-  '  finalizer array is replaced by a one-slot copy when the entry is its only finalizer: 641 to 369',
-  '  bytes per idle stream (100,000 streams). What is left is mostly RxJS\'s own subscriber (about 150',
-  '  bytes: the Subscriber, its ConsumerObserver and the partial observer), the entry (about 110) and',
-  '  the Map (about 40).',
-  '',
-  "`node --import tsx bench/pipeline.ts` measures the client's own cost per message without a network",
-  '(about 0.2 µs over the baseline for JSON trades after these changes, 0.37 µs before the last one);',
-  '`node --import tsx bench/compare.ts <codec> <small|large> <streams>` runs one throughput case.',
-  '',
-  '`node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx bench/allocation.ts`',
-  'measures the heap allocated per stream message on the hot path (JSON trades, 100 streams): about',
-  '330 B for the baseline (the decoded message and its string) and 6 to 14 B more for wirestate, before',
-  'and after these changes; with `--trace-gc`, 1,000,000 messages take 39 scavenges for the baseline and',
-  '41 to 42 for wirestate. The hot path has next to nothing left to cut.',
-  '',
-  '`node --import tsx bench/cold-start.ts 10` measures the time from opening a client (`createSession`',
-  'and one `stream()` observer) to its first delivered message, in a fresh process each run, against',
-  'raw `ws` (the server publishes every 5 ms, so up to 5 ms of each figure is the wait for a tick).',
-  'Measured on a loaded 2-core machine, 10 processes each: raw `ws` 17-18 ms cold, 8 ms warm;',
-  'wirestate 32-36 ms cold (1.8x-2.1x, unchanged by the direct request path), 9 ms warm. The cold gap',
-  'is first-run code (the machine and its actors run unoptimized once); module loading is not counted.',
-  '',
-  '`node --import tsx bench/browser.ts 5 20000` runs Chromium (native WebSocket) against the reference',
-  'server in the Node process: a raw `WebSocket` + `JSON.parse` + `Map` client and a wirestate',
-  'session, 100 streams, JSON trades, alternating runs; it reports the rate from the first to the last',
-  'message and the page\'s main-thread busy time per message (CDP TaskDuration). One run on the loaded',
-  '2-core machine, 5 runs of 20,000: rate ratio 1.05x (0.75x-1.14x), busy-time ratio 0.86x',
-  '(0.66x-1.42x). Both clients run at the rate the server in the same process publishes (5,000 to',
-  '10,000 messages a second), and each WebSocket message is a task of its own, so these figures say',
-  'that wirestate keeps up in Chromium, not how close to the raw client it is; a server in a process',
-  'of its own and bigger bursts are needed for that.',
-];
+
+const TARGET_TAIL_RATIO = 1.2;
+
+function tailLatencySection(report: BenchReport, targets: string[]): string[] {
+  const section = report.tailLatency;
+  if (section === undefined) return [];
+  const { results, load } = section;
+  const codecs = [...new Set(results.map((result) => result.codec))];
+  const micro = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(0)} µs`);
+  const rows = codecs.map((codec) => {
+    const baseline = results.find((result) => result.codec === codec && result.kind === 'baseline');
+    const wirestate = results.find((result) => result.codec === codec && result.kind === 'wirestate');
+    const ratioOf = (key: 'p50' | 'p99' | 'p999') => (wirestate?.[key] ?? Number.NaN) / (baseline?.[key] ?? Number.NaN);
+    const p999Ratio = ratioOf('p999');
+    targets.push(`end-to-end p99.9 ≤ ${TARGET_TAIL_RATIO}x raw \`ws\` (${codec}): ${formatRatio(p999Ratio)}, ${mark(p999Ratio <= TARGET_TAIL_RATIO)}`);
+    return [
+      codec,
+      `${micro(baseline?.p50)} / ${micro(wirestate?.p50)}`,
+      formatRatio(ratioOf('p50')),
+      `${micro(baseline?.p99)} / ${micro(wirestate?.p99)}`,
+      formatRatio(ratioOf('p99')),
+      `${micro(baseline?.p999)} / ${micro(wirestate?.p999)}`,
+      formatRatio(p999Ratio),
+      micro((wirestate?.p999 ?? Number.NaN) - (baseline?.p999 ?? Number.NaN)),
+    ];
+  });
+  const first = results[0];
+  return [
+    '## End-to-end latency: server stamp to observer',
+    '',
+    `The server stamps each trade with its wall clock just before publishing it, ${formatInteger(load.ratePerSecond)} messages a second`,
+    `round robin over ${formatInteger(load.streams)} streams for ${(load.durationMs / 1_000).toFixed(0)} s; each client records the time from the stamp to its`,
+    `observer. Baseline and wirestate alternate, ${first?.rounds ?? 0} rounds each; the first fifth of each round is warm-up; each`,
+    `figure is the median over the rounds of one round's percentile (${formatInteger(first?.samplesPerRound ?? 0)} samples a round, so`,
+    'the p99.9 rests on a few dozen). Both processes read the same clock, so an offset between them would add',
+    'the same to both clients: the last column, the difference of the p99.9s, is free of it.',
+    '',
+    ...table(['codec', 'p50 baseline / wirestate', 'ratio', 'p99 baseline / wirestate', 'ratio', 'p99.9 baseline / wirestate', 'ratio', 'p99.9 difference'], rows),
+    '',
+  ];
+}
 
 /** The whole Markdown document. */
 export function renderReport(report: BenchReport): string {
@@ -317,6 +306,7 @@ export function renderReport(report: BenchReport): string {
   const body = [
     ...throughputSections(report, targets),
     ...latencySection(report),
+    ...tailLatencySection(report, targets),
     ...memorySection(report, targets),
     ...reconnectSection(report, targets),
   ];

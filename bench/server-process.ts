@@ -1,13 +1,14 @@
 /**
  * The benchmark's server: the reference test server in a process of its own (so it does not share
- * the client's event loop), driven by JSON-line commands on stdin, answering one JSON line each on
- * stdout. Like `src/testing/cli.ts`, with the commands a benchmark needs: bursts over many streams
- * with realistic payloads, waiting for a subscription count, resetting between runs, counting packets.
+ * the client's event loop), driven by JSON-line commands on stdin. The command loop is the
+ * `wirestate-test-server` bin's (src/testing/stdio-commands.ts); this file only adds what a
+ * benchmark needs: bursts over many streams with realistic payloads, waiting for a subscription
+ * count, resetting between runs, counting packets.
  *
  * Run: `node --import tsx bench/server-process.ts`. Ends when stdin ends.
  */
-import { createInterface } from 'node:readline';
 import { createTestServer, startMarketSimulator, type MarketSimulator } from '../src/testing/index.js';
+import { serveOverStdio, type StdioCommand } from '../src/testing/stdio-commands.js';
 import { benchStreamNames, payloadPool, POOL_SIZE, type PayloadSize } from './payloads.js';
 
 const pools: Record<PayloadSize, unknown[]> = { small: payloadPool('small'), large: payloadPool('large') };
@@ -26,9 +27,8 @@ async function main(): Promise<void> {
     methods: { NOOP: () => null },
   });
   let simulator: MarketSimulator | undefined;
-  const write = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
-  const commands: Record<string, (command: Record<string, unknown>) => Promise<unknown> | unknown> = {
+  const commands: Record<string, StdioCommand> = {
     /** Publishes `count` messages round robin over `streams` names (`prefix.0` …), payloads of `size`. */
     burst(command) {
       const names = benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench');
@@ -71,6 +71,30 @@ async function main(): Promise<void> {
       });
       return {};
     },
+    /**
+     * Publishes small payloads stamped with the wall clock in milliseconds (`t`, from
+     * `performance.timeOrigin + performance.now()`) at `ratePerSecond`, round robin over `streams`
+     * names, for `durationMs`; resolves when done. Each message is stamped just before it is
+     * published, so the stamp-to-observer time covers encoding, the socket and the whole client.
+     */
+    async stampedFlow(command) {
+      const names = benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench');
+      const ratePerSecond = command['ratePerSecond'] as number;
+      const durationMs = command['durationMs'] as number;
+      const pool = pools.small;
+      const started = performance.now();
+      let published = 0;
+      for (;;) {
+        const elapsed = performance.now() - started;
+        const due = Math.min(Math.floor((elapsed * ratePerSecond) / 1_000), Math.floor((durationMs * ratePerSecond) / 1_000));
+        for (; published < due; published++) {
+          const payload = { ...(pool[published % POOL_SIZE] as object), t: performance.timeOrigin + performance.now() };
+          server.publish(names[published % names.length] as string, payload);
+        }
+        if (elapsed >= durationMs) return { published };
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
     stopFlow() {
       simulator?.stop();
       simulator = undefined;
@@ -93,28 +117,8 @@ async function main(): Promise<void> {
     },
   };
 
-  write({ balancerUrl: server.balancerUrl, endpointUrl: server.endpointUrl, pid: process.pid });
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line.trim() === '') return;
-    const command = JSON.parse(line) as Record<string, unknown>;
-    const handler = commands[command['command'] as string];
-    const id = command['id'];
-    if (handler === undefined) {
-      write({ id, ok: false, error: `unknown command ${String(command['command'])}` });
-      return;
-    }
-    Promise.resolve()
-      .then(() => handler(command))
-      .then(
-        (reply) => write({ id, ok: true, ...(reply as object) }),
-        (error: unknown) => write({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
-      );
-  });
-  lines.on('close', () => {
-    simulator?.stop();
-    void server.close();
-  });
+  const { stopped } = serveOverStdio(server, { extra: commands });
+  void stopped.then(() => simulator?.stop());
 }
 
 main().catch((error: unknown) => {

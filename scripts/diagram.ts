@@ -58,7 +58,8 @@ export function machineToMermaid(machine: AnyStateMachine): string {
       for (const initial of node.initial.target) block(node).push(`[*] --> ${mermaidId(initial as AnyStateNode)}`);
     }
     if (node.type === 'final' && node.parent !== undefined) block(node.parent).push(`${mermaidId(node)} --> [*]`);
-    if (node.type === 'atomic' && node.parent !== undefined) {
+    // A compound state's actors live as long as the whole state: the socket of `connection`, for one.
+    if ((node.type === 'atomic' || node.type === 'compound') && node.parent !== undefined) {
       for (const invoked of node.invoke) block(node.parent).push(`${mermaidId(node)} : invokes ${String(invoked.src)}`);
     }
   }

@@ -36,7 +36,8 @@ export function overviewMermaid(machine: AnyStateMachine): string {
       if (from === to && transition.source.path.length > 1 && target.path.length > 1) continue;
       const key = `${from} --> ${to}`;
       const events = edges.get(key) ?? new Set<string>();
-      events.add(transition.event);
+      // A transient step (`always`) is told apart by its guard: which verdict leads where.
+      events.add(transition.event === 'always' && transition.guard !== undefined ? `always [${transition.guard}]` : transition.event);
       edges.set(key, events);
     }
   }

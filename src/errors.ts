@@ -1,36 +1,21 @@
 /**
  * Typed errors. Every error the library surfaces is a {@link WirestateError} with a stable
- * `code`, so callers can branch with `instanceof` or on `error.code`, and a message that says what
- * went wrong and what to do about it.
+ * `code`, so callers can branch with `instanceof` or on `error.code`. The message is one short
+ * clause; the data sits in typed fields (`status`, `phase`, `limit`, `stream`, `method`, …), and
+ * what to do about each code is in `docs/errors.md#<code>`.
  *
  * This file is the lowest layer: every other layer may import it, it imports nothing.
  */
 
-/** Stable, machine-readable identifiers of every error kind. */
+/** Stable, machine-readable identifiers of every error kind; each has a section in `docs/errors.md`. */
 export type WirestateErrorCode =
-  | 'options'
-  | 'decode'
-  | 'negotiation'
-  | 'balancer'
-  | 'timeout'
-  | 'connection'
-  | 'transport'
-  | 'closed'
-  | 'server'
-  | 'request-timeout'
-  | 'aborted'
-  | 'oversize'
-  | 'queue-full'
-  | 'subscribe'
-  | 'unauthorized'
-  | 'protocol'
-  | 'recording'
-  | 'reserved-method'
-  | 'encode'
-  | 'rotation';
+  | 'options' | 'decode' | 'encode' | 'negotiation' | 'balancer' | 'timeout' | 'connection' | 'transport' | 'closed'
+  | 'server' | 'request-timeout' | 'aborted' | 'oversize' | 'queue-full' | 'subscribe' | 'unauthorized' | 'protocol'
+  | 'recording' | 'reserved-method' | 'rotation';
 
 /**
- * Base class of every error wirestate creates.
+ * Base class of every error wirestate creates. Subclasses pass their data fields as `fields`: the
+ * one place they are set, so every class is a `declare` of its fields and one `super` call.
  *
  * @example
  * ```ts
@@ -39,17 +24,22 @@ export type WirestateErrorCode =
  * ```
  */
 export class WirestateError extends Error {
-  /** Stable identifier of the error kind. */
+  /** Stable identifier of the error kind: the section of `docs/errors.md` that says what to do. */
   readonly code: WirestateErrorCode;
 
-  constructor(code: WirestateErrorCode, message: string, options?: { cause?: unknown }) {
+  /**
+   * @param message - one short clause, no advice (that is in `docs/errors.md`).
+   * @param fields - the subclass's data fields, set as own properties.
+   */
+  constructor(code: WirestateErrorCode, message: string, options?: { cause?: unknown }, fields?: object) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+    Object.assign(this, fields);
   }
 }
 
-/** An option passed to `createSession` (or another factory) is missing, of the wrong type or inconsistent. */
+/** An option passed to `createSession` (or another factory) is missing, of the wrong type or inconsistent; the message names it. */
 export class OptionsError extends WirestateError {
   constructor(message: string) {
     super('options', message);
@@ -59,60 +49,48 @@ export class OptionsError extends WirestateError {
 /** A frame could not be decoded by the negotiated codec, or had the wrong frame type for it. */
 export class DecodeError extends WirestateError {
   /** The codec that failed. */
-  readonly codec: string;
+  declare readonly codec: string;
   /** Whether the frame arrived as text or binary. */
-  readonly frameType: 'text' | 'binary';
+  declare readonly frameType: 'text' | 'binary';
 
   constructor(codec: string, frameType: 'text' | 'binary', message: string, options?: { cause?: unknown }) {
-    super('decode', message, options);
-    this.codec = codec;
-    this.frameType = frameType;
+    super('decode', message, options, { codec, frameType });
   }
 }
 
 /** The server selected a subprotocol the client did not offer. */
 export class NegotiationError extends WirestateError {
   /** The subprotocol the server selected. */
-  readonly selected: string;
+  declare readonly selected: string;
   /** What the client offered (bearer entries redacted). */
-  readonly offered: readonly string[];
+  declare readonly offered: readonly string[];
 
   constructor(selected: string, offered: readonly string[]) {
-    super(
-      'negotiation',
-      `The server selected subprotocol "${selected}", which was not offered (offered: ${offered.join(', ') || 'none'}). ` +
-        'Check that the client and server agree on codec names (option `subprotocols`).',
-    );
-    this.selected = selected;
-    this.offered = offered;
+    super('negotiation', 'server selected a subprotocol that was not offered', undefined, { selected, offered });
   }
 }
 
 /** The balancer could not be reached or gave an unusable answer. `retryable` says whether backing off and retrying makes sense. */
 export class BalancerError extends WirestateError {
   /** HTTP status, when the balancer answered at all. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** True for network errors, timeouts, 5xx and 429; false for other 4xx and malformed answers. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
   constructor(message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
-    super('balancer', message, { cause: options.cause });
-    this.status = options.status;
-    this.retryable = options.retryable;
+    super('balancer', message, { cause: options.cause }, { status: options.status, retryable: options.retryable });
   }
 }
 
 /** A lifecycle phase (balancer, provider, connect, initialize, authorize) did not finish within its timeout. */
 export class PhaseTimeoutError extends WirestateError {
   /** The phase that timed out (`provider`: an endpoint or token provider that did not settle). */
-  readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
+  declare readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
   /** The timeout that fired, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(phase: PhaseTimeoutError['phase'], timeoutMs: number) {
-    super('timeout', `The ${phase} phase did not complete within ${timeoutMs} ms. Raise \`timeouts.${phase}Ms\` if the server is slow, or check that it is reachable.`);
-    this.phase = phase;
-    this.timeoutMs = timeoutMs;
+    super('timeout', 'lifecycle phase timed out', undefined, { phase, timeoutMs });
   }
 }
 
@@ -124,134 +102,132 @@ export class PhaseTimeoutError extends WirestateError {
  */
 export class TransportError extends WirestateError {
   /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`; browsers never do). */
-  readonly httpStatus: number | undefined;
+  declare readonly httpStatus: number | undefined;
 
   constructor(message: string, options?: { httpStatus?: number; cause?: unknown }) {
-    super('transport', message, { cause: options?.cause });
-    this.httpStatus = options?.httpStatus;
+    super('transport', message, { cause: options?.cause }, { httpStatus: options?.httpStatus });
   }
 }
 
 /** The connection failed or was closed, and the close-code policy made that fatal. */
 export class ConnectionClosedError extends WirestateError {
   /** WebSocket close code. */
-  readonly closeCode: number;
+  declare readonly closeCode: number;
   /** Close reason text sent by the server (may be empty). */
-  readonly reason: string;
+  declare readonly reason: string;
 
-  constructor(closeCode: number, reason: string, message?: string) {
-    super('connection', message ?? `The connection closed with code ${closeCode}${reason ? ` (${reason})` : ''}, which the close-code policy treats as fatal.`);
-    this.closeCode = closeCode;
-    this.reason = reason;
+  constructor(closeCode: number, reason: string, message = 'connection closed with a fatal code') {
+    super('connection', message, undefined, { closeCode, reason });
   }
 }
 
 /** The server rejected the credentials (an authorize request answered with error 401, or close 4001). */
 export class UnauthorizedError extends WirestateError {
-  constructor(message = 'The server rejected the credentials. Check `auth` (license, username/password or token provider).') {
-    super('unauthorized', message);
+  /** The HTTP status of a refused upgrade (401 or 403), when that is how the server said it. */
+  declare readonly httpStatus?: number;
+  /** The close code (4001), when the server said it by closing. */
+  declare readonly closeCode?: number;
+
+  constructor(message = 'credentials rejected', fields?: { readonly httpStatus?: number; readonly closeCode?: number }) {
+    super('unauthorized', message, undefined, fields);
   }
 }
 
-/** The operation could not finish because the session is closed (or closed while it was pending). */
+/** The operation could not finish because the session is closed (or closed while it was pending); `cause` holds the error that closed it. */
 export class SessionClosedError extends WirestateError {
-  constructor(message = 'The session is closed. Create a new session to continue.', options?: { cause?: unknown }) {
+  constructor(message = 'session closed', options?: { cause?: unknown }) {
     super('closed', message, options);
   }
 }
 
-/** The server answered a request with an error object. */
+/** The server answered a request with an error object; its code, message and data are in fields. */
 export class ServerError extends WirestateError {
   /** Error code from the server (for example 401, 404, -32601). */
-  readonly serverCode: number;
+  declare readonly serverCode: number;
+  /** The server's own error message, verbatim. */
+  declare readonly serverMessage: string;
   /** Optional extra data from the server. */
-  readonly data: unknown;
+  declare readonly data: unknown;
   /** The method of the failed request. */
-  readonly method: string;
+  declare readonly method: string;
 
   constructor(method: string, serverCode: number, serverMessage: string, data?: unknown) {
-    super('server', `${method} failed with server error ${serverCode}: ${serverMessage}`);
-    this.serverCode = serverCode;
-    this.data = data;
-    this.method = method;
+    super('server', 'server answered with an error', undefined, { serverCode, serverMessage, data, method });
   }
 }
 
 /**
  * A request got no answer within its timeout. `sent` tells the two cases apart: `false` when the
  * request was still waiting for the session to be ready (never sent: the server cannot have acted
- * on it), with the reason in the message; `true` when it went out and no answer came.
+ * on it), with the reason in `notSentReason`; `true` when it went out and no answer came.
  */
 export class RequestTimeoutError extends WirestateError {
   /** The method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** The timeout that fired, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** Whether the request was ever sent. */
-  readonly sent: boolean;
+  declare readonly sent: boolean;
+  /** Why it was never sent (`the session is not connected (state reconnecting; last close 1006)`); undefined when `sent`. */
+  declare readonly notSentReason: string | undefined;
 
-  /**
-   * @param notSent - given when the request was never sent: why (`the session is not connected …`).
-   */
+  /** @param notSent - given when the request was never sent: why (`the session is not connected …`). */
   constructor(method: string, timeoutMs: number, notSent?: { readonly reason: string }) {
-    super(
-      'request-timeout',
-      notSent === undefined
-        ? `${method} got no answer within ${timeoutMs} ms. Pass a larger \`timeoutMs\` to request() if the server is slow.`
-        : `${method} was not sent within ${timeoutMs} ms: ${notSent.reason}.`,
-    );
-    this.method = method;
-    this.timeoutMs = timeoutMs;
-    this.sent = notSent === undefined;
+    const fields = { method, timeoutMs, sent: notSent === undefined, notSentReason: notSent?.reason };
+    super('request-timeout', fields.sent ? 'request timed out' : 'request timed out before it was sent', undefined, fields);
   }
 }
 
-/** A request was aborted through its AbortSignal. */
+/** A request (or a `waitFor`) was aborted through its AbortSignal; `cause` is the signal's reason. */
 export class RequestAbortedError extends WirestateError {
+  /** The method of the request (`waitFor('authorized')` for a wait). */
+  declare readonly method: string;
+
   constructor(method: string, options?: { cause?: unknown }) {
-    super('aborted', `${method} was aborted by its AbortSignal.`, options);
+    super('aborted', 'request aborted', options, { method });
   }
 }
 
 /** An outgoing message was larger than the limit; it was not sent and the session stays up. */
 export class OversizeMessageError extends WirestateError {
   /** Encoded size in bytes. */
-  readonly size: number;
+  declare readonly size: number;
   /** The configured limit in bytes. */
-  readonly limit: number;
+  declare readonly limit: number;
 
   constructor(size: number, limit: number) {
-    super('oversize', `Refused to send a ${size}-byte message: the limit is ${limit} bytes (option \`maxMessageBytes\`). Split the payload; the session stays up.`);
-    this.size = size;
-    this.limit = limit;
+    super('oversize', 'outgoing message over the size limit', undefined, { size, limit });
   }
 }
 
 /** Too many requests were queued while the session was not yet authorized. */
 export class QueueFullError extends WirestateError {
+  /** The limit that was reached (option `maxQueuedRequests`). */
+  declare readonly limit: number;
+
   constructor(limit: number) {
-    super('queue-full', `The request queue is full (${limit} requests waiting for the session to be authorized). Raise \`maxQueuedRequests\` or wait for the session to be ready.`);
+    super('queue-full', 'request queue full', undefined, { limit });
   }
 }
 
 /** A subscribe request failed for the named stream(s). Only the observers of those streams receive it. */
 export class SubscribeError extends WirestateError {
   /** The stream this error is delivered for. */
-  readonly stream: string;
+  declare readonly stream: string;
   /** Error code from the server. */
-  readonly serverCode: number;
+  declare readonly serverCode: number;
+  /** The server's own error message, verbatim. */
+  declare readonly serverMessage: string;
 
   constructor(stream: string, serverCode: number, serverMessage: string) {
-    super('subscribe', `Subscribing to stream "${stream}" failed with server error ${serverCode}: ${serverMessage}`);
-    this.stream = stream;
-    this.serverCode = serverCode;
+    super('subscribe', 'subscribe refused by the server', undefined, { stream, serverCode, serverMessage });
   }
 }
 
 /** The server sent something the protocol does not allow (for example an initialize result of the wrong shape). */
 export class ProtocolViolationError extends WirestateError {
-  constructor(message: string) {
-    super('protocol', message);
+  constructor(message: string, fields?: object) {
+    super('protocol', message, undefined, fields);
   }
 }
 
@@ -265,7 +241,7 @@ export class ProtocolViolationError extends WirestateError {
  * is then treated as if the connection had dropped under it.
  */
 export class ConnectionLostError extends WirestateError {
-  constructor(message = 'The connection dropped before the answer arrived. Retry the request once the session is ready again.', options?: { cause?: unknown }) {
+  constructor(message = 'connection lost before the answer', options?: { cause?: unknown }) {
     super('connection', message, options);
   }
 }
@@ -277,14 +253,12 @@ export class ConnectionLostError extends WirestateError {
  */
 export class StateTimeoutError extends WirestateError {
   /** The state that was awaited. */
-  readonly state: string;
+  declare readonly state: string;
   /** The timeout that ran out. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(state: string, timeoutMs: number) {
-    super('timeout', `The session did not reach \`${state}\` within ${timeoutMs} ms.`);
-    this.state = state;
-    this.timeoutMs = timeoutMs;
+    super('timeout', 'state not reached in time', undefined, { state, timeoutMs });
   }
 }
 
@@ -297,17 +271,14 @@ export class StateTimeoutError extends WirestateError {
  */
 export class SeqAnomalyError extends ProtocolViolationError {
   /** The stream of the message that broke the sequence. */
-  readonly stream: string;
+  declare readonly stream: string;
   /** The `seq` that would have continued the sequence. */
-  readonly expected: number;
+  declare readonly expected: number;
   /** The `seq` that arrived. */
-  readonly received: number;
+  declare readonly received: number;
 
   constructor(stream: string, expected: number, received: number) {
-    super(`Stream message seq ${received} on "${stream}" ${received > expected ? 'jumped past' : 'went back below'} the expected ${expected}; delivered it and continued from there.`);
-    this.stream = stream;
-    this.expected = expected;
-    this.received = received;
+    super('stream seq out of sequence', { stream, expected, received });
   }
 }
 
@@ -320,14 +291,12 @@ export class SeqAnomalyError extends ProtocolViolationError {
  */
 export class ReservedMethodError extends WirestateError {
   /** The refused method. */
-  readonly method: string;
+  declare readonly method: string;
   /** The protocol that reserves it. */
-  readonly protocol: string;
+  declare readonly protocol: string;
 
   constructor(method: string, protocol: string) {
-    super('reserved-method', `request() refused ${method}: the ${protocol} protocol reserves it for the session's own use.`);
-    this.method = method;
-    this.protocol = protocol;
+    super('reserved-method', 'method reserved by the protocol', undefined, { method, protocol });
   }
 }
 
@@ -336,37 +305,34 @@ export class ReservedMethodError extends WirestateError {
  * encode at all (a `bigint` in JSON or MessagePack, a cycle, a function or symbol, nesting deeper
  * than the codec's limit) or one it would silently turn into something else (a `Map` or `Set`
  * that would arrive as `{}`), or a key its peers refuse (`__proto__` in MessagePack). Nothing was
- * sent and the session stays up; `path` says where the value is (`params.a[3].b`).
+ * sent and the session stays up; `path` says where the value is (`params.a[3].b`), `problem` what it is.
  */
 export class EncodeError extends WirestateError {
   /** The codec that cannot carry the value. */
-  readonly codec: string;
+  declare readonly codec: string;
   /** Where the value sits in the packet, e.g. `params.a[3].b`; empty when the codec could not say. */
-  readonly path: string;
+  declare readonly path: string;
+  /** What the value is and why the codec refuses it, e.g. `a bigint`. */
+  declare readonly problem: string;
 
   constructor(codec: string, path: string, problem: string, options?: { cause?: unknown }) {
-    super('encode', `The ${codec} codec cannot encode ${path === '' ? 'the packet' : path}: ${problem}. Nothing was sent.`, options);
-    this.codec = codec;
-    this.path = path;
+    super('encode', 'value cannot be encoded', options, { codec, path, problem });
   }
 }
 
 /**
  * The server sent a message larger than `maxInboundBytes`. In Node the frame was refused from its
- * header (not buffered) and the client closed the connection (sending 1009), then resumes after a backoff; in a
- * browser, which cannot refuse a frame, it was received and dropped without being decoded, and the
- * connection stays up. Raise `maxInboundBytes` if the server legitimately sends messages this large.
+ * header and the client closed the connection (1009), then resumes after a backoff; in a browser,
+ * which cannot refuse a frame, it was dropped undecoded and the connection stays up.
  */
 export class InboundOversizeError extends WirestateError {
   /** Size of the message in bytes, when known (a refused frame's size is not). */
-  readonly size: number | undefined;
+  declare readonly size: number | undefined;
   /** The configured limit in bytes. */
-  readonly limit: number;
+  declare readonly limit: number;
 
   constructor(limit: number, size?: number) {
-    super('oversize', `Dropped a${size === undefined ? 'n' : ` ${size}-byte`} incoming message over the ${limit}-byte limit (option \`maxInboundBytes\`).`);
-    this.size = size;
-    this.limit = limit;
+    super('oversize', 'incoming message over the size limit', undefined, { size, limit });
   }
 }
 
@@ -375,26 +341,25 @@ export class InboundOversizeError extends WirestateError {
  * frames (browsers send each message as one frame). A server with that frame limit (an API
  * gateway's 32 KB) would close the connection with 1009, so it is refused locally; nothing was
  * sent and the session stays up. In Node (`ws`) such a message is sent in several frames instead.
- * A subclass of {@link OversizeMessageError}, so code that handles that one handles this too.
+ * A subclass of {@link OversizeMessageError} (so its handlers handle this too); `limit` is the frame limit.
  */
 export class FrameTooLargeError extends OversizeMessageError {
   constructor(size: number, maxFrameBytes: number) {
     super(size, maxFrameBytes);
-    this.message = `Refused to send a ${size}-byte message: the server takes frames of at most ${maxFrameBytes} bytes (option \`maxFrameBytes\`) and this platform cannot split a message into frames.`;
+    this.message = 'outgoing message over the frame limit';
   }
 }
 
 /**
  * A planned connection rotation failed (the replacement was refused, failed its handshake, was not
  * resumed or timed out). Reported on `errors$`; the connection in use keeps serving and the
- * rotation is tried again after a backoff. `stage` says how far it got.
+ * rotation is tried again after a backoff.
  */
 export class RotationError extends WirestateError {
-  /** Where the replacement connection failed. */
-  readonly stage: 'connect' | 'initialize' | 'timeout';
+  /** How far the replacement connection got. */
+  declare readonly stage: 'connect' | 'initialize' | 'timeout';
 
-  constructor(stage: 'connect' | 'initialize' | 'timeout', detail: string, options?: { cause?: unknown }) {
-    super('rotation', `Connection rotation failed at ${stage}: ${detail}.`, options);
-    this.stage = stage;
+  constructor(stage: RotationError['stage'], options?: { cause?: unknown }) {
+    super('rotation', 'rotation failed', options, { stage });
   }
 }

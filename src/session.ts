@@ -1,11 +1,14 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
-import { createActor, type Actor } from 'xstate';
+import { createActor } from 'xstate';
+import { definedOnly } from './defined-only.js';
 import { SessionClosedError, WirestateError } from './errors.js';
 import { RELEASE_BY_DROPPING } from './machine/actors/socket-actor.js';
-import { sessionMachine } from './machine/session-machine.js';
+import { publicStateName, sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { refusedMethod } from './protocol/callable-method.js';
+import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 import { attachLogger } from './session/logger.js';
+import { refusedTimeout } from './session/number-option.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';
 import { makePrintable } from './session/printable.js';
@@ -15,119 +18,11 @@ import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './sess
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
 import { sendUnacknowledged } from './streams/unacknowledged.js';
-import { chunk, type StreamState } from './streams/stream-entry.js';
-import type { StreamInfo } from './streams/stream-info.js';
+import { chunk } from './streams/stream-entry.js';
 import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
-/** A server event, as `session.events$` emits it. */
-export interface ServerEvent {
-  /** The event's name. */
-  readonly event: string;
-  /** Its payload, when the server sent one. */
-  readonly data?: unknown;
-}
-
-/** Per-call options of {@link Session.request}. */
-export interface SessionRequestOptions {
-  /** Overrides the session's `requestTimeoutMs`; counts from the call, queueing included. */
-  readonly timeoutMs?: number;
-  /** Aborting it rejects the request with a RequestAbortedError and ignores a late answer. */
-  readonly signal?: AbortSignal;
-  /**
-   * Whether the request may be sent again on a new connection if the one it went out on drops
-   * before the answer. Without it such a request fails with a ConnectionLostError, since the server
-   * may or may not have acted on it.
-   * @default false
-   */
-  readonly idempotent?: boolean;
-}
-
-/** The running XState actor of a session. */
-export type SessionActor = Actor<typeof sessionMachine>;
-
-/** A session: one logical connection to a server, kept alive across drops. See {@link createSession}. */
-export interface Session {
-  /** Snapshots of the session's state (replays the current one to new observers). */
-  readonly state$: Observable<SessionSnapshot>;
-  /**
-   * A hot, shared observable of a stream's `data`. The first observer causes one subscribe, the
-   * last one leaving one unsubscribe; observers of the same name share one server subscription.
-   * Completes when the session closes cleanly, errors with the reason when it ends fatally, and
-   * errors with a SubscribeError when the server rejects the name.
-   *
-   * An observer that throws does not stop delivery to the others: RxJS reports the error
-   * asynchronously through `config.onUnhandledError` (from `rxjs`), which by default rethrows it
-   * as an uncaught exception; set it to log instead if your observers may throw.
-   */
-  stream<T = unknown>(name: string): Observable<T>;
-  /**
-   * Where one stream stands now, for users who show it: `subscribing` (observed, not confirmed
-   * yet), `active` (confirmed by the server), `resubscribing` (being subscribed again on a fresh
-   * session; it is also on `gaps$`), `failed` (the server refused it; stays so until observed
-   * again) or `inactive` (nobody observes it). A cheap snapshot: it neither subscribes nor sends.
-   *
-   * @example
-   * ```ts
-   * const badge = session.streamState('btcusdt@trade') === 'active' ? 'live' : 'waiting';
-   * ```
-   */
-  streamState(name: string): StreamState;
-  /**
-   * Every stream the session holds now (observed, lingering or awaiting the server's answer), with
-   * its observers, state, last `seq`, message count and gaps: read-only copies, for diagnostics and
-   * the devtools. Costs one pass over the streams; nothing is counted that is not counted anyway.
-   */
-  inspectStreams(): readonly StreamInfo[];
-  /**
-   * Sends a request and resolves with its result; rejects with a typed error on error, timeout,
-   * abort or close. A method the protocol runs itself (its lifecycle and subscription methods, see
-   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, and params the codec cannot carry with an
-   * EncodeError; neither sends anything, and the session stays up.
-   */
-  request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
-  /** Server events. */
-  readonly events$: Observable<ServerEvent>;
-  /** Names of streams that may have missed messages, emitted after a reconnect that could not resume. */
-  readonly gaps$: Observable<readonly string[]>;
-  /** Non-fatal errors: undecodable frames, unknown packets, phase timeouts, refused sends, balancer retries. */
-  readonly errors$: Observable<WirestateError>;
-  /**
-   * Starts the session (like `start()`) and resolves with its snapshot once it is `authorized`
-   * (at once when it already is). Rejects with the session's closing error (the fatal error, else
-   * a SessionClosedError) when it closes first, with a StateTimeoutError after `timeoutMs`, and
-   * with a RequestAbortedError when `signal` aborts; the session itself carries on in both cases.
-   *
-   * @example
-   * ```ts
-   * await session.ready({ timeoutMs: 5_000 });
-   * ```
-   */
-  ready(options?: WaitOptions): Promise<SessionSnapshot>;
-  /**
-   * Resolves with the first snapshot in `state` (the current one counts), e.g. `'reconnecting'`
-   * to react to a drop, or `'closed'`. Does not start a lazy session. Rejects as {@link ready}
-   * does when the session closes first (unless `state` is `'closed'`), times out or is aborted.
-   *
-   * @example
-   * ```ts
-   * const { nextRetryAt } = await session.waitFor('reconnecting');
-   * ```
-   */
-  waitFor(state: SessionStateName, options?: WaitOptions): Promise<SessionSnapshot>;
-  /** Starts connecting now (a lazy session also starts on first use). Idempotent. */
-  start(): void;
-  /** Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed. */
-  close(): Promise<void>;
-  /** Resolves with the reason once the session is closed, whoever closed it. */
-  readonly closed: Promise<ClosedReason>;
-  /** The running XState actor, for inspection. */
-  readonly actor: SessionActor;
-}
-
-function topLevel(value: unknown): SessionStateName {
-  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as SessionStateName;
-}
+export type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 
 /**
  * Creates a session. It connects on first use (or on `start()` with `lazy: false`), resolves an
@@ -148,11 +43,6 @@ export function createSession(options: SessionOptions): Session {
   return openSession(options);
 }
 
-/** What the shared session's leader needs beyond {@link Session}: see src/session/shared/. */
-export interface OpenedSession extends Session {
-  /** The `seq` of the stream message being (or last) delivered: observers of `stream()` read it while called. */
-  readonly lastSeq: () => number | undefined;
-}
 
 /**
  * Creates a session in this tab or process (what {@link createSession} does without `share`),
@@ -201,7 +91,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     maxQueued: resolved.maxQueuedRequests,
     whyNotSent: () => {
       const snapshot = sessionActor.getSnapshot();
-      return notSentReason(topLevel(snapshot.value), snapshot.context);
+      return notSentReason(publicStateName(snapshot.value, snapshot.context), snapshot.context);
     },
   });
   const registry = new StreamRegistry({
@@ -249,7 +139,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       heartbeatMs: resolved.heartbeatMs,
       maxMessageBytes: resolved.maxMessageBytes,
       maxInboundBytes: resolved.maxInboundBytes,
-      ...(resolved.maxFrameBytes === undefined ? {} : { maxFrameBytes: resolved.maxFrameBytes }),
+      ...definedOnly({ maxFrameBytes: resolved.maxFrameBytes }),
       clientName: resolved.clientName,
       WebSocket,
       fetch: resolved.fetch,
@@ -265,11 +155,11 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
         void gone.then(() => socketsOpen.delete(gone));
       },
     },
-    ...(resolved.inspect === undefined ? {} : { inspect: resolved.inspect }),
+    ...definedOnly({ inspect: resolved.inspect }),
   });
 
   const initial = sessionActor.getSnapshot();
-  const state$ = new BehaviorSubject<SessionSnapshot>(toSessionSnapshot(topLevel(initial.value), initial.context));
+  const state$ = new BehaviorSubject<SessionSnapshot>(toSessionSnapshot(initial.value, initial.context));
   let finalSnapshot: SessionSnapshot | undefined;
   let resolveClosed!: (reason: ClosedReason) => void;
   const closed = new Promise<ClosedReason>((resolve) => (resolveClosed = resolve));
@@ -296,7 +186,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     if (ended) return;
     ended = true;
     const error = reason.error;
-    correlator.closeAll(new SessionClosedError(error ? `The session closed: ${error.message}` : undefined, error ? { cause: error } : undefined));
+    correlator.closeAll(new SessionClosedError(undefined, error ? { cause: error } : undefined));
     registry.close(error);
     events$.complete();
     errors$.complete();
@@ -307,7 +197,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
   sessionActor.on('closed', ({ reason }) => endSession(reason));
   sessionActor.subscribe({
     next(snapshot) {
-      const next = toSessionSnapshot(topLevel(snapshot.value), snapshot.context);
+      const next = toSessionSnapshot(snapshot.value, snapshot.context);
       if (snapshotChanged(state$.getValue(), next)) state$.next(next);
       if (snapshot.status === 'done' && finalSnapshot === undefined) {
         finalSnapshot = state$.getValue();
@@ -319,7 +209,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       // its children running. End the session here as a fatal close would, or close(), requests
       // and streams would wait for ever and the socket would stay open.
       const error =
-        thrown instanceof WirestateError ? thrown : new WirestateError('connection', `The session failed: ${String(thrown)}`, { cause: thrown });
+        thrown instanceof WirestateError ? thrown : new WirestateError('connection', 'session failed', { cause: thrown });
       sessionActor.getSnapshot().children.socket?.send({ type: 'RELEASE', code: RELEASE_BY_DROPPING });
       errors$.next(error);
       const reason: ClosedReason = { code: 1006, reason: error.message, clientRequested: false, error };
@@ -360,15 +250,11 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
       const refused = refusedMethod(resolved.protocol, method);
       if (refused !== undefined) return Promise.reject(refused);
+      const badTimeout = refusedTimeout(requestOptions.timeoutMs);
+      if (badTimeout !== undefined) return badTimeout;
       start();
-      return correlator.request(
-        { kind: 'call', method, ...(params === undefined ? {} : { params }) },
-        {
-          ...(requestOptions.timeoutMs === undefined ? {} : { timeoutMs: requestOptions.timeoutMs }),
-          ...(requestOptions.signal === undefined ? {} : { signal: requestOptions.signal }),
-          ...(requestOptions.idempotent === undefined ? {} : { idempotent: requestOptions.idempotent }),
-        },
-      ) as Promise<R>;
+      // The per-call options have the correlator's shape: handed over as they are, without a copy.
+      return correlator.request(definedOnly({ kind: 'call', method, params }), requestOptions) as Promise<R>;
     },
     events$: events$.asObservable(),
     gaps$: registry.gaps$,

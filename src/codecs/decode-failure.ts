@@ -10,11 +10,6 @@ export function frameTypeOf(frame: Frame): FrameType {
   return typeof frame === 'string' ? 'text' : 'binary';
 }
 
-function describeSize(frame: Frame): string {
-  const [count, unit] = typeof frame === 'string' ? [frame.length, 'character'] : [frame.byteLength, 'byte'];
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-
 /** A frame of the other type than the codec travels in: the server is not speaking the codec it selected. */
 export function wrongFrameType(codec: CodecName, expected: FrameType, frame: Frame): DecodeResult {
   const actual = frameTypeOf(frame);
@@ -23,8 +18,7 @@ export function wrongFrameType(codec: CodecName, expected: FrameType, frame: Fra
     error: new DecodeError(
       codec,
       actual,
-      `The ${codec} codec expects ${expected} frames, but a ${actual} frame (${describeSize(frame)}) arrived. ` +
-        'The server is not sending the codec it selected during the handshake.',
+      `${expected} frame expected`,
     ),
   };
 }
@@ -38,8 +32,7 @@ export function malformedFrame(codec: CodecName, formatName: string, frame: Fram
     error: new DecodeError(
       codec,
       frameTypeOf(frame),
-      `A ${frameTypeOf(frame)} frame (${describeSize(frame)}) is not valid ${formatName}: ${reason}. ` +
-        'The server sent data that does not match the negotiated codec.',
+      `invalid ${formatName}: ${reason}`,
       { cause },
     ),
   };

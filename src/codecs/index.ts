@@ -4,7 +4,6 @@
  */
 import { BsonCodec, bson } from './bson.js';
 import type { Codec, CodecName } from './codec.js';
-import { CODEC_NAMES } from './codec-names.js';
 import type { CodecFactory } from './factory.js';
 import { JsonCodec, json } from './json.js';
 import { MsgpackCodec, msgpack } from './msgpack.js';
@@ -12,7 +11,7 @@ import { OptionsError } from '../errors.js';
 
 export type { Codec, CodecName, DecodeResult, EncodableValues, Frame, FrameType } from './codec.js';
 export { encodePacket, findUnencodable, formatPath } from './encodable.js';
-export { CODEC_NAMES, isCodecName } from './codec-names.js';
+export { CODEC_NAMES, isCodecName } from './codec.js';
 export { BsonCodec, BSON_CARRIES, bson } from './bson.js';
 export { JsonCodec, JSON_CARRIES, json } from './json.js';
 export { MsgpackCodec, MSGPACK_CARRIES, msgpack } from './msgpack.js';
@@ -21,7 +20,6 @@ export {
   BEARER_SUBPROTOCOL_PREFIX,
   DEFAULT_SUBPROTOCOL_NAMES,
   isSubprotocolToken,
-  offerSubprotocols,
   redactSubprotocols,
   selectCodec,
   subprotocolNameOf,
@@ -50,7 +48,7 @@ export function createCodec(name: CodecName): Codec {
     default: {
       // Reached only from untyped (JavaScript) callers; for typed ones the switch is complete.
       const unknownName: never = name;
-      throw new OptionsError(`Unknown codec "${String(unknownName)}": use one of ${CODEC_NAMES.join(', ')}.`);
+      throw new OptionsError(`unknown codec ${String(unknownName)}`);
     }
   }
 }
@@ -68,6 +66,6 @@ const FACTORIES: Readonly<Record<CodecName, () => CodecFactory>> = { json, msgpa
  */
 export function codecFactory(name: CodecName): CodecFactory {
   const factory = FACTORIES[name] as (() => CodecFactory) | undefined;
-  if (factory === undefined) throw new OptionsError(`Unknown codec "${String(name)}": use one of ${CODEC_NAMES.join(', ')}.`);
+  if (factory === undefined) throw new OptionsError(`unknown codec ${String(name)}`);
   return factory();
 }

@@ -3,9 +3,9 @@
  * its codecs' subprotocol names in order of preference, plus `bearer.<token>` when a token travels
  * that way; the server selects exactly one codec name, or none, which means JSON.
  */
-import { NegotiationError, OptionsError } from '../errors.js';
+import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL_TOKEN } from '../constants.js';
+import { NegotiationError } from '../errors.js';
 import type { CodecName } from './codec.js';
-import { isCodecName } from './codec-names.js';
 
 /** Subprotocol names per codec; a codec left out uses its {@link DEFAULT_SUBPROTOCOL_NAMES} entry. */
 export type SubprotocolNames = Partial<Record<CodecName, string>>;
@@ -20,21 +20,17 @@ export const DEFAULT_SUBPROTOCOL_NAMES: Readonly<Record<CodecName, string>> = Ob
   bson: 'bson.v1',
 });
 
-/** Prefix of the subprotocol entry that carries a token (`bearer.<token>`). The server never selects it. */
-export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
+export { BEARER_SUBPROTOCOL_PREFIX };
 
 const REDACTED_BEARER = `${BEARER_SUBPROTOCOL_PREFIX}<redacted>`;
 
-/** RFC 7230 `tchar`: the only characters RFC 6455 allows in a subprotocol name. */
-const TOKEN_CHARACTER = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Whether a string can be sent as one `Sec-WebSocket-Protocol` entry (a non-empty RFC 7230 token).
  * JWTs and base64url qualify; standard base64 does not (`/` and `=` are not allowed).
  */
 export function isSubprotocolToken(value: string): boolean {
-  return TOKEN.test(value);
+  return SUBPROTOCOL_TOKEN.test(value);
 }
 
 /** The subprotocol name of a codec, from `names` or else the default. */
@@ -52,75 +48,6 @@ export function redactSubprotocols(protocols: readonly string[]): string[] {
 
 function redactSubprotocol(protocol: string): string {
   return protocol.startsWith(BEARER_SUBPROTOCOL_PREFIX) ? REDACTED_BEARER : protocol;
-}
-
-/** The codecs' subprotocol names in order, each codec once. Throws OptionsError for an unusable list. */
-function codecSubprotocols(codecs: readonly CodecName[], names: SubprotocolNames | undefined): string[] {
-  const offered: string[] = [];
-  const seen = new Set<CodecName>();
-  for (const codec of codecs) {
-    if (!isCodecName(codec)) throw new OptionsError(`Unknown codec "${String(codec)}" in \`codecs\`: use json, msgpack or bson.`);
-    if (seen.has(codec)) continue;
-    seen.add(codec);
-    const name = subprotocolNameOf(codec, names);
-    if (!isSubprotocolToken(name)) {
-      throw new OptionsError(
-        `The subprotocol name "${name}" of codec ${codec} is not a valid WebSocket subprotocol: ` +
-          "use letters, digits and !#$%&'*+-.^_`|~ only (option `subprotocols`).",
-      );
-    }
-    if (name.startsWith(BEARER_SUBPROTOCOL_PREFIX)) {
-      throw new OptionsError(`The subprotocol name "${name}" of codec ${codec} must not start with "${BEARER_SUBPROTOCOL_PREFIX}": that prefix carries tokens.`);
-    }
-    if (offered.includes(name)) {
-      throw new OptionsError(`Two codecs share the subprotocol name "${name}": give each codec its own name (option \`subprotocols\`).`);
-    }
-    offered.push(name);
-  }
-  return offered;
-}
-
-function assertTokenFitsSubprotocol(token: string): void {
-  if (token.length === 0) {
-    throw new OptionsError('The auth token is empty. A token provider must return a non-empty token.');
-  }
-  for (let index = 0; index < token.length; index++) {
-    // The offending character itself is left out of the message: it is part of a secret.
-    if (!TOKEN_CHARACTER.test(token.charAt(index))) {
-      throw new OptionsError(
-        `The auth token cannot travel as a WebSocket subprotocol: its character at position ${index} is not allowed there ` +
-          "(only letters, digits and !#$%&'*+-.^_`|~ are). Use auth transport `query` or `packet` for this token.",
-      );
-    }
-  }
-}
-
-/**
- * The `Sec-WebSocket-Protocol` entries of a handshake: the codecs' subprotocol names in the given
- * order of preference (each codec once), then `bearer.<token>` when a token is given.
- *
- * @param codecs - codecs in order of preference; at least one.
- * @param names - subprotocol names that differ from {@link DEFAULT_SUBPROTOCOL_NAMES}.
- * @param bearerToken - a token to send with the `subprotocol` auth transport.
- * @throws OptionsError when no codec is given, a name is not a valid subprotocol or is shared by two
- * codecs, or the token contains characters a subprotocol cannot carry (then use the `query` or
- * `packet` auth transport). The message never contains the token.
- *
- * @example
- * ```ts
- * offerSubprotocols(['msgpack', 'json'], undefined, 'eyJhbGciOi.eyJzdWIi.c2ln');
- * // ['msgpack.v1', 'json.v1', 'bearer.eyJhbGciOi.eyJzdWIi.c2ln']
- * offerSubprotocols(['json'], { json: 'wirestate-json' }); // ['wirestate-json']
- * ```
- */
-export function offerSubprotocols(codecs: readonly CodecName[], names?: SubprotocolNames, bearerToken?: string): string[] {
-  if (codecs.length === 0) throw new OptionsError('`codecs` is empty: offer at least one codec (for example ["json"]).');
-  const offered = codecSubprotocols(codecs, names);
-  if (bearerToken !== undefined) {
-    assertTokenFitsSubprotocol(bearerToken);
-    offered.push(`${BEARER_SUBPROTOCOL_PREFIX}${bearerToken}`);
-  }
-  return offered;
 }
 
 /**

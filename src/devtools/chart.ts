@@ -9,7 +9,7 @@ import { statePath, stateNodes, transitionsOf } from './machine-walk.js';
 
 /** One state of the chart. */
 export interface ChartState {
-  /** Its path below the machine, dot-separated: `connecting.opening`. */
+  /** Its path below the machine, dot-separated: `connection.opening`. */
   readonly id: string;
   /** Its own key: `opening`. */
   readonly key: string;
@@ -93,7 +93,7 @@ export function chartOf(machine: AnyStateMachine): ChartModel {
 
 /**
  * The paths of every active state of a snapshot value, outermost first:
- * `{ connecting: 'opening' }` gives `['connecting', 'connecting.opening']`.
+ * `{ connection: 'opening' }` gives `['connection', 'connection.opening']`.
  */
 export function activePaths(value: unknown, prefix = ''): string[] {
   if (typeof value === 'string') return [prefix + value];

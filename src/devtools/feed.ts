@@ -8,6 +8,7 @@
  * never pass through it: the streams table is sampled from `session.inspectStreams()` on a timer.
  */
 import type { AnyStateNode, AnyTransitionDefinition, InspectionEvent, Subscription } from 'xstate';
+import { publicStateName } from '../machine/session-machine.js';
 import type { SessionContext } from '../machine/types.js';
 import type { Session } from '../session.js';
 import { activePaths, chartOf, edgeId, type ChartModel } from './chart.js';
@@ -50,6 +51,17 @@ interface MachineSnapshotLike {
 const DEFAULT_SAMPLE_INTERVAL_MS = 1_000;
 
 /** Leaf states among active paths (those no other active path is nested in). */
+/**
+ * Whether the active leaf of `paths` is transient: its only transitions are eventless (`always`),
+ * so the machine leaves it within the same step and a viewer never sees it.
+ */
+function restsNowhere(root: AnyStateNode, paths: readonly string[]): boolean {
+  const leaf = paths.at(-1);
+  if (leaf === undefined) return false;
+  const node = leaf.split('.').reduce<AnyStateNode | undefined>((parent, key) => parent?.states[key] as AnyStateNode | undefined, root);
+  return node !== undefined && node.type === 'atomic' && node.always !== undefined && node.always.length > 0 && node.transitions.size === 0 && node.invoke.length === 0;
+}
+
 function leaves(paths: readonly string[]): string[] {
   return paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
 }
@@ -76,7 +88,7 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
  * @example
  * ```ts
  * const feed = createDevtoolsFeed(session);
- * console.log(feed.hello().state); // ['authorized', 'authorized.watching']
+ * console.log(feed.hello().state); // ['connection', 'connection.authorized', 'connection.authorized.watching']
  * const stop = feed.subscribe((record) => console.log(record.type));
  * stop();
  * ```
@@ -105,6 +117,7 @@ export function createDevtoolsFeed(session: Session, options: DevtoolsFeedOption
       t: now(),
       chart,
       state,
+      value: publicStateName(snapshot.value, snapshot.context),
       context: redactContext(snapshot.context, scrubberOf(snapshot.context), state[0] === 'reconnecting'),
       streams: streamRows(),
     };
@@ -114,9 +127,17 @@ export function createDevtoolsFeed(session: Session, options: DevtoolsFeedOption
     let previous = snapshotNow();
     let sampled = new Map(streamRows().map((row) => [row.name, row]));
 
+    // The transitions of a transient step (a decision the machine never rests in, such as
+    // `deciding`), shown as part of the step that follows it.
+    let pending: AnyTransitionDefinition[] = [];
     const onMicrostep = (event: Extract<InspectionEvent, { type: '@xstate.microstep' }>) => {
       const snapshot = event.snapshot as unknown as MachineSnapshotLike;
-      const taken = event._transitions.filter((transition: AnyTransitionDefinition) => (transition.target?.length ?? 0) > 0);
+      const taken = [...pending, ...event._transitions.filter((transition: AnyTransitionDefinition) => (transition.target?.length ?? 0) > 0)];
+      pending = [];
+      if (restsNowhere(actor.logic.root as AnyStateNode, activePaths(snapshot.value))) {
+        pending = taken;
+        return;
+      }
       const lastClose = snapshot.context.lastClose;
       const closeChanged = lastClose !== undefined && lastClose !== previous.context.lastClose;
       const before = previous;
@@ -136,6 +157,7 @@ export function createDevtoolsFeed(session: Session, options: DevtoolsFeedOption
           (transition.target ?? []).map((target: AnyStateNode) => edgeId(statePath(transition.source as AnyStateNode), statePath(target))),
         ),
         state,
+        value: publicStateName(snapshot.value, snapshot.context),
         context: redactContext(snapshot.context, scrub, reconnecting),
         ...(closeChanged ? { close: closeRecord(lastClose, scrub) } : {}),
         ...(reconnecting && before.value !== 'reconnecting' && snapshot.context.retryDelayMs !== undefined ? { retryDelayMs: snapshot.context.retryDelayMs } : {}),

@@ -92,7 +92,7 @@ export function transitionsOf(machine: AnyStateMachine): TransitionInfo[] {
   });
 }
 
-/** A state's name for readers: its path below the machine (`connecting.opening`), or the machine's id for the root. */
+/** A state's name for readers: its path below the machine (`connection.opening`), or the machine's id for the root. */
 export function statePath(node: AnyStateNode): string {
   return node.path.length === 0 ? node.machine.id : node.path.join('.');
 }

@@ -9,11 +9,10 @@ import { RECORD_FORMAT_VERSION, type DevtoolsRecord } from './records.js';
 /** A recording could not be read: not JSON lines, an unknown record, or a version this reader does not know. */
 export class RecordingError extends WirestateError {
   /** The 1-based line the problem is on. */
-  readonly line: number;
+  declare readonly line: number;
 
   constructor(line: number, message: string) {
-    super('recording', `Recording line ${line}: ${message}`);
-    this.line = line;
+    super('recording', message, undefined, { line });
   }
 }
 
@@ -48,18 +47,18 @@ export function parseRecording(text: string): DevtoolsRecord[] {
     } catch {
       // A process that died mid-write leaves half a last line: the rest is still worth replaying.
       if (lines.slice(index + 1).every((rest) => rest.trim() === '') && records.length > 0) break;
-      throw new RecordingError(index + 1, 'not a JSON record.');
+      throw new RecordingError(index + 1, 'not a JSON record');
     }
     const type = (record as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || !RECORD_TYPES.has(type) || typeof (record as { t?: unknown }).t !== 'number') {
-      throw new RecordingError(index + 1, 'not a devtools record.');
+      throw new RecordingError(index + 1, 'not a devtools record');
     }
     if (type === 'hello' && (record as { v?: unknown }).v !== RECORD_FORMAT_VERSION) {
-      throw new RecordingError(index + 1, `format version ${String((record as { v?: unknown }).v)} is not supported (this reader knows ${RECORD_FORMAT_VERSION}).`);
+      throw new RecordingError(index + 1, 'unsupported recording format version');
     }
-    if (records.length === 0 && type !== 'hello') throw new RecordingError(index + 1, 'a recording must start with a hello record.');
+    if (records.length === 0 && type !== 'hello') throw new RecordingError(index + 1, 'recording must start with a hello record');
     records.push(record as DevtoolsRecord);
   }
-  if (records.length === 0) throw new RecordingError(1, 'the recording is empty.');
+  if (records.length === 0) throw new RecordingError(1, 'recording is empty');
   return records;
 }

@@ -87,6 +87,8 @@ export interface HelloRecord {
   readonly chart: ChartModel;
   /** Paths of the active states, outermost first. */
   readonly state: readonly string[];
+  /** The session's state as `state$` names it (`resuming`, `authorized`); absent in recordings made before it was added. */
+  readonly value?: string;
   /** The session's context, redacted. */
   readonly context: DevtoolsContext;
   /** Every stream the session holds. */
@@ -109,6 +111,8 @@ export interface TransitionRecord {
   readonly edges: readonly string[];
   /** Paths of the active states after it. */
   readonly state: readonly string[];
+  /** The session's state after it, as `state$` names it; absent in recordings made before it was added. */
+  readonly value?: string;
   /** The context after it, redacted. */
   readonly context: DevtoolsContext;
   /** The close that came with it, if this step saw one. */

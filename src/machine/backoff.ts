@@ -1,6 +1,3 @@
-import { OptionsError } from '../errors.js';
-import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
-
 /**
  * Reconnect backoff: exponential growth with full jitter, as pure functions. The machine asks for
  * one delay per reconnect; randomness is injected so that tests can pin it.
@@ -71,13 +68,11 @@ export type BackoffKind = 'backoff' | 'long-backoff';
  * ```
  */
 export function backoffCeiling(attempt: number, options: BackoffOptions, kind: BackoffKind = 'backoff'): number {
-  const cap = Number.isFinite(options.maxDelayMs) && options.maxDelayMs > 0 ? options.maxDelayMs : 0;
-  const initial = Number.isFinite(options.initialDelayMs) && options.initialDelayMs > 0 ? options.initialDelayMs : 0;
+  const { initialDelayMs: initial, maxDelayMs: cap, multiplier } = options;
   // 0 * Infinity is NaN: a zero initial delay stays zero however far the growth overflows.
   if (initial === 0 || cap === 0) return 0;
   const steps = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
-  const multiplier = Number.isFinite(options.multiplier) && options.multiplier > 1 ? options.multiplier : 1;
-  const factor = kind === 'long-backoff' && Number.isFinite(options.longDelayFactor) && options.longDelayFactor > 1 ? options.longDelayFactor : 1;
+  const factor = kind === 'long-backoff' ? options.longDelayFactor : 1;
   // Overflow to Infinity is fine here: every factor is positive, so the product is never NaN, and the cap bounds it.
   const ceiling = initial * Math.pow(multiplier, steps) * factor;
   return Math.min(cap, ceiling);
@@ -96,68 +91,4 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   const draw = random();
   const fraction = draw > 0 ? Math.min(draw, 1) : 0; // also maps NaN to 0
   return Math.floor(fraction * ceiling);
-}
-
-const KNOWN_OPTIONS: readonly (keyof BackoffOptions)[] = ['initialDelayMs', 'maxDelayMs', 'multiplier', 'longDelayFactor', 'maxAttempts', 'minUptimeMs'];
-
-/**
- * Validates the `reconnect` option and fills in {@link DEFAULT_BACKOFF} for what it leaves out.
- *
- * @throws OptionsError for an unknown key (a typo would otherwise be ignored silently), a
- * negative, NaN or infinite delay, `initialDelayMs > maxDelayMs`, a multiplier or long-delay factor
- * below 1, or a `maxAttempts` that is neither a non-negative integer nor `Infinity`.
- *
- * @example
- * ```ts
- * validateBackoffOptions({ maxAttempts: 10 }); // { ...DEFAULT_BACKOFF, maxAttempts: 10 }
- * ```
- */
-export function validateBackoffOptions(partial: unknown): BackoffOptions {
-  if (partial === undefined) return DEFAULT_BACKOFF;
-  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new OptionsError(`reconnect must be an object like { initialDelayMs: 250, maxDelayMs: 30000, maxAttempts: Infinity }; got ${partial === null ? 'null' : Array.isArray(partial) ? 'an array' : typeof partial}.`);
-  }
-  const given = partial as Partial<Record<string, unknown>>;
-  for (const key of Object.keys(given)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new OptionsError(`reconnect.${key} is not an option; the options are ${KNOWN_OPTIONS.join(', ')}.`);
-    }
-  }
-  const pick = (key: keyof BackoffOptions): unknown => (given[key] === undefined ? DEFAULT_BACKOFF[key] : given[key]);
-  const options: BackoffOptions = {
-    initialDelayMs: finiteAtLeast('initialDelayMs', pick('initialDelayMs'), 0),
-    maxDelayMs: finiteAtLeast('maxDelayMs', pick('maxDelayMs'), 0),
-    multiplier: finiteAtLeast('multiplier', pick('multiplier'), 1),
-    longDelayFactor: finiteAtLeast('longDelayFactor', pick('longDelayFactor'), 1),
-    maxAttempts: attemptLimit(pick('maxAttempts')),
-    minUptimeMs: Math.min(finiteAtLeast('minUptimeMs', pick('minUptimeMs'), 0), MAX_TIMER_DELAY_MS),
-  };
-  if (options.initialDelayMs > options.maxDelayMs) {
-    throw new OptionsError(
-      `reconnect.initialDelayMs (${options.initialDelayMs}) must not exceed reconnect.maxDelayMs (${options.maxDelayMs})` +
-        `${given.initialDelayMs === undefined || given.maxDelayMs === undefined ? `; the defaults are ${DEFAULT_BACKOFF.initialDelayMs} and ${DEFAULT_BACKOFF.maxDelayMs}` : ''}.`,
-    );
-  }
-  return Object.freeze(options);
-}
-
-function finiteAtLeast(key: keyof BackoffOptions, value: unknown, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    throw new OptionsError(`reconnect.${key} must be a finite number of at least ${minimum}; got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function attemptLimit(value: unknown): number {
-  if (value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new OptionsError(`reconnect.maxAttempts must be a non-negative integer or Infinity; got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  return value === null ? 'null' : `a value of type ${typeof value}`;
 }

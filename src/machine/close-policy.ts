@@ -192,22 +192,18 @@ function reconnectFor(reaction: Exclude<CloseReaction, 'fatal' | 'retry-with-new
 export function validateCloseCodeOverrides(value: unknown): CloseCodeOverrides {
   if (value === undefined) return Object.freeze({});
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionsError(`closeCodes must be an object mapping close codes to reactions, like { 1008: 'resume' }; got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`);
+    throw new OptionsError('closeCodes must be an object');
   }
   const result: Record<number, CloseReaction> = {};
   for (const [key, reaction] of Object.entries(value)) {
     const code = Number(key);
     if (!/^\d+$/.test(key) || !Number.isSafeInteger(code) || code < MIN_CLOSE_CODE || code > MAX_CLOSE_CODE) {
-      throw new OptionsError(`closeCodes: key ${JSON.stringify(key)} is not a close code; keys must be integers from ${MIN_CLOSE_CODE} to ${MAX_CLOSE_CODE}.`);
+      throw new OptionsError(`closeCodes key ${JSON.stringify(key)} must be a close code from ${MIN_CLOSE_CODE} to ${MAX_CLOSE_CODE}`);
     }
     if (typeof reaction !== 'string' || !(CLOSE_REACTIONS as readonly string[]).includes(reaction)) {
-      throw new OptionsError(`closeCodes[${code}]: ${describeReaction(reaction)} is not a reaction; use one of: ${CLOSE_REACTIONS.join(', ')}.`);
+      throw new OptionsError(`closeCodes[${code}] must be one of ${CLOSE_REACTIONS.join(', ')}`);
     }
     result[code] = reaction as CloseReaction;
   }
   return Object.freeze(result);
-}
-
-function describeReaction(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : `a value of type ${value === null ? 'null' : typeof value}`;
 }

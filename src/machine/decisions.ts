@@ -1,7 +1,12 @@
-import { ConnectionClosedError, UnauthorizedError, type WirestateError } from '../errors.js';
-import type { InitializeResult } from '../protocol/types.js';
+import { ConnectionClosedError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
+import type { BackoffKind } from './backoff.js';
 import { decideClose, type CloseDecision } from './close-policy.js';
-import type { SessionContext, SessionEvent } from './types.js';
+import type { ClosedReason, SessionContext, SessionEvent } from './types.js';
+
+/**
+ * Pure helpers of the session machine: what a close means, and why a session ended. The chart's
+ * guards and actions call them with the machine's context; none of them has an effect.
+ */
 
 /** The close the machine reacts to: a real one from the socket, or one raised for a timeout or a dead connection. */
 export function closeOf(event: SessionEvent): { code: number; reason: string; wasClean: boolean; httpStatus?: number } {
@@ -42,19 +47,44 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
 /** The error a fatal close ends the session with. */
 export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
-  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError(`The server refused the WebSocket upgrade with HTTP ${close.httpStatus}: ${why}.`);
-  if (close.code === 4001) return new UnauthorizedError(`The server closed with 4001 (unauthorized)${close.reason ? `: ${close.reason}` : ''}. Check \`auth\`; a token provider gets one retry with a fresh token.`);
+  if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized', { httpStatus: close.httpStatus });
+  if (close.code === 4001) return new UnauthorizedError(why, { closeCode: close.code });
   if (close.code === 4000) {
-    return new ConnectionClosedError(close.code, close.reason, 'The server closed with 4000: this session was taken over by another connection (or a concurrent-login limit was hit). Not reconnecting, to avoid a fight over the session.');
+    return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }
-  return new ConnectionClosedError(close.code, close.reason, `The connection closed with code ${close.code}${close.reason ? ` (${close.reason})` : ''}: ${why}.`);
+  return new ConnectionClosedError(close.code, close.reason, why);
 }
 
-/** Parses an initialize result without throwing: the machine's guards and actions both need it. */
-export function parseInitialize(context: SessionContext, result: unknown): InitializeResult | WirestateError {
-  try {
-    return context.input.protocol.parseInitializeResult(result);
-  } catch (error) {
-    return error as WirestateError;
-  }
+/** Whether a decision waits out a backoff before the next attempt (and with which delay), or goes on at once. */
+export function backoffOf(decision: CloseDecision | undefined): BackoffKind | undefined {
+  if (decision === undefined || !('delay' in decision) || decision.delay === 'none') return undefined;
+  return decision.delay;
+}
+
+/** Why the session ended when the client called `close()`. */
+export const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
+
+/** Why the session ended with `error`, after the last close the session saw (1000 when none). */
+export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? 1000): ClosedReason {
+  return { code, reason, clientRequested: false, error };
+}
+
+/** The error an event carries (a failed actor, a failed socket), as a WirestateError. */
+export function errorOf(event: SessionEvent | { error?: unknown }): WirestateError {
+  const error = 'error' in event ? event.error : undefined;
+  return error instanceof WirestateError ? error : new WirestateError('connection', 'session failed', { cause: error });
+}
+
+/** Why the session ended after a close the policy made fatal. */
+export function fatalClose(context: SessionContext): ClosedReason {
+  const close = context.lastClose ?? { code: 1006, reason: 'connection lost' };
+  const decision = context.decision;
+  const why = decision?.kind === 'fatal' ? decision.reason : 'the close-code policy made it fatal';
+  return failedWith(context, fatalErrorFor(context, close, why), close.reason, close.code);
+}
+
+/** Why the session ended when the server refused the initialize or authorize request (or it could not be sent). */
+export function lifecycleFailed(event: SessionEvent, step: 'initialize' | 'authorize'): ClosedReason {
+  const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError(step, event.error.code, event.error.message, event.error.data) : new ProtocolViolationError(`${step} failed`);
+  return { code: 1000, reason: `${step} failed`, clientRequested: false, error };
 }

@@ -1,14 +1,18 @@
 import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import type { Secret } from '../secret.js';
-import type { CloseReaction, Credentials, Handshake, IncomingPacket, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
+import type { CloseReaction, Credentials, Handshake, IncomingPacket, InitializeResult, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
+import type { CloseDecision } from './close-policy.js';
 
 /** A value, or a function giving it (possibly asynchronously), asked again on every connection attempt. */
 export type ValueOrProvider<T> = T | (() => T | Promise<T>);
 
-/** The top-level states of a session, as `snapshot.value`. */
+/**
+ * The states of a session as `session.state$` names them. The machine's own chart nests some of
+ * them (see `publicStateName`); these names are the public ones.
+ */
 export type SessionStateName =
   | 'idle'
   | 'resolving'
@@ -166,9 +170,6 @@ export interface ClosedReason {
   readonly error?: WirestateError;
 }
 
-/** What happens after the `reconnecting` delay. */
-export type NextStep = 'resume' | 'new-session';
-
 /** The machine's context. */
 export interface SessionContext {
   readonly input: SessionMachineInput;
@@ -185,7 +186,14 @@ export interface SessionContext {
   /** Delay of the pending reconnect, and when it fires (epoch ms). */
   retryDelayMs?: number;
   nextRetryAt?: number;
-  nextStep: NextStep;
+  /**
+   * Whether the current (or, while `reconnecting`, the next) connection attempt resumes the
+   * session rather than starting a new one: it picks the handshake, the initialize request and
+   * the public state name (`resuming`).
+   */
+  resume: boolean;
+  /** The close-code policy's verdict on the latest close, decided once when the close arrives. */
+  decision?: CloseDecision;
   /** Whether the socket of the current attempt opened (a refusal on resume goes back to the balancer). */
   socketOpened: boolean;
   heartbeatMs: number;
@@ -208,8 +216,6 @@ export interface SessionContext {
   /** The latest failure reported on `errors$` while (re)connecting, shown on `state$` until the session is authorized again. */
   lastFailure?: WirestateError;
   closedReason?: ClosedReason;
-  /** How the current socket is to be closed when it is released. */
-  releaseCode: number;
   /** The open socket's own send, handed to the facade while `authorized` (see {@link DirectSend}). */
   directSend?: DirectSend;
   /** When the serving connection opened (epoch ms), for its lifetime. */
@@ -248,6 +254,10 @@ export type SocketEvent =
     }
   | { type: 'SOCKET.FAILED'; error: WirestateError }
   | { type: 'LIFECYCLE.RESULT'; step: LifecycleStep; result: unknown }
+  /** The initialize answer, parsed by the socket actor with the protocol's `parseInitializeResult`. */
+  | { type: 'LIFECYCLE.INITIALIZED'; result: InitializeResult }
+  /** An initialize answer the protocol could not read. */
+  | { type: 'LIFECYCLE.INVALID'; error: WirestateError }
   | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }
   | { type: 'LIVENESS.OK'; quietForMs: number }
   | { type: 'LIVENESS.PINGED' }

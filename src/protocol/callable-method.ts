@@ -14,7 +14,7 @@ import type { Protocol } from './types.js';
  */
 export function refusedMethod(protocol: Protocol, method: unknown): WirestateError | undefined {
   if (typeof method !== 'string' || method.length === 0) {
-    return new OptionsError(`request() needs a method name, a non-empty string; got ${typeof method === 'string' ? 'an empty string' : typeof method}.`);
+    return new OptionsError('method must be a non-empty string');
   }
   if (protocol.reservedMethods?.includes(method) === true) return new ReservedMethodError(method, protocol.name);
   return undefined;

@@ -26,4 +26,5 @@ export {
   type PlainStreamsMethodNames,
   type PlainStreamsRequestPacket,
 } from './plain-streams/index.js';
+export { CLOSE_CODES, ERROR_CODES, type CloseCodeName } from '../constants.js';
 export type * from './types.js';

@@ -1,12 +1,10 @@
 import { OptionsError } from '../errors.js';
 import type { ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { Secret } from '../secret.js';
-import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { AUTH_FORM_KEYS, optionalObject, rejectUnknownKeys } from './option-keys.js';
 
 const FORMS = '{ license }, { username, password } or { token, transport? }';
-const TOKEN_KEYS = ['token', 'transport'];
-const LICENSE_KEYS = ['license'];
-const CREDENTIAL_KEYS = ['username', 'password'];
+const { token: TOKEN_KEYS, license: LICENSE_KEYS, credentials: CREDENTIAL_KEYS } = AUTH_FORM_KEYS;
 
 /**
  * Validates the `auth` option: exactly one of its three forms, with no key of another form mixed
@@ -19,27 +17,27 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
   if (value === undefined) return { kind: 'none' };
   const forms = [TOKEN_KEYS, LICENSE_KEYS, CREDENTIAL_KEYS].filter((keys) => keys.some((key) => key in value && key !== 'transport'));
   if (forms.length > 1) {
-    throw new OptionsError(`\`auth\` mixes ${forms.map((keys) => keys[0]).join(' and ')}: pass exactly one of ${FORMS}.`);
+    throw new OptionsError(`auth mixes ${forms.map((keys) => keys[0]).join(' and ')}`);
   }
   const [form] = forms;
-  if (form === undefined) throw new OptionsError(`\`auth\` must be ${FORMS}.`);
+  if (form === undefined) throw new OptionsError(`auth must be ${FORMS}`);
   rejectUnknownKeys('auth', value, form);
   if (form === TOKEN_KEYS) {
     const transport = value.transport ?? 'subprotocol';
     if (transport !== 'subprotocol' && transport !== 'query' && transport !== 'packet') {
-      throw new OptionsError(`\`auth.transport\` must be 'subprotocol', 'query' or 'packet'; got ${JSON.stringify(transport)}.`);
+      throw new OptionsError("auth.transport must be 'subprotocol', 'query' or 'packet'");
     }
     if (typeof value.token !== 'function' && (typeof value.token !== 'string' || value.token.length === 0)) {
-      throw new OptionsError('`auth.token` must be a non-empty string or a function returning one (possibly async).');
+      throw new OptionsError('auth.token must be a non-empty string or a provider');
     }
     return { kind: 'token', token: new Secret(value.token as ValueOrProvider<string>), transport };
   }
   if (form === LICENSE_KEYS) {
-    if (typeof value.license !== 'string' || value.license.length === 0) throw new OptionsError('`auth.license` must be a non-empty string.');
+    if (typeof value.license !== 'string' || value.license.length === 0) throw new OptionsError('auth.license must be a non-empty string');
     return { kind: 'credentials', credentials: new Secret({ license: value.license }) };
   }
   if (typeof value.username !== 'string' || typeof value.password !== 'string') {
-    throw new OptionsError('`auth` with credentials needs both `username` and `password` as strings.');
+    throw new OptionsError('auth.username and auth.password must be strings');
   }
   return { kind: 'credentials', credentials: new Secret({ username: value.username, password: value.password }) };
 }

@@ -1,6 +1,5 @@
-import type { Codec, CodecName } from '../codecs/codec.js';
+import { isCodecName, type Codec, type CodecName } from '../codecs/codec.js';
 import type { CodecFactory, CodecOption } from '../codecs/factory.js';
-import { isCodecName } from '../codecs/codec-names.js';
 import { JsonCodec, json } from '../codecs/json.js';
 import { OptionsError } from '../errors.js';
 
@@ -20,10 +19,10 @@ function isFactory(value: unknown): value is CodecFactory {
 function factoryOf(entry: unknown): CodecFactory {
   if (entry === 'json') return json();
   if (entry === 'msgpack' || entry === 'bson') {
-    throw new OptionsError(`\`codecs\`: pass ${entry}() from 'wirestate/${entry}' instead of '${entry}'.`);
+    throw new OptionsError(`codecs must hold ${entry}() from wirestate/${entry}, not '${entry}'`);
   }
   if (isFactory(entry)) return entry;
-  throw new OptionsError(`\`codecs\` entries must be 'json' or a codec factory such as msgpack(); got ${JSON.stringify(entry) ?? typeof entry}.`);
+  throw new OptionsError("codecs entries must be 'json' or codec factories");
 }
 
 /**
@@ -36,7 +35,7 @@ function factoryOf(entry: unknown): CodecFactory {
 export function resolveCodecs(option: readonly CodecOption[] | undefined): ResolvedCodecs {
   const entries: readonly unknown[] = option ?? ['json'];
   if (!Array.isArray(entries) || entries.length === 0) {
-    throw new OptionsError(`\`codecs\` must be a non-empty array, e.g. ['json']; got ${JSON.stringify(option)}.`);
+    throw new OptionsError('codecs must be a non-empty array');
   }
   const factories = new Map<CodecName, CodecFactory>();
   for (const entry of entries) {

@@ -46,7 +46,7 @@ export function validateLogger(logger: unknown): SessionLogger | undefined {
   if (logger === undefined) return undefined;
   const levels = logger as Record<string, unknown> | null;
   if (typeof logger !== 'object' || levels === null || LEVELS.some((level) => levels[level] !== undefined && typeof levels[level] !== 'function')) {
-    throw new OptionsError('`logger` must be an object with debug, info, warn and/or error functions, such as console.');
+    throw new OptionsError('logger must be an object of log functions');
   }
   return logger as SessionLogger;
 }
@@ -102,5 +102,6 @@ export function attachLogger(session: LoggedSession, logger: SessionLogger, now:
     }
     previous = snapshot;
   });
-  session.errors$.subscribe((error) => log('warn', `${error.name}: ${error.message}`, { code: error.code }));
+  // The error's own fields (`status`, `phase`, `limit`, …) carry its data; the message is one clause.
+  session.errors$.subscribe((error) => log('warn', `${error.name}: ${error.message}`, { ...error, code: error.code }));
 }

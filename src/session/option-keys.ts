@@ -1,20 +1,65 @@
+import type { CodecName } from '../codecs/codec.js';
 import { OptionsError } from '../errors.js';
+import type { BackoffOptions } from '../machine/backoff.js';
+import type { PhaseTimeouts, RotationOptions } from '../machine/types.js';
+import type { AuthOptions, SessionOptions } from './option-types.js';
+
+/**
+ * The keys of an options type, from a record the compiler checks against the type: `satisfies
+ * Record<keyof T, true>` refuses a key the type lacks and misses none it has, so adding an option
+ * to the type without adding it here fails to compile instead of being refused at run time.
+ */
+function keysOf(record: Readonly<Record<string, true>>): readonly string[] {
+  return Object.freeze(Object.keys(record));
+}
+
+/** Every key of {@link SessionOptions}. */
+export const SESSION_OPTION_KEYS = keysOf({
+  balancer: true, endpoint: true, codecs: true, subprotocols: true, auth: true, reconnect: true, closeCodes: true, timeouts: true,
+  requestTimeoutMs: true, heartbeatMs: true, maxMessageBytes: true, maxInboundBytes: true, maxFrameBytes: true, maxQueuedRequests: true,
+  maxStreamsPerPacket: true, unsubscribeLingerMs: true, lazy: true, protocol: true, clientName: true, WebSocket: true, fetch: true,
+  inspect: true, random: true, now: true, logger: true, share: true, rotation: true,
+} satisfies Record<keyof SessionOptions, true>);
+
+/** Every key of the `timeouts` option. */
+export const TIMEOUT_KEYS = keysOf({
+  balancerMs: true, providerMs: true, connectMs: true, initializeMs: true, authorizeMs: true,
+} satisfies Record<keyof PhaseTimeouts, true>);
+
+/** Every key of the `reconnect` option. */
+export const RECONNECT_KEYS = keysOf({
+  initialDelayMs: true, maxDelayMs: true, multiplier: true, longDelayFactor: true, maxAttempts: true, minUptimeMs: true,
+} satisfies Record<keyof BackoffOptions, true>);
+
+/** Every key of the `rotation` option. */
+export const ROTATION_KEYS = keysOf({ lifetimeMs: true, marginMs: true } satisfies Record<keyof RotationOptions, true>);
+
+/** Every key of the `subprotocols` option: the codec names. */
+export const SUBPROTOCOL_KEYS = keysOf({ json: true, msgpack: true, bson: true } satisfies Record<CodecName, true>);
+
+type AuthForm<Key extends string> = Extract<AuthOptions, Record<Key, unknown>>;
+
+/** The keys of each form of the `auth` option. */
+export const AUTH_FORM_KEYS = Object.freeze({
+  token: keysOf({ token: true, transport: true } satisfies Record<keyof AuthForm<'token'>, true>),
+  license: keysOf({ license: true } satisfies Record<keyof AuthForm<'license'>, true>),
+  credentials: keysOf({ username: true, password: true } satisfies Record<keyof AuthForm<'username'>, true>),
+});
 
 /**
  * Throws an OptionsError for a key of `value` that is not in `known`, naming it with its place
  * (`timeouts.connnectMs`) and listing the keys that exist, so a typo is never accepted silently.
- * Used for the top level and for every nested options object alike.
+ * Used for the top level and, through {@link nestedOptions}, for every nested options object alike.
  *
  * @example
  * ```ts
- * rejectUnknownKeys('timeouts', { connnectMs: 1 }, ['balancerMs', 'connectMs']); // throws: Unknown option `timeouts.connnectMs` …
+ * rejectUnknownKeys('timeouts', { connnectMs: 1 }, TIMEOUT_KEYS); // throws: timeouts.connnectMs is not an option
  * ```
  */
-export function rejectUnknownKeys(where: string, value: object, known: ReadonlySet<string> | readonly string[]): void {
-  const allowed = known instanceof Set ? known : new Set(known);
+export function rejectUnknownKeys(where: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.has(key)) {
-      throw new OptionsError(`Unknown option \`${where === '' ? key : `${where}.${key}`}\`. Known options${where === '' ? '' : ` of \`${where}\``}: ${[...allowed].join(', ')}.`);
+    if (!known.includes(key)) {
+      throw new OptionsError(`${where === '' ? key : `${where}.${key}`} is not an option`);
     }
   }
 }
@@ -23,7 +68,17 @@ export function rejectUnknownKeys(where: string, value: object, known: ReadonlyS
 export function optionalObject(name: string, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionsError(`\`${name}\` must be an object; got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`);
+    throw new OptionsError(`${name} must be an object`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A nested options object (`timeouts`, `reconnect`, `subprotocols`): `{}` when left out, else an
+ * object with none but the `known` keys; an OptionsError otherwise.
+ */
+export function nestedOptions(name: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+  const object = optionalObject(name, value) ?? {};
+  rejectUnknownKeys(name, object, known);
+  return object;
 }

@@ -1,213 +1,21 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import type { CodecName } from '../codecs/codec.js';
-import type { CodecOption } from '../codecs/factory.js';
+import { definedOnly } from '../defined-only.js';
 import { OptionsError } from '../errors.js';
-import { DEFAULT_BACKOFF, validateBackoffOptions, type BackoffOptions } from '../machine/backoff.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
 import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
-import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
-import { resolveCodecs } from './codecs.js';
-import { validateLogger, type SessionLogger } from './logger.js';
-import { redactUrl } from '../transport/redact-url.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import { resolveAuth } from './auth-options.js';
-import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { resolveCodecs } from './codecs.js';
+import { validateLogger, type SessionLogger } from './logger.js';
+import { numberOption, POSITIVE_OR_INFINITY as POSITIVE, type NumberRule } from './number-option.js';
+import { nestedOptions, RECONNECT_KEYS, rejectUnknownKeys, ROTATION_KEYS, SESSION_OPTION_KEYS, TIMEOUT_KEYS } from './option-keys.js';
+import type { SessionOptions } from './option-types.js';
 import { resolveSubprotocolNames } from './subprotocol-options.js';
 
-/**
- * How the session authenticates.
- *
- * - `{ license }` or `{ username, password }`: sent in the authorize request when the server asks.
- * - `{ token, transport }`: a string, or a (possibly async) provider called before every
- *   connection attempt. `transport` defaults to `'subprotocol'` (a `bearer.<token>` entry in
- *   `Sec-WebSocket-Protocol`), which keeps the token out of URLs and logs; `'query'` puts it in the
- *   URL (`token=`), `'packet'` sends it only in the authorize request.
- */
-export type AuthOptions =
-  | {
-      /** A license key, sent in the authorize request. */
-      readonly license: string;
-    }
-  | {
-      /** A user name, sent with `password` in the authorize request. */
-      readonly username: string;
-      /** The user's password. */
-      readonly password: string;
-    }
-  | {
-      /** A token, or a (possibly async) provider asked before every connection attempt. */
-      readonly token: ValueOrProvider<string>;
-      /** How the token travels. @default 'subprotocol' */
-      readonly transport?: TokenTransport;
-    };
-
-/** Options of {@link createSession}. Exactly one of `balancer` and `endpoint` is required. */
-export interface SessionOptions {
-  /** Balancer base URL (`http(s)://…`), or a provider of it; asked for an endpoint on every new session. */
-  readonly balancer?: ValueOrProvider<string>;
-  /** Fixed endpoint (`ws(s)://…`), or a provider of it, used instead of a balancer. */
-  readonly endpoint?: ValueOrProvider<string>;
-  /**
-   * Codecs in order of preference, negotiated by subprotocol: `'json'` (built in) or codec
-   * factories, `msgpack()` from `wirestate/msgpack` and `bson()` from `wirestate/bson`, so that an
-   * app bundles only the codecs it offers. A server that selects none means JSON.
-   * @default ['json']
-   */
-  readonly codecs?: readonly CodecOption[];
-  /**
-   * Subprotocol name of each codec, for servers that name them differently. Keys are codec names;
-   * each name must be a valid subprotocol token, must not start with `bearer.` (that prefix carries
-   * tokens), and no two offered codecs may share one.
-   * @default { json: 'json.v1', msgpack: 'msgpack.v1', bson: 'bson.v1' }
-   */
-  readonly subprotocols?: Partial<Record<CodecName, string>>;
-  /**
-   * Credentials; without them a server that requires authorization ends the session with an
-   * UnauthorizedError. Protocols without an authorize step (`plainStreams()`) do not use them.
-   * Exactly one form: mixing keys of two (`{ license, token }`) or adding an unknown one is an
-   * OptionsError. The secrets are kept out of what the session prints (`util.inspect`, `JSON.stringify`).
-   */
-  readonly auth?: AuthOptions;
-  /**
-   * Backoff between reconnect attempts: exponential with full jitter, capped, reset only once a
-   * connection has stayed authorized for `minUptimeMs` (so a server that accepts and drops at once
-   * cannot cause a storm, and `maxAttempts` is reached when every connection dies young).
-   * @default { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, longDelayFactor: 8, maxAttempts: Infinity, minUptimeMs: 5_000 }
-   */
-  readonly reconnect?: Partial<BackoffOptions>;
-  /**
-   * Per-code override of the close-code policy, e.g. `{ 1008: 'resume' }` for servers that use 1008
-   * for a missed pong. See the lifecycle guide for the default table.
-   */
-  readonly closeCodes?: Readonly<Record<number, CloseReaction>>;
-  /**
-   * Per-phase timeouts; each fires with a PhaseTimeoutError on `errors$` and a reconnect. `Infinity`
-   * (or anything above 2^31-1 ms, which timers cannot hold) is clamped to about 24.8 days. An
-   * unknown key (a typo such as `connnectMs`) is an OptionsError. `providerMs` bounds the endpoint
-   * and token providers of each attempt (one that never settles is reported and retried instead of
-   * holding the session for ever).
-   * @default { balancerMs: 10_000, providerMs: 10_000, connectMs: 10_000, initializeMs: 10_000, authorizeMs: 10_000 }
-   */
-  readonly timeouts?: Partial<PhaseTimeouts>;
-  /**
-   * Default timeout of `request()`.
-   * @default 10_000
-   */
-  readonly requestTimeoutMs?: number;
-  /**
-   * Liveness interval: with no frame for this long the client sends a ping request (where the
-   * protocol has one; otherwise it just keeps watching), and with nothing for a further interval it
-   * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
-   * the server announces, else the protocol's own default (`plainStreams()`: 3 minutes), else 30 s.
-   * In Node (`ws`) a quiet connection also gets a WebSocket ping frame, and its pong proves the
-   * connection alive; browsers cannot send ping frames, so there only received messages count.
-   * At least {@link MIN_HEARTBEAT_MS} (100 ms; less is an OptionsError, and a shorter heartbeat
-   * announced by a server is raised to it). Like the timeouts, clamped to 2^31-1 ms.
-   */
-  readonly heartbeatMs?: number;
-  /**
-   * Largest outgoing message in bytes; larger ones are refused locally with an OversizeMessageError.
-   * @default 131_072 (128 KiB)
-   */
-  readonly maxMessageBytes?: number;
-  /**
-   * Largest incoming message in bytes. In Node (`ws`) a larger frame is refused while its header
-   * is read, before its payload is buffered: the client closes the connection (sending 1009),
-   * resumes after a backoff, and `errors$` gets an InboundOversizeError. Browsers cannot refuse a frame, so there
-   * it is received, then dropped undecoded with an InboundOversizeError on `errors$`, and the
-   * connection stays up. Raise it for servers that send large snapshots.
-   * @default 4_194_304 (4 MiB)
-   */
-  readonly maxInboundBytes?: number;
-  /**
-   * Largest frame the server takes, in bytes, for servers whose frame limit is below their message
-   * limit (the API gateway of docs/protocol.md section 9: 32 KB frames, 128 KB messages, a larger frame closes with 1009).
-   * In Node (`ws`) a larger message is sent as several frames of at most this size. Browsers send
-   * every message as one frame and cannot split it, so there a larger message is refused locally
-   * with a FrameTooLargeError (nothing is sent, the session stays up).
-   * @default undefined (no frame limit: every message is one frame)
-   */
-  readonly maxFrameBytes?: number;
-  /**
-   * How many requests may wait for the session to be authorized before `request()` fails with a QueueFullError.
-   * @default 1000
-   */
-  readonly maxQueuedRequests?: number;
-  /**
-   * Most stream names in one subscribe or unsubscribe packet; larger batches are split.
-   * @default 1000
-   */
-  readonly maxStreamsPerPacket?: number;
-  /**
-   * How long the last observer of a stream may be gone before it is unsubscribed. 0 decides at the
-   * end of the tick, which already absorbs a same-tick re-mount.
-   * @default 0
-   */
-  readonly unsubscribeLingerMs?: number;
-  /**
-   * Connect on first use (`stream()` observed or `request()` called) rather than on `start()`.
-   * A boolean; anything else is an OptionsError.
-   * @default true
-   */
-  readonly lazy?: boolean;
-  /**
-   * The wire dialect: `referenceProtocol()` (docs/protocol.md), `plainStreams()` for plain market-data (docs/protocol.md section 9)
-   * market-data servers, or your own {@link Protocol} (see the protocol adapter guide).
-   * @default referenceProtocol()
-   */
-  readonly protocol?: Protocol;
-  /** `name/version` sent to the server in the initialize request; a non-empty string. @default 'wirestate/0.1.0' */
-  readonly clientName?: string;
-  /** WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. */
-  readonly WebSocket?: WebSocketConstructor;
-  /** `fetch` for the balancer call. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
-  /**
-   * An XState inspector: a function or an observer of inspection events, handed to the session's
-   * actor (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`, which is an observer).
-   * See the visualization guide.
-   */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Random source in [0, 1) for backoff jitter; injectable for tests. @default Math.random */
-  readonly random?: () => number;
-  /** Clock in epoch ms; injectable for tests. @default Date.now */
-  readonly now?: () => number;
-  /**
-   * Where to log connection attempts, closes with their codes, retries with their delays and
-   * errors (`console` fits; see {@link SessionLogger}). URLs are logged with query values masked
-   * and without credentials, tokens never. Off by default.
-   */
-  readonly logger?: SessionLogger;
-  /**
-   * Shares one connection among every tab of this origin that passes the same name: one tab (the
-   * leader, elected with the Web Locks API) holds the socket, the others reach it over a
-   * `BroadcastChannel`, with the same `Session` API. Streams are ref-counted across tabs, and when
-   * the leader goes another tab takes over and resumes the server session. The leader's options
-   * are the ones used (its endpoint, auth and codecs); `session.actor` exists only in the leader.
-   * Browsers only: where `navigator.locks` or `BroadcastChannel` is missing (Node) it is refused
-   * with an OptionsError. See the front-end guide.
-   * @default undefined (no sharing: this session has its own socket)
-   */
-  readonly share?: string;
-  /**
-   * Make-before-break rotation: shortly before the connection's maximum lifetime (announced by the
-   * server as `connectionLifetimeMs`, or given here as `lifetimeMs`), the session opens a
-   * replacement, resumes the same server session on it and switches over without losing or
-   * duplicating a message and without leaving `authorized`. Protocols without resume switch
-   * stream by stream (see docs/lifecycle.md, "Rotation", for what that guarantees). A failed
-   * rotation is reported on `errors$` as a RotationError; the old connection keeps serving.
-   * `false` turns it off (the connection is then resumed after the server closes it).
-   * @default {} (rotate when the server announces a lifetime; margin 10% of it, at most 30 s)
-   *
-   * @example
-   * ```ts
-   * createSession({ endpoint: 'wss://gateway.example.com/ws', rotation: { lifetimeMs: 3_600_000 } });
-   * ```
-   */
-  readonly rotation?: RotationOptions | false;
-}
+export type { AuthOptions, SessionOptions } from './option-types.js';
 
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
@@ -229,47 +37,26 @@ export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOption
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default `maxInboundBytes`: room for large snapshots, far below the 100 MiB that `ws` allows by default. */
 const DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
-const TIMEOUT_KEYS: readonly (keyof PhaseTimeouts)[] = ['balancerMs', 'providerMs', 'connectMs', 'initializeMs', 'authorizeMs'];
-const KNOWN_OPTIONS = new Set([
-  'balancer', 'endpoint', 'codecs', 'subprotocols', 'auth', 'reconnect', 'closeCodes', 'timeouts', 'requestTimeoutMs', 'heartbeatMs',
-  'maxMessageBytes', 'maxInboundBytes', 'maxFrameBytes', 'maxQueuedRequests', 'maxStreamsPerPacket', 'unsubscribeLingerMs', 'lazy', 'protocol', 'clientName', 'WebSocket',
-  'fetch', 'inspect', 'random', 'now', 'logger', 'share', 'rotation',
-]);
-
-function positiveNumber(name: string, value: unknown, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new OptionsError(`\`${name}\` must be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds or a count; got ${String(value)}.`);
-  }
-  return value;
-}
 
 /**
  * A delay that ends up in `setTimeout`, which fires after 1 ms for anything above 2^31-1 ms
  * (`Infinity` included): clamped to that (about 24.8 days), so a huge value or `Infinity` means
  * "practically never" instead of "at once".
  */
-function timerDelay(name: string, value: unknown, fallback: number, allowZero = false): number {
-  return Math.min(positiveNumber(name, value, fallback, allowZero), MAX_TIMER_DELAY_MS);
-}
-
-function wholeNumber(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new OptionsError(`\`${name}\` must be a whole number of 1 or more; got ${String(value)}.`);
-  }
-  return value;
-}
+const TIMER_DELAY: NumberRule = { min: 0, exclusive: true, allowInfinity: true, max: MAX_TIMER_DELAY_MS };
+const COUNT: NumberRule = { min: 1, integer: true };
+const FINITE_DELAY: NumberRule = { min: 0 };
+const GROWTH: NumberRule = { min: 1 };
 
 function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new OptionsError(`\`${name}\` must be an absolute URL like '${example}' (or a function returning one); got ${typeof value === 'string' ? JSON.stringify(redactUrl(value)) : typeof value}.`);
+    throw new OptionsError(`${name} must be an absolute URL like ${example}`);
   }
   try {
     new URL(value);
   } catch {
-    throw new OptionsError(`\`${name}\` is not a valid URL: ${JSON.stringify(redactUrl(value))}.`);
+    throw new OptionsError(`${name} must be a valid URL`);
   }
   return value;
 }
@@ -280,89 +67,111 @@ function isInspector(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function';
 }
 
+/** The `timeouts` option with its defaults: every phase's timeout, clamped like every timer delay. */
+function resolveTimeouts(value: unknown): PhaseTimeouts {
+  const given = nestedOptions('timeouts', value, TIMEOUT_KEYS);
+  const timeout = (key: keyof PhaseTimeouts): number => numberOption(`timeouts.${key}`, given[key], TIMER_DELAY) ?? DEFAULT_TIMEOUT_MS;
+  return {
+    balancerMs: timeout('balancerMs'),
+    connectMs: timeout('connectMs'),
+    initializeMs: timeout('initializeMs'),
+    authorizeMs: timeout('authorizeMs'),
+    providerMs: timeout('providerMs'),
+  };
+}
+
+/** The `reconnect` option over {@link DEFAULT_BACKOFF}; the backoff functions trust what this returns. */
+function resolveBackoff(value: unknown): BackoffOptions {
+  const given = nestedOptions('reconnect', value, RECONNECT_KEYS);
+  const backoff: BackoffOptions = {
+    initialDelayMs: numberOption('reconnect.initialDelayMs', given.initialDelayMs, FINITE_DELAY) ?? DEFAULT_BACKOFF.initialDelayMs,
+    maxDelayMs: numberOption('reconnect.maxDelayMs', given.maxDelayMs, FINITE_DELAY) ?? DEFAULT_BACKOFF.maxDelayMs,
+    multiplier: numberOption('reconnect.multiplier', given.multiplier, GROWTH) ?? DEFAULT_BACKOFF.multiplier,
+    longDelayFactor: numberOption('reconnect.longDelayFactor', given.longDelayFactor, GROWTH) ?? DEFAULT_BACKOFF.longDelayFactor,
+    maxAttempts: numberOption('reconnect.maxAttempts', given.maxAttempts, { min: 0, integer: true, allowInfinity: true }) ?? DEFAULT_BACKOFF.maxAttempts,
+    minUptimeMs: numberOption('reconnect.minUptimeMs', given.minUptimeMs, { ...FINITE_DELAY, max: MAX_TIMER_DELAY_MS }) ?? DEFAULT_BACKOFF.minUptimeMs,
+  };
+  if (backoff.initialDelayMs > backoff.maxDelayMs) {
+    throw new OptionsError('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
+  }
+  return Object.freeze(backoff);
+}
+
 /**
- * Validates `createSession` options and fills in defaults. Throws an OptionsError that names the
- * option, says what was wrong and what is expected.
+ * Validates `createSession` options and fills in defaults, each option once: the layers below
+ * (the machine, the request correlator, the stream registry, the backoff) trust what this returns.
+ * Throws an OptionsError that names the option, says what was wrong and what is expected.
  */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new OptionsError('createSession() needs an options object with `balancer` or `endpoint`.');
-  rejectUnknownKeys('', options, KNOWN_OPTIONS);
+  if (typeof options !== 'object' || options === null) throw new OptionsError('options must be an object');
+  rejectUnknownKeys('', options, SESSION_OPTION_KEYS);
   if (options.balancer === undefined && options.endpoint === undefined) {
-    throw new OptionsError('Pass `balancer` (an http(s) URL of the balancer) or `endpoint` (a ws(s) URL): one is required.');
+    throw new OptionsError('balancer or endpoint is required');
   }
   if (options.balancer !== undefined && options.endpoint !== undefined) {
-    throw new OptionsError('Pass either `balancer` or `endpoint`, not both: with a balancer the endpoint comes from its answer.');
+    throw new OptionsError('balancer and endpoint must not both be given');
   }
   const { codecs, createCodec } = resolveCodecs(options.codecs);
   const subprotocolNames = resolveSubprotocolNames(options.subprotocols, codecs);
-  const reconnect = optionalObject('reconnect', options.reconnect) ?? {};
-  rejectUnknownKeys('reconnect', reconnect, Object.keys(DEFAULT_BACKOFF));
-  const timeouts: Partial<PhaseTimeouts> = optionalObject('timeouts', options.timeouts) ?? {};
-  rejectUnknownKeys('timeouts', timeouts, TIMEOUT_KEYS);
-  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError(`\`lazy\` must be a boolean; got ${typeof options.lazy}.`);
+  const backoff = resolveBackoff(options.reconnect);
+  const timeouts = resolveTimeouts(options.timeouts);
+  if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError('lazy must be a boolean');
   if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName.length === 0)) {
-    throw new OptionsError(`\`clientName\` must be a non-empty string like 'my-app/1.0.0'; got ${typeof options.clientName === 'string' ? 'an empty string' : typeof options.clientName}.`);
+    throw new OptionsError('clientName must be a non-empty string');
   }
-  if (options.heartbeatMs !== undefined && !(typeof options.heartbeatMs === 'number' && options.heartbeatMs >= MIN_HEARTBEAT_MS)) {
-    throw new OptionsError(`\`heartbeatMs\` must be at least ${MIN_HEARTBEAT_MS} ms; got ${String(options.heartbeatMs)}.`);
-  }
+  const heartbeatMs = numberOption('heartbeatMs', options.heartbeatMs, { min: MIN_HEARTBEAT_MS, allowInfinity: true, max: MAX_TIMER_DELAY_MS });
   const protocol = options.protocol ?? referenceProtocol();
   if (typeof protocol !== 'object' || protocol === null || typeof protocol.classify !== 'function' || typeof protocol.encodeRequest !== 'function') {
-    throw new OptionsError('`protocol` must be a Protocol object, e.g. referenceProtocol() or plainStreams().');
+    throw new OptionsError('protocol must be a Protocol object');
   }
   if (options.auth !== undefined && protocol.usesAuth === false) {
-    throw new OptionsError(`\`auth\` is not used by the ${protocol.name} protocol, which has no authentication; put an API key in the endpoint URL or the protocol's \`query\` option.`);
+    throw new OptionsError(`auth must not be given to the ${protocol.name} protocol`);
   }
-  const heartbeatMs = options.heartbeatMs ?? protocol.defaultHeartbeatMs;
   for (const name of ['WebSocket', 'fetch', 'random', 'now'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`\`${name}\` must be a function; got ${typeof options[name]}.`);
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionsError(`${name} must be a function`);
   }
   if (options.inspect !== undefined && !isInspector(options.inspect)) {
-    throw new OptionsError(`\`inspect\` must be a function or an observer with a \`next\` method (an XState inspector); got ${typeof options.inspect}.`);
+    throw new OptionsError('inspect must be a function or an observer');
   }
   return {
-    ...(options.balancer === undefined ? {} : { balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080') }),
-    ...(options.endpoint === undefined ? {} : { endpoint: urlOrProvider('endpoint', options.endpoint, /^wss?:\/\//i, 'ws://127.0.0.1:8081/ws') }),
     codecs,
     createCodec,
     subprotocolNames,
     auth: resolveAuth(options.auth),
-    backoff: validateBackoffOptions({ ...DEFAULT_BACKOFF, ...reconnect }),
+    backoff,
     closeCodes: validateCloseCodeOverrides(options.closeCodes ?? {}),
-    timeouts: {
-      balancerMs: timerDelay('timeouts.balancerMs', timeouts.balancerMs, DEFAULT_TIMEOUT_MS),
-      connectMs: timerDelay('timeouts.connectMs', timeouts.connectMs, DEFAULT_TIMEOUT_MS),
-      initializeMs: timerDelay('timeouts.initializeMs', timeouts.initializeMs, DEFAULT_TIMEOUT_MS),
-      authorizeMs: timerDelay('timeouts.authorizeMs', timeouts.authorizeMs, DEFAULT_TIMEOUT_MS),
-      providerMs: timerDelay('timeouts.providerMs', timeouts.providerMs, DEFAULT_TIMEOUT_MS),
-    },
-    requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUT_MS),
-    ...(heartbeatMs === undefined ? {} : { heartbeatMs: timerDelay('heartbeatMs', heartbeatMs, 0) }),
-    maxMessageBytes: positiveNumber('maxMessageBytes', options.maxMessageBytes, 128 * 1024),
-    maxInboundBytes: wholeNumber('maxInboundBytes', options.maxInboundBytes, DEFAULT_MAX_INBOUND_BYTES),
-    ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: positiveNumber('maxFrameBytes', options.maxFrameBytes, 0) }),
-    maxQueuedRequests: wholeNumber('maxQueuedRequests', options.maxQueuedRequests, 1000),
-    maxStreamsPerPacket: positiveNumber('maxStreamsPerPacket', options.maxStreamsPerPacket, 1000),
-    unsubscribeLingerMs: timerDelay('unsubscribeLingerMs', options.unsubscribeLingerMs, 0, true),
+    timeouts,
+    requestTimeoutMs: numberOption('requestTimeoutMs', options.requestTimeoutMs, POSITIVE) ?? DEFAULT_TIMEOUT_MS,
+    maxMessageBytes: numberOption('maxMessageBytes', options.maxMessageBytes, POSITIVE) ?? 128 * 1024,
+    maxInboundBytes: numberOption('maxInboundBytes', options.maxInboundBytes, COUNT) ?? DEFAULT_MAX_INBOUND_BYTES,
+    maxQueuedRequests: numberOption('maxQueuedRequests', options.maxQueuedRequests, COUNT) ?? 1000,
+    maxStreamsPerPacket: numberOption('maxStreamsPerPacket', options.maxStreamsPerPacket, COUNT) ?? 1000,
+    unsubscribeLingerMs: numberOption('unsubscribeLingerMs', options.unsubscribeLingerMs, { ...TIMER_DELAY, exclusive: false }) ?? 0,
     lazy: options.lazy ?? true,
     protocol,
     clientName: options.clientName ?? 'wirestate/0.1.0',
-    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-    ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) as SessionLogger }),
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
+    ...definedOnly({
+      balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080'),
+      endpoint: urlOrProvider('endpoint', options.endpoint, /^wss?:\/\//i, 'ws://127.0.0.1:8081/ws'),
+      heartbeatMs: heartbeatMs ?? protocol.defaultHeartbeatMs,
+      maxFrameBytes: numberOption('maxFrameBytes', options.maxFrameBytes, POSITIVE),
+      WebSocket: options.WebSocket,
+      fetch: options.fetch,
+      inspect: options.inspect,
+      logger: options.logger === undefined ? undefined : (validateLogger(options.logger) as SessionLogger),
+    }),
     rotation: resolveRotation(options.rotation),
   };
 }
 
+/** The `rotation` option: `false`, or its delays checked like every timer delay. */
 function resolveRotation(value: unknown): RotationOptions | false {
   if (value === false) return false;
-  const rotation = optionalObject('rotation', value) ?? {};
-  rejectUnknownKeys('rotation', rotation, ['lifetimeMs', 'marginMs']);
-  return {
-    ...(rotation.lifetimeMs === undefined ? {} : { lifetimeMs: timerDelay('rotation.lifetimeMs', rotation.lifetimeMs, 0) }),
-    ...(rotation.marginMs === undefined ? {} : { marginMs: timerDelay('rotation.marginMs', rotation.marginMs, 0, true) }),
-  };
+  const given = nestedOptions('rotation', value, ROTATION_KEYS);
+  return definedOnly({
+    lifetimeMs: numberOption('rotation.lifetimeMs', given.lifetimeMs, TIMER_DELAY),
+    marginMs: numberOption('rotation.marginMs', given.marginMs, { ...TIMER_DELAY, exclusive: false }),
+  });
 }

@@ -1,3 +1,4 @@
+import { definedOnly } from '../defined-only.js';
 import { redactUrl } from '../transport/redact-url.js';
 import type { SessionSnapshot } from './snapshot.js';
 
@@ -17,11 +18,13 @@ export interface SessionSummary {
 function summaryOf(snapshot: SessionSnapshot): SessionSummary {
   return {
     state: snapshot.value,
-    ...(snapshot.sessionId === undefined ? {} : { sessionId: snapshot.sessionId }),
-    ...(snapshot.endpoint === undefined ? {} : { endpoint: redactUrl(snapshot.endpoint) }),
-    ...(snapshot.codec === undefined ? {} : { codec: snapshot.codec }),
+    ...definedOnly({
+      sessionId: snapshot.sessionId,
+      endpoint: snapshot.endpoint === undefined ? undefined : redactUrl(snapshot.endpoint),
+      codec: snapshot.codec,
+    }),
     attempt: snapshot.attempt,
-    ...(snapshot.lastClose === undefined ? {} : { lastClose: `${snapshot.lastClose.code}${snapshot.lastClose.reason === '' ? '' : ` ${snapshot.lastClose.reason}`}` }),
+    ...definedOnly({ lastClose: snapshot.lastClose === undefined ? undefined : `${snapshot.lastClose.code}${snapshot.lastClose.reason === '' ? '' : ` ${snapshot.lastClose.reason}`}` }),
   };
 }
 

@@ -1,6 +1,8 @@
+import { definedOnly } from '../defined-only.js';
 import type { CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import { redactUrl } from '../transport/redact-url.js';
+import { publicStateName } from '../machine/session-machine.js';
 import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '../machine/types.js';
 
 /**
@@ -8,7 +10,7 @@ import type { CloseInfo, ClosedReason, SessionContext, SessionStateName } from '
  * machine's context.
  */
 export interface SessionSnapshot {
-  /** The top-level state. */
+  /** The session's state, by its public name (the machine's nested states mapped to it, see `docs/lifecycle.md`). */
   readonly value: SessionStateName;
   /**
    * Consecutive reconnect attempts since a connection last proved healthy (stayed authorized for
@@ -43,23 +45,35 @@ export interface SessionSnapshot {
   readonly rotations?: number;
 }
 
-/** Reads a {@link SessionSnapshot} from a machine snapshot. */
-export function toSessionSnapshot(value: SessionStateName, context: SessionContext): SessionSnapshot {
+/**
+ * Reads a {@link SessionSnapshot} from a machine snapshot's `value` and `context`. Its `value` is
+ * the public state name, not the machine's own (nested) state value: the chart runs a fresh connect
+ * and a resume through the same states (`preparing`, then `connection` with `opening`,
+ * `initializing`, `authorizing` and `authorized` inside) and tells them apart by
+ * `context.resume`, while `state$` keeps the names `idle`, `resolving`, `connecting`,
+ * `initializing`, `authorizing`, `authorized`, `resuming`, `reconnecting` and `closed`
+ * (`publicStateName` maps one to the other: `preparing` and `opening` read `connecting`, or
+ * `resuming` during a resume, as does `initializing`).
+ */
+export function toSessionSnapshot(machineValue: unknown, context: SessionContext): SessionSnapshot {
+  const value = publicStateName(machineValue, context);
   return {
     value,
     attempt: context.attempt,
     resumed: context.resumed,
-    ...(value === 'reconnecting' && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
-    ...(context.lastClose === undefined ? {} : { lastClose: context.lastClose }),
-    ...(context.lastFailure === undefined ? {} : { lastFailure: context.lastFailure }),
-    // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
-    ...(context.endpoint === undefined ? {} : { endpoint: redactUrl(context.endpoint) }),
-    ...(context.location === undefined ? {} : { location: context.location }),
-    ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
-    ...(context.connectionId === undefined ? {} : { connectionId: context.connectionId }),
-    ...(context.codec === undefined ? {} : { codec: context.codec }),
-    ...(context.closedReason === undefined ? {} : { closedReason: context.closedReason }),
-    ...(context.rotations === 0 ? {} : { rotations: context.rotations }),
+    ...definedOnly({
+      nextRetryAt: value === 'reconnecting' ? context.nextRetryAt : undefined,
+      lastClose: context.lastClose,
+      lastFailure: context.lastFailure,
+      // Credentials and query values (tickets, keys) never reach a UI or a log through state$.
+      endpoint: context.endpoint === undefined ? undefined : redactUrl(context.endpoint),
+      location: context.location,
+      sessionId: context.sessionId,
+      connectionId: context.connectionId,
+      codec: context.codec,
+      closedReason: context.closedReason,
+      rotations: context.rotations === 0 ? undefined : context.rotations,
+    }),
   };
 }
 

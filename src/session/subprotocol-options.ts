@@ -1,8 +1,7 @@
-import type { CodecName } from '../codecs/codec.js';
-import { isCodecName } from '../codecs/codec-names.js';
+import { isCodecName, type CodecName } from '../codecs/codec.js';
 import { BEARER_SUBPROTOCOL_PREFIX, DEFAULT_SUBPROTOCOL_NAMES, isSubprotocolToken } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
-import { optionalObject, rejectUnknownKeys } from './option-keys.js';
+import { nestedOptions, SUBPROTOCOL_KEYS } from './option-keys.js';
 
 /**
  * Validates the `subprotocols` option and merges it over the defaults: keys must be codec names,
@@ -10,22 +9,21 @@ import { optionalObject, rejectUnknownKeys } from './option-keys.js';
  * and no two of the codecs offered may share a name (the server's choice would be ambiguous).
  */
 export function resolveSubprotocolNames(given: unknown, codecs: readonly CodecName[]): Readonly<Record<CodecName, string>> {
-  const value = optionalObject('subprotocols', given) ?? {};
-  rejectUnknownKeys('subprotocols', value, Object.keys(DEFAULT_SUBPROTOCOL_NAMES));
+  const value = nestedOptions('subprotocols', given, SUBPROTOCOL_KEYS);
   const names = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(value as Partial<Record<CodecName, string>>) };
   for (const [codec, name] of Object.entries(names)) {
     if (typeof name !== 'string' || !isSubprotocolToken(name)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must be a valid subprotocol token; got ${JSON.stringify(name)}.`);
+      throw new OptionsError(`subprotocols.${codec} must be a subprotocol token`);
     }
     if (name.toLowerCase().startsWith(BEARER_SUBPROTOCOL_PREFIX)) {
-      throw new OptionsError(`\`subprotocols.${codec}\` must not start with "${BEARER_SUBPROTOCOL_PREFIX}": that prefix carries tokens.`);
+      throw new OptionsError(`subprotocols.${codec} must not start with ${BEARER_SUBPROTOCOL_PREFIX}`);
     }
   }
   const owners = new Map<string, CodecName>();
   for (const codec of codecs.filter(isCodecName)) {
     const owner = owners.get(names[codec]);
     if (owner !== undefined && owner !== codec) {
-      throw new OptionsError(`\`subprotocols\`: ${owner} and ${codec} share the name "${names[codec]}"; give each offered codec its own.`);
+      throw new OptionsError(`subprotocols.${codec} must differ from subprotocols.${owner}`);
     }
     owners.set(names[codec], codec);
   }

@@ -19,15 +19,15 @@ export interface WaitOptions {
 function timeoutOf(timeoutMs: unknown): number | undefined {
   if (timeoutMs === undefined || timeoutMs === Infinity) return undefined;
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new OptionsError(`\`timeoutMs\` must be a non-negative number of milliseconds; got ${String(timeoutMs)}.`);
+    throw new OptionsError('timeoutMs must be a non-negative number');
   }
   return Math.min(timeoutMs, MAX_TIMER_DELAY_MS);
 }
 
 /** Why a session that closed cannot reach `state` any more: its fatal error, or a SessionClosedError. */
-function closingError(snapshot: SessionSnapshot | undefined, state: SessionStateName): WirestateError {
+function closingError(snapshot: SessionSnapshot | undefined): WirestateError {
   const error = snapshot?.closedReason?.error;
-  return error ?? new SessionClosedError(`The session closed before it was \`${state}\`.`);
+  return error ?? new SessionClosedError();
 }
 
 /**
@@ -62,9 +62,9 @@ export function waitForState(state$: Observable<SessionSnapshot>, state: Session
       next(snapshot) {
         last = snapshot;
         if (snapshot.value === state) settle(() => resolve(snapshot));
-        else if (snapshot.value === 'closed') settle(() => reject(closingError(snapshot, state)));
+        else if (snapshot.value === 'closed') settle(() => reject(closingError(snapshot)));
       },
-      complete: () => settle(() => reject(closingError(last, state))),
+      complete: () => settle(() => reject(closingError(last))),
     }));
   });
 }

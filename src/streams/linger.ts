@@ -16,13 +16,11 @@ export class Linger {
   /**
    * @param lingerMs - How long to hold back, in milliseconds (above 0).
    * @param timers - Timer functions.
-   * @param schedule - Runs a function at the end of the current tick; closes the current group.
    * @param expired - Called for each stream whose linger ran out while it was still unobserved.
    */
   constructor(
     private readonly lingerMs: number,
     private readonly timers: Timers,
-    private readonly schedule: (fn: () => void) => void,
     private readonly expired: (entry: StreamEntry) => void,
   ) {}
 
@@ -32,7 +30,8 @@ export class Linger {
     if (group === undefined) {
       const opened: LingerGroup = { entries: [] };
       group = this.current = opened;
-      this.schedule(() => {
+      // The group closes at the end of the tick.
+      queueMicrotask(() => {
         if (this.current === opened) this.current = undefined;
       });
       const handle = this.timers.setTimeout(() => {

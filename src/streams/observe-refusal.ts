@@ -7,8 +7,8 @@ import { OptionsError, SessionClosedError } from '../errors.js';
  */
 export function observeRefusal(name: unknown, closed: { readonly error: Error | undefined } | undefined): Error | undefined {
   if (typeof name !== 'string' || name.length === 0) {
-    return new OptionsError(`A stream name must be a non-empty string, got ${typeof name === 'string' ? 'an empty string' : typeof name}.`);
+    return new OptionsError('stream name must be a non-empty string');
   }
-  if (closed !== undefined) return new SessionClosedError(`Cannot observe "${name}": the session is closed.`, { cause: closed.error });
+  if (closed !== undefined) return new SessionClosedError(undefined, { cause: closed.error });
   return undefined;
 }

@@ -16,6 +16,7 @@ export interface StreamRegistryOptions {
    * Most stream names in one subscribe or unsubscribe request; more are split into several. 1000
    * names of up to about 100 characters stay under the reference protocol's 128 KiB message limit.
    * Should a packet still be refused as oversize, the registry halves the batch size and retries.
+   * A positive integer, trusted as given (the session validates `maxStreamsPerPacket`).
    * @default 1000
    */
   readonly maxStreamsPerPacket?: number;
@@ -23,16 +24,11 @@ export interface StreamRegistryOptions {
    * How long a stream stays subscribed on the server after its last observer left, in milliseconds.
    * With 0, the decision is taken at the end of the current tick: leaving and coming back in the same
    * tick (a UI re-mount) sends nothing. A positive value also absorbs slower churn (route changes)
-   * at the cost of receiving unobserved messages for that long.
+   * at the cost of receiving unobserved messages for that long. Finite and not negative, trusted as
+   * given (the session validates and clamps `unsubscribeLingerMs`).
    * @default 0
    */
   readonly lingerMs?: number;
-  /**
-   * Runs a function at the end of the current tick; every change requested before it runs goes out
-   * together, one packet per kind (split by `maxStreamsPerPacket`).
-   * @default queueMicrotask
-   */
-  readonly schedule?: (fn: () => void) => void;
   /**
    * Whether messages carry a session-wide `seq` that rises by one with every message: then the
    * registry keeps `lastSeq` (for resuming), drops messages that repeat the run already delivered
@@ -56,20 +52,4 @@ export interface SessionReadyInfo {
   readonly resumed: boolean;
   /** The server started a new session: it holds no subscriptions and `seq` starts over. */
   readonly fresh: boolean;
-}
-
-/** Counters for diagnostics, from `StreamRegistry.stats`. */
-export interface StreamRegistryStats {
-  /** Stream names that have at least one observer. */
-  readonly streams: number;
-  /** Stream names the server has confirmed as subscribed. */
-  readonly serverStreams: number;
-  /** Messages delivered to a stream's observers. */
-  readonly messagesRouted: number;
-  /** Messages dropped because their `seq` repeated one already delivered (replayed duplicates). */
-  readonly droppedDuplicates: number;
-  /** Messages dropped because nobody observed their stream (for example while an unsubscribe is on its way). */
-  readonly droppedUnrouted: number;
-  /** Stream messages whose `seq` jumped ahead or went back below the delivered run (each reported as a `SeqAnomalyError`). */
-  readonly seqAnomalies: number;
 }

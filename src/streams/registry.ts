@@ -1,25 +1,17 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
 import { observeRefusal } from './observe-refusal.js';
-import {
-  ConnectionLostError,
-  OptionsError,
-  OversizeMessageError,
-  RequestTimeoutError,
-  SeqAnomalyError,
-  ServerError,
-  SessionClosedError,
-  SubscribeError,
-} from '../errors.js';
+import { SeqAnomalyError, SubscribeError, type ServerError } from '../errors.js';
+import { settleConfirmed, settleFailed, type BatchKind } from './answers.js';
+import { forgetServerSession, missedBySeqAnomaly } from './gaps.js';
 import { Linger } from './linger.js';
 import { addObserver, deliverTo, endAll } from './observers.js';
 import { attachTeardown, RegistryEntry } from './registry-entry.js';
-import type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
-import { responseErrorOf } from './server-message.js';
+import type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 import { chunk, type StreamEntry, type StreamState } from './stream-entry.js';
-import type { StreamInfo } from './stream-info.js';
+import { streamInfoOf, streamStateOf, type StreamInfo } from './stream-info.js';
 import { platformTimers } from './timers.js';
 
-export type { SessionReadyInfo, StreamRegistryOptions, StreamRegistryStats } from './registry-options.js';
+export type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 
 /** How many refused stream names `streamState` remembers as `failed`, so unbounded bad names cannot grow memory. */
 const REMEMBERED_FAILURES = 1000;
@@ -69,7 +61,6 @@ export class StreamRegistry {
   private readonly failedStreams: StreamRegistryOptions['failedStreams'];
   /** Holds unsubscribes back for `lingerMs`; absent when it is 0. */
   private readonly linger: Linger | undefined;
-  private readonly schedule: (fn: () => void) => void;
   private readonly trackSeq: boolean;
   private readonly onError: (error: Error) => void;
   private readonly gaps = new Subject<readonly string[]>();
@@ -90,27 +81,13 @@ export class StreamRegistry {
    */
   private lastSeqSeen = NaN;
   private runStart = NaN;
-  private seqAnomalies = 0;
-  private observedStreams = 0;
-  private messagesRouted = 0;
-  private droppedDuplicates = 0;
-  private droppedUnrouted = 0;
 
   constructor(options: StreamRegistryOptions) {
-    const maxStreamsPerPacket = options.maxStreamsPerPacket ?? 1000;
-    if (!Number.isSafeInteger(maxStreamsPerPacket) || maxStreamsPerPacket < 1) {
-      throw new OptionsError(`maxStreamsPerPacket must be a positive integer, got ${String(maxStreamsPerPacket)}.`);
-    }
     const lingerMs = options.lingerMs ?? 0;
-    if (!Number.isFinite(lingerMs) || lingerMs < 0) {
-      throw new OptionsError(`lingerMs must be a finite number of milliseconds, 0 or more, got ${String(lingerMs)}.`);
-    }
     this.call = options.call;
     this.failedStreams = options.failedStreams;
-    this.packetLimit = maxStreamsPerPacket;
-    this.schedule = options.schedule ?? ((fn) => queueMicrotask(fn));
-    this.linger =
-      lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, this.schedule, (entry) => this.markDirty(entry)) : undefined;
+    this.packetLimit = options.maxStreamsPerPacket ?? 1000;
+    this.linger = lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, (entry) => this.markDirty(entry)) : undefined;
     this.trackSeq = options.trackSeq ?? true;
     this.onError = options.onError ?? (() => {});
     this.gaps$ = this.gaps.asObservable();
@@ -150,26 +127,19 @@ export class StreamRegistry {
    * - any other seq (a jump ahead, or back below the run) is a protocol anomaly: it is reported as
    *   a {@link SeqAnomalyError} through `onError`, `gaps$` names the streams that may have missed
    *   messages, the message is delivered, and the sequence continues from it.
-   * A message for a stream nobody observes is dropped and counted, but its seq still counts.
+   * A message for a stream nobody observes is dropped, but its seq still counts.
    */
   route(stream: string, data: unknown, seq: number | undefined): void {
     if (seq !== undefined && this.trackSeq) {
       if (seq !== this.lastSeqSeen + 1) {
-        if (seq >= this.runStart && seq <= this.lastSeqSeen) {
-          this.droppedDuplicates++;
-          return;
-        }
+        if (seq >= this.runStart && seq <= this.lastSeqSeen) return;
         if (!Number.isNaN(this.lastSeqSeen)) this.seqAnomaly(stream, seq);
         this.runStart = seq;
       }
       this.lastSeqSeen = seq;
     }
     const entry = this.streams.get(stream);
-    if (entry === undefined || entry.observers === 0) {
-      this.droppedUnrouted++;
-      return;
-    }
-    this.messagesRouted++;
+    if (entry === undefined || entry.observers === 0) return;
     entry.messages++;
     if (seq !== undefined) entry.lastSeq = seq;
     deliverTo(entry.subscribers, data);
@@ -199,19 +169,8 @@ export class StreamRegistry {
       this.runStart = NaN;
       // Every entry is re-examined, in the order the streams were first observed.
       this.dirty.clear();
-      const missed: string[] = [];
-      for (const entry of this.streams.values()) {
-        const wasOnServer = entry.presence !== 'no' || entry.inFlight === 'subscribe';
-        // The new session holds nothing. A request still in flight is re-sent on it by the
-        // correlator (or fails), and its outcome overrides this.
-        entry.presence = 'no';
-        if (entry.observers > 0 && wasOnServer) {
-          missed.push(entry.name);
-          entry.gaps++;
-          entry.resubscribing = true;
-        }
-        this.dirty.add(entry);
-      }
+      const missed = forgetServerSession(this.streams.values());
+      for (const entry of this.streams.values()) this.dirty.add(entry);
       if (missed.length > 0) this.gaps.next(missed);
     }
     this.flush();
@@ -243,7 +202,6 @@ export class StreamRegistry {
     const entries = Array.from(this.streams.values());
     this.streams.clear();
     this.dirty.clear();
-    this.observedStreams = 0;
     for (const entry of entries) {
       const observers = entry.subscribers;
       entry.subscribers = undefined;
@@ -254,60 +212,18 @@ export class StreamRegistry {
 
   /** A snapshot of one stream's state for users (see {@link StreamState}); cheap, no subscription involved. */
   streamState(name: string): StreamState {
-    const entry = this.streams.get(name);
-    if (entry !== undefined && entry.observers > 0) {
-      if (entry.presence === 'yes' && entry.inFlight === undefined) return 'active';
-      return entry.resubscribing ? 'resubscribing' : 'subscribing';
-    }
-    return this.failures.has(name) ? 'failed' : 'inactive';
+    return streamStateOf(this.streams.get(name), this.failures.has(name));
   }
 
   /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
   inspect(): StreamInfo[] {
-    const rows: StreamInfo[] = [];
-    for (const entry of this.streams.values()) {
-      rows.push({
-        name: entry.name,
-        state: this.streamState(entry.name),
-        observers: entry.observers,
-        ...(entry.lastSeq === undefined ? {} : { lastSeq: entry.lastSeq }),
-        messages: entry.messages,
-        gaps: entry.gaps,
-      });
-    }
-    return rows;
+    return Array.from(this.streams.values(), (entry) => streamInfoOf(entry, this.streamState(entry.name)));
   }
 
-  /** Counters for diagnostics. */
-  stats(): StreamRegistryStats {
-    let serverStreams = 0;
-    for (const entry of this.streams.values()) if (entry.presence === 'yes') serverStreams++;
-    return {
-      streams: this.observedStreams,
-      serverStreams,
-      messagesRouted: this.messagesRouted,
-      droppedDuplicates: this.droppedDuplicates,
-      droppedUnrouted: this.droppedUnrouted,
-      seqAnomalies: this.seqAnomalies,
-    };
-  }
-
-  /**
-   * Reports a seq that neither continues the run nor repeats part of it. A jump ahead lost the
-   * messages in between, which may have belonged to any stream on the server, so every observed
-   * stream that may be subscribed is named on `gaps$`; a seq that went back names only its own stream.
-   */
+  /** Reports a seq that neither continues the run nor repeats part of it, and names on `gaps$` the streams it may have cost messages. */
   private seqAnomaly(stream: string, seq: number): void {
-    this.seqAnomalies++;
     const expected = this.lastSeqSeen + 1;
-    const missed: string[] = [];
-    if (seq > expected) {
-      for (const entry of this.streams.values()) {
-        if (entry.observers > 0 && (entry.presence !== 'no' || entry.inFlight === 'subscribe' || entry.name === stream)) missed.push(entry.name);
-      }
-    } else if ((this.streams.get(stream)?.observers ?? 0) > 0) {
-      missed.push(stream);
-    }
+    const missed = missedBySeqAnomaly(this.streams, stream, seq, expected);
     this.onError(new SeqAnomalyError(stream, expected, seq));
     if (missed.length > 0) this.gaps.next(missed);
   }
@@ -320,7 +236,6 @@ export class StreamRegistry {
     }
     entry.lingerGroup = undefined;
     if (entry.observers++ === 0) {
-      this.observedStreams++;
       this.failures.delete(name);
       this.markDirty(entry);
     }
@@ -333,7 +248,6 @@ export class StreamRegistry {
   private release(entry: StreamEntry): void {
     if (this.closed !== undefined) return;
     if (--entry.observers > 0) return;
-    this.observedStreams--;
     this.linger?.hold(entry);
     this.markDirty(entry);
   }
@@ -346,7 +260,7 @@ export class StreamRegistry {
   private scheduleFlush(): void {
     if (this.flushScheduled || !this.ready || this.closed !== undefined) return;
     this.flushScheduled = true;
-    this.schedule(() => {
+    queueMicrotask(() => {
       this.flushScheduled = false;
       this.flush();
     });
@@ -374,7 +288,7 @@ export class StreamRegistry {
     this.send('subscribe', toSubscribe);
   }
 
-  private send(kind: 'subscribe' | 'unsubscribe', entries: StreamEntry[]): void {
+  private send(kind: BatchKind, entries: StreamEntry[]): void {
     for (const batch of chunk(entries, this.packetLimit)) {
       const names = batch.map((entry) => entry.name);
       for (const entry of batch) entry.inFlight = kind;
@@ -391,52 +305,29 @@ export class StreamRegistry {
     }
   }
 
-  private confirmed(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[]): void {
+  private confirmed(kind: BatchKind, batch: StreamEntry[]): void {
     if (this.closed !== undefined) return;
-    for (const entry of batch) {
-      entry.inFlight = undefined;
-      entry.presence = kind === 'subscribe' ? 'yes' : 'no';
-      if (kind === 'subscribe') entry.resubscribing = false;
-      this.dirty.add(entry);
-    }
+    settleConfirmed(kind, batch);
+    for (const entry of batch) this.dirty.add(entry);
     // Observers may have come or gone while the request was on its way.
     this.scheduleFlush();
   }
 
-  private refused(kind: 'subscribe' | 'unsubscribe', batch: StreamEntry[], names: string[], reason: unknown): void {
+  private refused(kind: BatchKind, batch: StreamEntry[], names: string[], reason: unknown): void {
     if (this.closed !== undefined) return;
     const error = reason instanceof Error ? reason : new Error(String(reason));
-    for (const entry of batch) {
-      entry.inFlight = undefined;
-      this.dirty.add(entry);
-    }
-    if (error instanceof ServerError) {
-      if (kind === 'subscribe') this.subscribeRefused(batch, names, error);
-      else {
-        // Unsubscribing an unknown name is not an error in the protocol; retrying a refusal would loop.
-        for (const entry of batch) entry.presence = 'no';
-        this.onError(error);
-      }
-      this.scheduleFlush();
-    } else if (error instanceof OversizeMessageError) {
-      // Never sent. Smaller packets next time; a single name that is too large can never be subscribed.
-      if (batch.length > 1) this.packetLimit = Math.max(1, Math.floor(batch.length / 2));
-      else if (kind === 'subscribe') this.fail(batch[0]!, error);
-      else batch[0]!.presence = 'no';
-      this.scheduleFlush();
-    } else {
-      // No answer: the server may or may not have acted on it.
-      for (const entry of batch) entry.presence = 'maybe';
-      if (!(error instanceof SessionClosedError || error instanceof ConnectionLostError)) this.onError(error);
-      // A timeout is retried now (each attempt waits out its own timeout, so this cannot spin);
-      // anything else waits for the next ready or the next change, so an error that repeats at once cannot loop.
-      if (error instanceof RequestTimeoutError) this.scheduleFlush();
-    }
+    const outcome = settleFailed(kind, batch, error);
+    for (const entry of batch) this.dirty.add(entry);
+    if (outcome.packetLimit !== undefined) this.packetLimit = outcome.packetLimit;
+    if (outcome.refusedSubscribe !== undefined) this.subscribeRefused(batch, names, outcome.refusedSubscribe);
+    if (outcome.tooLarge !== undefined) this.fail(outcome.tooLarge, error);
+    if (outcome.report) this.onError(error);
+    if (outcome.flushNow) this.scheduleFlush();
   }
 
   /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */
   private subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
-    const response = responseErrorOf(error);
+    const response = error.data === undefined ? { code: error.serverCode, message: error.serverMessage } : { code: error.serverCode, message: error.serverMessage, data: error.data };
     const blamed = new Set(this.failedStreams(response, names));
     const anyBlamed = batch.some((entry) => blamed.has(entry.name));
     for (const entry of batch) {

@@ -1,6 +1,5 @@
 import {
   ConnectionLostError,
-  OptionsError,
   QueueFullError,
   RequestAbortedError,
   RequestTimeoutError,
@@ -30,15 +29,11 @@ export interface RequestCorrelatorOptions {
   /** Sends a request; see {@link SendRequest}. */
   readonly send: SendRequest;
   /**
-   * Names a request in error messages (`ServerError.method`, `RequestTimeoutError.method`).
-   * @default `request.method` for calls, otherwise the request's kind (`'subscribe'`, `'unsubscribe'`, ...)
-   */
-  readonly describe?: (request: ProtocolRequest) => string;
-  /**
    * How long a request may take, from the call to `request()` until its answer, in milliseconds.
    * The clock starts at the call, not at the send, so time spent queued while the session is not
    * ready counts: a caller waits at most this long whatever the connection does. `Infinity` waits
-   * for ever (only closing the session or an abort ends such a request).
+   * for ever (only closing the session or an abort ends such a request). Trusted as given: the
+   * session validates it (`requestTimeoutMs`).
    * @default 10_000
    */
   readonly defaultTimeoutMs?: number;
@@ -46,6 +41,7 @@ export interface RequestCorrelatorOptions {
    * How many requests may wait for the session to become ready. One more rejects at once with
    * {@link QueueFullError}, so a long outage cannot grow memory without bound. Idempotent requests
    * that were already sent and are re-queued after a connection drop do not count against it.
+   * A positive integer, trusted as given (the session validates `maxQueuedRequests`).
    * @default 1000
    */
   readonly maxQueued?: number;
@@ -62,7 +58,7 @@ export interface RequestCorrelatorOptions {
 
 /** Per-request options of {@link RequestCorrelator.request}. */
 export interface RequestOptions {
-  /** Overrides the correlator's `defaultTimeoutMs` for this request; `Infinity` disables the timeout. */
+  /** Overrides the correlator's `defaultTimeoutMs` for this request; `Infinity` disables the timeout. Positive; trusted as given. */
   readonly timeoutMs?: number;
   /** Aborting it removes the request (queued or in flight) and rejects it with {@link RequestAbortedError}. A late answer is ignored. */
   readonly signal?: AbortSignal;
@@ -94,17 +90,9 @@ interface Outstanding {
   settled: boolean;
 }
 
-/** Default request naming: the method of a call, else the kind of the request. */
-function describeRequest(request: ProtocolRequest): string {
+/** How a request is named in errors (`ServerError.method`, `RequestTimeoutError.method`): the method of a call, else its kind. */
+function methodOf(request: ProtocolRequest): string {
   return request.kind === 'call' ? request.method : request.kind;
-}
-
-function checkCount(name: string, value: number, allowInfinity: boolean): number {
-  const valid = allowInfinity ? value === Infinity || (Number.isFinite(value) && value > 0) : Number.isSafeInteger(value) && value > 0;
-  if (!valid) {
-    throw new OptionsError(`${name} must be a positive ${allowInfinity ? 'number or Infinity' : 'integer'}, got ${String(value)}.`);
-  }
-  return value;
 }
 
 /**
@@ -125,7 +113,6 @@ function checkCount(name: string, value: number, allowInfinity: boolean): number
 export class RequestCorrelator {
   private readonly nextId: () => number;
   private readonly send: SendRequest;
-  private readonly describe: (request: ProtocolRequest) => string;
   private readonly defaultTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly timers: Timers;
@@ -141,9 +128,8 @@ export class RequestCorrelator {
   constructor(options: RequestCorrelatorOptions) {
     this.nextId = options.nextId;
     this.send = options.send;
-    this.describe = options.describe ?? describeRequest;
-    this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs ?? 10_000, true);
-    this.maxQueued = checkCount('maxQueued', options.maxQueued ?? 1000, false);
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
+    this.maxQueued = options.maxQueued ?? 1000;
     this.timers = options.timers ?? platformTimers;
     this.whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
   }
@@ -160,7 +146,7 @@ export class RequestCorrelator {
    * once the session is closed.
    */
   request(request: ProtocolRequest, options: RequestOptions = {}): Promise<unknown> {
-    const method = this.describe(request);
+    const method = methodOf(request);
     if (this.closedWith !== undefined) {
       return Promise.reject(this.closedError());
     }
@@ -169,9 +155,6 @@ export class RequestCorrelator {
       return Promise.reject(new RequestAbortedError(method, { cause: signal.reason }));
     }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    if (!(timeoutMs === Infinity || (Number.isFinite(timeoutMs) && timeoutMs > 0))) {
-      return Promise.reject(new OptionsError(`timeoutMs of ${method} must be a positive number or Infinity, got ${String(timeoutMs)}.`));
-    }
     if (!this.ready && this.queue.size >= this.maxQueued) {
       return Promise.reject(new QueueFullError(this.maxQueued));
     }
@@ -282,11 +265,6 @@ export class RequestCorrelator {
     for (const entry of everything) this.settle(entry, error);
   }
 
-  /** Number of requests sent and awaiting an answer. */
-  pendingCount(): number {
-    return this.inFlight.size;
-  }
-
   /** Number of requests waiting for the session to be ready. */
   queuedCount(): number {
     return this.queue.size;
@@ -357,8 +335,7 @@ export class RequestCorrelator {
 
   private lostError(entry: Outstanding, cause?: unknown): ConnectionLostError {
     return new ConnectionLostError(
-      `${entry.method} was in flight when the connection dropped, and was not sent again because it is not marked idempotent: ` +
-        'the server may or may not have acted on it. Retry it once the session is ready, or pass `idempotent: true` if sending it twice is harmless.',
+      'connection lost in flight; not idempotent',
       { cause },
     );
   }

@@ -20,8 +20,4 @@ export const platformTimers: Timers = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
 };
 
-/**
- * The largest delay `setTimeout` honours: anything above 2^31-1 ms fires at once in browsers and
- * Node, so longer delays are clamped to this (about 24.8 days).
- */
-export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+export { MAX_TIMER_DELAY_MS } from '../constants.js';

@@ -3,11 +3,11 @@
  * `{endpoint, location}`; everything else is 404. Injected faults change the next answers. Internal.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BALANCER_PATH } from '../constants.js';
 import type { ServerContext } from './context.js';
 import type { BalancerRequestRecord } from './records.js';
 
-/** Path of the balancer's only resource. */
-export const BALANCER_PATH = '/v1/websocket/server';
+export { BALANCER_PATH };
 
 /** The default body of the `balancerMalformed` fault: JSON cut short. */
 export const DEFAULT_MALFORMED_BODY = '{"endpoint":';

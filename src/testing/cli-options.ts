@@ -1,6 +1,6 @@
 /**
  * Reads test-server options from command-line arguments and environment variables, for the
- * stand-alone server process (`cli.ts`). Pure: no I/O.
+ * `wirestate-test-server` bin (`cli.ts`). Pure: no I/O.
  */
 import type { CodecName } from '../codecs/codec.js';
 import { isCodecName } from '../codecs/index.js';
@@ -57,7 +57,7 @@ export interface CliConfig {
 }
 
 /** Usage text printed by `--help`. */
-export const CLI_USAGE = `Usage: tsx src/testing/cli.ts [--flag value | --flag=value | --flag | --no-flag] ...
+export const CLI_USAGE = `Usage: wirestate-test-server [--flag value | --flag=value | --flag | --no-flag] ...
 Starts the wirestate reference test server and prints {"balancerUrl","endpointUrl","port","pid"} as one JSON line.
 Flags (also from env ${ENV_PREFIX}<FLAG_IN_UPPER_SNAKE>, flags win):
   ${Object.keys(FLAGS).join(', ')}

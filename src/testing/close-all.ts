@@ -1,5 +1,5 @@
 /** Closing many connections at once, bounded in time. Internal. */
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 
 /**
  * Closes every given connection with `code` (silenced ones are cut, as a real half-open peer would

@@ -1,18 +1,22 @@
 /**
  * One upgraded WebSocket connection: decoding, the connection's timers (init timeout, heartbeat,
- * idle, lifetime), sending with write coalescing, and closing. Packets go to the packet handler.
- * Internal.
+ * idle, lifetime), sending with write coalescing, and closing. Packets go to the packet handler
+ * the upgrade handler passes in, so this file knows no handler. Internal.
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import type { Codec } from '../codecs/codec.js';
+import { CLOSE_CODES } from '../constants.js';
+import type { ConnectionPhase, ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import { FrameWriter } from './frame-writer.js';
-import { handlePacket } from './packet-handler.js';
-import { countIgnored, handlePlainStreamsPacket } from './plain-streams-handler.js';
 import type { ConnectionInfo, ReceivedPacket } from './records.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 import type { ServerSession } from './session.js';
+
+/** Handles one decoded packet of a connection (the reference or the plain-streams dialect's handler). */
+export type PacketHandler = (context: ServerContext, connection: ServerConnection, packet: unknown) => void;
 
 /** What the handshake settled for a connection. */
 export interface ConnectionSetup {
@@ -26,31 +30,8 @@ export interface ConnectionSetup {
   readonly tokenAccepted: boolean;
 }
 
-/** Close codes the server uses. */
-export const SERVER_CLOSE_CODES = {
-  /** Idle timeout, maximum lifetime, or the server closing. */
-  goingAway: 1001,
-  /** A frame that does not decode, or the wrong frame type for the codec. */
-  invalidData: 1007,
-  /** A missed pong. */
-  policyViolation: 1008,
-  /** `faults.restart()`: every session is forgotten. */
-  serverRestart: 1012,
-  /** A client that does not read its output (`maxBufferedBytes`). */
-  tryAgainLater: 1013,
-  /** The session was resumed on another connection. */
-  sessionTakenOver: 4000,
-  /** Rejected credentials. */
-  unauthorized: 4001,
-  /** A packet other than INITIALIZE came first. */
-  notInitialized: 4002,
-  /** No INITIALIZE within `initTimeoutMs`. */
-  initTimeout: 4202,
-} as const;
-
-type Phase = ConnectionInfo['phase'];
-
-export class ServerConnection {
+/** A {@link ServerConnection} over a `ws` WebSocket. */
+export class WebSocketConnection implements ServerConnection {
   readonly connectionId: string;
   readonly resumeId: string;
   readonly requestedResumeId: string | undefined;
@@ -58,7 +39,7 @@ export class ServerConnection {
   readonly selectedProtocol: string | undefined;
   readonly tokenAccepted: boolean;
   readonly openedAt = Date.now();
-  phase: Phase = 'awaiting-initialize';
+  phase: ConnectionPhase = 'awaiting-initialize';
   silent = false;
   session: ServerSession | undefined;
   /** Packets that arrived while the INITIALIZE answer was delayed by a fault, handled once it is sent. */
@@ -68,6 +49,7 @@ export class ServerConnection {
   #resolveClosed!: () => void;
 
   readonly #context: ServerContext;
+  readonly #handlePacket: PacketHandler;
   readonly #ws: WebSocket;
   readonly #writer: FrameWriter;
   readonly #remotePort: number | undefined;
@@ -80,8 +62,9 @@ export class ServerConnection {
   #idleTimer: NodeJS.Timeout | undefined;
   #lifetimeTimer: NodeJS.Timeout | undefined;
 
-  constructor(context: ServerContext, ws: WebSocket, socket: Duplex, setup: ConnectionSetup, remotePort: number | undefined) {
+  constructor(context: ServerContext, handlePacket: PacketHandler, ws: WebSocket, socket: Duplex, setup: ConnectionSetup, remotePort: number | undefined) {
     this.#context = context;
+    this.#handlePacket = handlePacket;
     this.#ws = ws;
     this.#writer = new FrameWriter(socket, () => this.#ws.readyState === WebSocket.OPEN, (buffered) => {
       const limit = context.options.maxBufferedBytes;
@@ -162,7 +145,7 @@ export class ServerConnection {
   terminate(): void {
     if (this.#ws.readyState === WebSocket.CLOSED) return;
     this.phase = 'closing';
-    this.#serverCloseCode ??= 1006;
+    this.#serverCloseCode ??= CLOSE_CODES.Abnormal;
     this.#stopTimers();
     this.#writer.discard();
     this.#ws.terminate();
@@ -227,7 +210,7 @@ export class ServerConnection {
     // Seed 003: "Non-JSON or improperly formatted messages are silently ignored."
     const plain = this.#context.options.dialect === 'plain-streams';
     if (isBinary !== (this.codec.frameType === 'binary')) {
-      if (plain) countIgnored(this.#context);
+      if (plain) this.#context.counters.packetsIgnored++;
       else this.close(SERVER_CLOSE_CODES.invalidData, `expected ${this.codec.frameType} frames for ${this.codec.name}`);
       return;
     }
@@ -235,14 +218,14 @@ export class ServerConnection {
     const bytes = data as Buffer;
     const decoded = this.codec.decode(isBinary ? bytes : bytes.toString('utf8'));
     if (!decoded.ok) {
-      if (plain) countIgnored(this.#context);
+      if (plain) this.#context.counters.packetsIgnored++;
       else this.close(SERVER_CLOSE_CODES.invalidData, 'undecodable frame');
       return;
     }
     const packet = decoded.value;
     const method = this.#record(packet);
     if (this.#context.faults.ignoreRequests.takeIf((rule) => method !== undefined && (rule.methods === undefined || rule.methods.includes(method))) !== undefined) {
-      countIgnored(this.#context);
+      this.#context.counters.packetsIgnored++;
       return;
     }
     if (this.phase === 'initializing') {
@@ -253,8 +236,7 @@ export class ServerConnection {
   }
 
   #dispatch(packet: unknown): void {
-    if (this.#context.options.dialect === 'plain-streams') handlePlainStreamsPacket(this.#context, this, packet);
-    else handlePacket(this.#context, this, packet);
+    this.#handlePacket(this.#context, this, packet);
   }
 
   /** Records a received packet; returns its method when it has one. */

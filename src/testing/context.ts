@@ -1,5 +1,5 @@
 /** The state every part of one test server shares. Internal. */
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerCounters } from './counters.js';
 import type { PendingDelays } from './delays.js';
 import type { FaultState } from './fault-state.js';

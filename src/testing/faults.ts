@@ -4,12 +4,13 @@
  * `server.faults`.
  */
 import { OptionsError } from '../errors.js';
+import { isSendableCloseCode } from '../transport/close-arguments.js';
 import { DEFAULT_MALFORMED_BODY } from './balancer.js';
 import { closeConnections } from './close-all.js';
-import type { ServerConnection } from './connection.js';
-import { SERVER_CLOSE_CODES } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import type { RefusalMode } from './fault-state.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 import type { ConnectionInfo } from './records.js';
 
 export type { RefusalMode } from './fault-state.js';
@@ -26,10 +27,6 @@ const GARBAGE_FRAMES = {
   msgpack: Uint8Array.of(0xc1),
   bson: Uint8Array.of(0x10, 0x00, 0x00, 0x00, 0x02),
 } as const;
-
-function isValidCloseCode(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
-}
 
 /** The fault controls of one test server. Every method returns at once; counts say how many connections were hit. */
 export class TestServerFaults {
@@ -55,8 +52,8 @@ export class TestServerFaults {
    * @returns how many connections were closed
    */
   closeConnection(target: ConnectionTarget, code: number, reason = ''): number {
-    if (!isValidCloseCode(code)) throw new OptionsError(`Close code ${code} cannot be sent in a close frame; use 1000-1003, 1007-1014 or 3000-4999.`);
-    if (Buffer.byteLength(reason) > 123) throw new OptionsError('A close reason must be at most 123 bytes.');
+    if (!isSendableCloseCode(code)) throw new OptionsError(`close code ${code} must be sendable`);
+    if (Buffer.byteLength(reason) > 123) throw new OptionsError('close reason must be at most 123 bytes');
     return this.#apply(target, (connection) => connection.close(code, reason));
   }
 
@@ -158,7 +155,7 @@ export class TestServerFaults {
    * ```
    */
   sendStreamMessage(target: ConnectionTarget, message: { readonly stream: string; readonly data?: unknown; readonly seq: number }): number {
-    if (!Number.isSafeInteger(message.seq)) throw new OptionsError(`A stream message seq must be a safe integer, got ${String(message.seq)}.`);
+    if (!Number.isSafeInteger(message.seq)) throw new OptionsError('seq must be a safe integer');
     return this.#apply(target, (connection) => connection.sendPacket({ stream: message.stream, data: message.data ?? null, seq: message.seq }));
   }
 
@@ -177,7 +174,7 @@ export class TestServerFaults {
    * @param times - @default 1
    */
   balancerStatus(status: number, times = 1, body?: string): void {
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new OptionsError(`HTTP status ${status} is not between 200 and 599.`);
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new OptionsError(`HTTP status ${status} must be from 200 to 599`);
     this.#context.faults.balancerStatus.arm(body !== undefined ? { status, body } : { status }, times);
   }
 

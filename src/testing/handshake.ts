@@ -4,8 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { CodecName } from '../codecs/codec.js';
-import { BEARER_SUBPROTOCOL_PREFIX, redactSubprotocols } from '../codecs/index.js';
-import { REFERENCE_PROTOCOL_VERSION } from '../protocol/reference/index.js';
+import { redactSubprotocols } from '../codecs/index.js';
+import { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION } from '../constants.js';
 import type { ResolvedOptions } from './options.js';
 import type { HandshakeRecord } from './records.js';
 

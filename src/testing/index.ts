@@ -23,8 +23,7 @@ export type {
   TestServerStats,
 } from './records.js';
 export { WaitTimeoutError } from './typed-events.js';
-export { ECHO_METHOD, MethodError, SERVER_ERROR_CODES } from './server-errors.js';
-export { SERVER_CLOSE_CODES } from './connection.js';
+export { ECHO_METHOD, MethodError, SERVER_CLOSE_CODES, SERVER_ERROR_CODES } from './server-errors.js';
 export { BALANCER_PATH } from './balancer.js';
 export { SUPPORTED_VERSION } from './handshake.js';
 export { DEFAULT_STREAM_NAME_PATTERN, UNKNOWN_STREAM_PREFIX, isDefaultStreamName } from './stream-names.js';

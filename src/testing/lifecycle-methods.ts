@@ -3,10 +3,9 @@
  * (docs/protocol.md sections 4 and 5). Internal.
  */
 import { checkCredentials, parseCredentials } from './auth.js';
-import type { ServerConnection } from './connection.js';
-import { SERVER_CLOSE_CODES } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
-import { SERVER_ERROR_CODES, isPlainObject } from './server-errors.js';
+import { SERVER_CLOSE_CODES, SERVER_ERROR_CODES, isPlainObject } from './server-errors.js';
 import type { ServerSession } from './session.js';
 
 interface InitializeParams {

@@ -6,8 +6,8 @@
 import type { CodecName } from '../codecs/codec.js';
 import { CODEC_NAMES, DEFAULT_SUBPROTOCOL_NAMES } from '../codecs/index.js';
 import type { SubprotocolNames } from '../codecs/index.js';
+import { MAX_TIMER_DELAY_MS, REFERENCE_PROTOCOL_VERSION } from '../constants.js';
 import { OptionsError } from '../errors.js';
-import { REFERENCE_PROTOCOL_VERSION } from '../protocol/reference/index.js';
 import type { StreamNameRule } from './stream-names.js';
 import { streamNamePredicate } from './stream-names.js';
 
@@ -169,14 +169,12 @@ export interface ResolvedOptions {
   readonly closeGraceMs: number;
 }
 
-/** The largest delay `setTimeout` honours; longer ones fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 function duration(name: string, value: number | undefined, fallback: number, allowZero: boolean): number {
   const resolved = value ?? fallback;
-  if (!Number.isFinite(resolved) || resolved < 0 || (!allowZero && resolved === 0) || resolved > MAX_TIMER_MS) {
+  if (!Number.isFinite(resolved) || resolved < 0 || (!allowZero && resolved === 0) || resolved > MAX_TIMER_DELAY_MS) {
     throw new OptionsError(
-      `Test server option \`${name}\` must be ${allowZero ? 'zero or ' : ''}a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(value)}.`,
+      `${name} must be ${allowZero ? '0 or ' : ''}a positive number up to ${MAX_TIMER_DELAY_MS}`,
     );
   }
   return resolved;
@@ -185,7 +183,7 @@ function duration(name: string, value: number | undefined, fallback: number, all
 function count(name: string, value: number | undefined, fallback: number): number {
   const resolved = value ?? fallback;
   if (!Number.isSafeInteger(resolved) || resolved < 0) {
-    throw new OptionsError(`Test server option \`${name}\` must be a non-negative integer, got ${String(value)}.`);
+    throw new OptionsError(`${name} must be an integer >= 0`);
   }
   return resolved;
 }
@@ -203,14 +201,14 @@ function hasCredentials(auth: TestServerAuthOptions): boolean {
 export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions {
   const codecs = options.codecs ?? CODEC_NAMES;
   for (const codec of codecs) {
-    if (!CODEC_NAMES.includes(codec)) throw new OptionsError(`Test server option \`codecs\` names an unknown codec "${String(codec)}".`);
+    if (!CODEC_NAMES.includes(codec)) throw new OptionsError(`unknown codec ${String(codec)}`);
   }
   const path = options.path ?? '/ws';
-  if (!path.startsWith('/')) throw new OptionsError(`Test server option \`path\` must start with "/", got "${path}".`);
+  if (!path.startsWith('/')) throw new OptionsError('path must start with /');
   const auth = options.auth ?? {};
   const dialect = options.dialect ?? 'reference';
   if (dialect !== 'reference' && dialect !== 'plain-streams') {
-    throw new OptionsError(`Test server option \`dialect\` must be 'reference' or 'plain-streams', got ${JSON.stringify(dialect)}.`);
+    throw new OptionsError("dialect must be 'reference' or 'plain-streams'");
   }
   // Nothing can be resumed in the plain-streams dialect, so nothing is held or buffered for it.
   const plain = dialect === 'plain-streams';

@@ -3,11 +3,10 @@
  * authorization gate and the dispatch to the methods of docs/protocol.md section 4. Internal.
  */
 import { REFERENCE_METHODS } from '../protocol/reference/index.js';
-import type { ServerConnection } from './connection.js';
-import { SERVER_CLOSE_CODES } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import { handleAuthorize, handleInitialize, handleStreamList } from './lifecycle-methods.js';
-import { ECHO_METHOD, SERVER_ERROR_CODES, isPlainObject } from './server-errors.js';
+import { ECHO_METHOD, SERVER_CLOSE_CODES, SERVER_ERROR_CODES, isPlainObject } from './server-errors.js';
 
 function isValidId(id: unknown): id is number {
   return typeof id === 'number' && Number.isSafeInteger(id) && id > 0;

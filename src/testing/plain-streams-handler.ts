@@ -4,7 +4,7 @@
  * whatever the server does not understand is silently ignored. Internal.
  */
 import { PLAIN_STREAMS_METHODS } from '../protocol/plain-streams/index.js';
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import { handleApplicationMethod, hasApplicationMethod } from './packet-handler.js';
 import { isPlainObject } from './server-errors.js';
@@ -64,6 +64,6 @@ function streamList(params: unknown): string[] | undefined {
 }
 
 /** Counts a message the server drops without a word. */
-export function countIgnored(context: ServerContext): void {
+function countIgnored(context: ServerContext): void {
   context.counters.packetsIgnored++;
 }

@@ -1,22 +1,35 @@
-/** Error codes, the ECHO method and small checks the test server's handlers share. */
+/**
+ * Error and close codes, the ECHO method and small checks the test server's handlers share. The
+ * codes themselves are the client's (src/constants.ts): this file only says which the server uses.
+ */
+import { CLOSE_CODES, ERROR_CODES } from '../constants.js';
 
 /**
- * The error codes the test server answers with. 401 and 404 are the protocol's (docs/protocol.md
- * section 4); the negative ones are JSON-RPC's, for requests the protocol leaves open.
+ * The error codes the test server answers with: the protocol's `ERROR_CODES` (401 and 404 from
+ * docs/protocol.md section 4, JSON-RPC's negative ones for requests the protocol leaves open).
  */
-export const SERVER_ERROR_CODES = Object.freeze({
-  /** Credentials rejected, or a method used before a required AUTHORIZE. */
-  unauthorized: 401,
-  /** SUBSCRIBE named an unknown or malformed stream. */
-  unknownStream: 404,
-  /** The packet is not a request: `method` is not a string, or INITIALIZE came twice. */
-  invalidRequest: -32600,
-  /** No such method. */
-  methodNotFound: -32601,
-  /** The params do not have the shape the method needs. */
-  invalidParams: -32602,
-  /** A custom method handler failed with something other than an error object. */
-  internalError: -32603,
+export const SERVER_ERROR_CODES = ERROR_CODES;
+
+/** Close codes the server uses, named by why it uses them. */
+export const SERVER_CLOSE_CODES = Object.freeze({
+  /** Idle timeout, maximum lifetime, or the server closing. */
+  goingAway: CLOSE_CODES.GoingAway,
+  /** A frame that does not decode, or the wrong frame type for the codec. */
+  invalidData: CLOSE_CODES.DataInvalid,
+  /** A missed pong. */
+  policyViolation: CLOSE_CODES.ViolatesPolicy,
+  /** `faults.restart()`: every session is forgotten. */
+  serverRestart: CLOSE_CODES.ServerRestart,
+  /** A client that does not read its output (`maxBufferedBytes`). */
+  tryAgainLater: CLOSE_CODES.TryAgainLater,
+  /** The session was resumed on another connection. */
+  sessionTakenOver: CLOSE_CODES.Session,
+  /** Rejected credentials. */
+  unauthorized: CLOSE_CODES.Unauthorized,
+  /** A packet other than INITIALIZE came first. */
+  notInitialized: CLOSE_CODES.NotInitialized,
+  /** No INITIALIZE within `initTimeoutMs`. */
+  initTimeout: CLOSE_CODES.InitTimeout,
 } as const);
 
 /** The test server's own application method: answers with its params (`null` when there are none). */

@@ -2,11 +2,10 @@
  * Every live or held session of a test server, the Resume-Id index, and the stream-to-subscribers
  * index that makes publish a Map lookup. Internal.
  */
-import type { ServerConnection } from './connection.js';
 import type { ServerCounters } from './counters.js';
 import type { IdIssuer } from './ids.js';
 import type { SessionEvent, TestServerEvents } from './records.js';
-import { ServerSession } from './session.js';
+import { ServerSession, type SessionConnection } from './session.js';
 import type { TypedEvents } from './typed-events.js';
 
 /** Settings the registry needs. */
@@ -88,7 +87,7 @@ export class SessionRegistry {
   }
 
   /** Attaches a connection and makes its Resume-Id the one that resumes the session next. */
-  attach(session: ServerSession, connection: ServerConnection, resumed: boolean): void {
+  attach(session: ServerSession, connection: SessionConnection, resumed: boolean): void {
     if (session.expiryTimer !== undefined) {
       clearTimeout(session.expiryTimer);
       session.expiryTimer = undefined;
@@ -108,7 +107,7 @@ export class SessionRegistry {
    * Detaches a session from a connection that ended and holds it for the resume window (forgets it
    * at once when the window is 0). Does nothing when the session has moved to another connection.
    */
-  hold(session: ServerSession, connection: ServerConnection): void {
+  hold(session: ServerSession, connection: SessionConnection): void {
     if (session.connection !== connection || session.forgotten) return;
     session.connection = undefined;
     if (this.#settings.resumeWindowMs === 0) {
@@ -214,7 +213,7 @@ export class SessionRegistry {
   }
 
   /** Sends a resumed session the messages after `lastSeq`, oldest first. Call after checking `replay.covers`. */
-  replayAfter(session: ServerSession, connection: ServerConnection, lastSeq: number): void {
+  replayAfter(session: ServerSession, connection: SessionConnection, lastSeq: number): void {
     session.replay.forEachAfter(lastSeq, (seq, stream, data) => {
       connection.sendPacket({ stream, data, seq });
     });

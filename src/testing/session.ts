@@ -1,7 +1,23 @@
 /** One server-side session: what survives a dropped connection for the resume window. Internal. */
+import type { Codec } from '../codecs/codec.js';
 import type { SessionInfo } from './records.js';
 import { ReplayBuffer } from './replay-buffer.js';
-import type { ServerConnection } from './connection.js';
+
+/** What a session and the session registry need of the connection a session is attached to. */
+export interface SessionConnection {
+  readonly connectionId: string;
+  /** The Resume-Id issued to this connection in its handshake. */
+  readonly resumeId: string;
+  readonly codec: Codec;
+  /** Whether stream messages can be sent now (initialized, open, not silenced by a fault). */
+  readonly deliverable: boolean;
+  /** Encodes and sends one packet. */
+  sendPacket(packet: object): void;
+  /** Sends an already encoded frame. */
+  sendFrame(frame: string | Uint8Array): void;
+  /** Another connection resumed this connection's session. */
+  closeForTakeover(): void;
+}
 
 /** A session as the server keeps it. Mutated only by the session registry and the method handlers. */
 export class ServerSession {
@@ -15,7 +31,7 @@ export class ServerSession {
   seq = 0;
   readonly replay: ReplayBuffer;
   /** The connection it is attached to; undefined while held for a resume. */
-  connection: ServerConnection | undefined;
+  connection: SessionConnection | undefined;
   /** The Resume-Id that resumes this session now (the one issued to its latest connection). */
   resumeId: string | undefined;
   resumeCount = 0;

@@ -7,8 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBalancerHandler } from './balancer.js';
 import { closeConnections } from './close-all.js';
-import { SERVER_CLOSE_CODES } from './connection.js';
-import type { ServerConnection } from './connection.js';
+import type { ServerConnection } from './connection-types.js';
 import type { ServerContext } from './context.js';
 import { createCounters } from './counters.js';
 import { PendingDelays } from './delays.js';
@@ -29,6 +28,7 @@ import type {
   TestServerEvents,
   TestServerStats,
 } from './records.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 import { SessionRegistry } from './session-registry.js';
 import { TypedEvents } from './typed-events.js';
 import { UpgradeHandler } from './upgrade-handler.js';

@@ -9,11 +9,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createCodec } from '../codecs/index.js';
 import { checkHandshakeToken } from './auth.js';
-import { SERVER_CLOSE_CODES, ServerConnection } from './connection.js';
+import { WebSocketConnection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { describeRequest, readHandshake, versionProblem } from './handshake.js';
-import { startPlainStreamsConnection } from './plain-streams-handler.js';
+import { handlePacket } from './packet-handler.js';
+import { handlePlainStreamsPacket, startPlainStreamsConnection } from './plain-streams-handler.js';
 import type { HandshakeOutcome, HandshakeRecord } from './records.js';
+import { SERVER_CLOSE_CODES } from './server-errors.js';
 
 /** What was decided for a request by the time ws completes the upgrade. */
 interface Admission {
@@ -166,8 +168,9 @@ export class UpgradeHandler {
     this.#wss.handleUpgrade(incoming, socket, head, (ws) => {
       upgraded = true;
       const { remoteAddress, remotePort } = socket as { remoteAddress?: string; remotePort?: number };
-      const connection = new ServerConnection(
+      const connection = new WebSocketConnection(
         context,
+        plain ? handlePlainStreamsPacket : handlePacket,
         ws,
         socket,
         {

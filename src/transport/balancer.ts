@@ -1,8 +1,8 @@
-import { BalancerError, OptionsError } from '../errors.js';
-import { redactUrl, redactUrlIn } from './redact-url.js';
+import { BALANCER_PATH } from '../constants.js';
+import { BalancerError } from '../errors.js';
+import { redactUrlIn } from './redact-url.js';
 
-/** Path of the balancer's endpoint query, appended to the balancer URL (docs/protocol.md section 1). */
-export const BALANCER_PATH = '/v1/websocket/server';
+export { BALANCER_PATH };
 
 /** Options of {@link resolveEndpoint}. */
 export interface ResolveEndpointOptions {
@@ -15,7 +15,7 @@ export interface ResolveEndpointOptions {
   readonly balancerUrl: string;
   /** The `fetch` to use. @default `globalThis.fetch` */
   readonly fetch?: typeof fetch;
-  /** How long the whole call (connection, answer and body) may take before it is aborted, in milliseconds. */
+  /** How long the whole call (connection, answer and body) may take before it is aborted, in milliseconds; positive, as the session's `timeouts.balancerMs` is. */
   readonly timeoutMs: number;
   /** Aborts the call; it then rejects with a non-retryable {@link BalancerError}. */
   readonly signal?: AbortSignal;
@@ -42,8 +42,6 @@ export interface ResolvedEndpoint {
  * A `location` that is not a string is ignored. The timer and the signal listener are released on
  * every path. Messages never contain the balancer URL's query or credentials.
  *
- * @throws {@link OptionsError} (as a rejection) when `timeoutMs` is not a positive number.
- *
  * @example
  * ```ts
  * const { endpoint, location } = await resolveEndpoint({ balancerUrl: 'http://127.0.0.1:8080', timeoutMs: 5_000 });
@@ -51,16 +49,12 @@ export interface ResolvedEndpoint {
  */
 export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<ResolvedEndpoint> {
   const { timeoutMs, signal } = options;
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new OptionsError(`The balancer timeout must be a positive number of milliseconds, not ${String(timeoutMs)}.`);
-  }
   const requestUrl = balancerRequestUrl(options.balancerUrl);
-  const shownUrl = redactUrl(requestUrl);
   const fetchImpl = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchImpl !== 'function') {
-    throw new BalancerError('This platform has no global fetch; pass one as the `fetch` option.', { retryable: false });
+    throw new BalancerError('fetch is required on this platform', { retryable: false });
   }
-  if (signal?.aborted) throw abortedError(shownUrl, signal.reason);
+  if (signal?.aborted) throw abortedError(signal.reason);
 
   const controller = new AbortController();
   let timedOut = false;
@@ -82,24 +76,24 @@ export async function resolveEndpoint(options: ResolveEndpointOptions): Promise<
       if (response.status !== 200) {
         // Release the connection instead of leaving the unread body to hold it.
         response.body?.cancel().catch(ignore);
-        throw statusError(response.status, shownUrl);
+        throw statusError(response.status);
       }
       body = await untilAborted(response.text(), controller.signal);
     } catch (error) {
       if (error instanceof BalancerError) throw error;
       if (timedOut) {
         throw new BalancerError(
-          `The balancer at ${shownUrl} did not answer within ${timeoutMs} ms. It may be overloaded or unreachable: retry with backoff, or raise the balancer timeout.`,
+          'balancer timed out',
           { retryable: true },
         );
       }
-      if (signal?.aborted) throw abortedError(shownUrl, signal.reason);
+      if (signal?.aborted) throw abortedError(signal.reason);
       throw new BalancerError(
-        `Could not reach the balancer at ${shownUrl}: ${describeNetworkError(error, requestUrl)}${inBrowser() ? ' (in a browser, often CORS: a balancer on another origin must send Access-Control-Allow-Origin)' : ''}`,
+        `balancer unreachable: ${describeNetworkError(error, requestUrl)}`,
         { retryable: true, cause: error },
       );
     }
-    return parseAnswer(body, shownUrl);
+    return parseAnswer(body);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
@@ -112,21 +106,20 @@ function balancerRequestUrl(balancerUrl: string): string {
   try {
     url = new URL(balancerUrl);
   } catch {
-    throw new BalancerError(`The balancer URL ${redactUrl(String(balancerUrl))} is not an absolute URL. Pass one like 'https://lb.example.com'.`, {
+    throw new BalancerError('balancer URL must be absolute', {
       retryable: false,
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new BalancerError(
-      `The balancer URL ${redactUrl(balancerUrl)} must use http: or https:, not ${url.protocol}. A ws:// or wss:// URL is an endpoint: pass it as \`endpoint\` instead.`,
+      'balancer URL must be http(s)',
       { retryable: false },
     );
   }
   if (url.username !== '' || url.password !== '') {
     // fetch refuses such URLs; without this check that would pass for a (retryable) network error.
     throw new BalancerError(
-      `The balancer URL ${redactUrl(balancerUrl)} carries credentials (user:password@), which fetch refuses. ` +
-        'Pass them another way, for example a query parameter or a custom `fetch` that adds an Authorization header.',
+      'balancer URL must not carry credentials',
       { retryable: false },
     );
   }
@@ -135,40 +128,24 @@ function balancerRequestUrl(balancerUrl: string): string {
   return url.href;
 }
 
-function statusError(status: number, shownUrl: string): BalancerError {
-  if (status >= 500 || status === 429) {
-    return new BalancerError(`The balancer at ${shownUrl} answered HTTP ${status}: it is overloaded or failing. Retry with backoff.`, {
-      status,
-      retryable: true,
-    });
-  }
-  const advice =
-    status === 401 || status === 403
-      ? 'It refused the request: check the credentials the balancer URL needs.'
-      : status === 404
-        ? `Check balancerUrl: the balancer must serve GET ${BALANCER_PATH} under it.`
-        : `It must answer 200 with {"endpoint": "wss://…"}; check balancerUrl and the balancer.`;
-  return new BalancerError(`The balancer at ${shownUrl} answered HTTP ${status}, which retrying will not fix. ${advice}`, {
-    status,
-    retryable: false,
-  });
+function statusError(status: number): BalancerError {
+  return new BalancerError('balancer answered an HTTP error', { status, retryable: status >= 500 || status === 429 });
 }
 
-function parseAnswer(body: string, shownUrl: string): ResolvedEndpoint {
-  const expected = `Check that balancerUrl points at a balancer whose GET ${BALANCER_PATH} answers {"endpoint": "wss://…", "location"?: "…"}.`;
-  const bad = (what: string) => new BalancerError(`bad balancer answer from ${shownUrl}: ${what}. ${expected}`, { status: 200, retryable: false });
+function parseAnswer(body: string): ResolvedEndpoint {
+  const bad = (what: string) => new BalancerError(`bad balancer answer: ${what}`, { status: 200, retryable: false });
   let answer: unknown;
   try {
     answer = JSON.parse(body);
   } catch {
-    throw bad('the body is not JSON');
+    throw bad('body is not JSON');
   }
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw bad('the body is not a JSON object');
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw bad('body is not a JSON object');
   const { endpoint, location } = answer as { endpoint?: unknown; location?: unknown };
-  if (endpoint === undefined) throw bad('it has no "endpoint"');
-  if (typeof endpoint !== 'string') throw bad(`"endpoint" is a ${endpoint === null ? 'null' : typeof endpoint}, not a string`);
+  if (endpoint === undefined) throw bad('endpoint missing');
+  if (typeof endpoint !== 'string') throw bad('endpoint must be a string');
   if (!isAbsoluteWebSocketUrl(endpoint)) {
-    throw bad(`"endpoint" ${JSON.stringify(redactUrl(endpoint).slice(0, 200))} is not an absolute ws:// or wss:// URL`);
+    throw bad('endpoint must be an absolute ws(s) URL');
   }
   return typeof location === 'string' ? { endpoint, location } : { endpoint };
 }
@@ -182,8 +159,8 @@ function isAbsoluteWebSocketUrl(candidate: string): boolean {
   }
 }
 
-function abortedError(shownUrl: string, reason: unknown): BalancerError {
-  return new BalancerError(`The call to the balancer at ${shownUrl} was aborted by its caller.`, { retryable: false, cause: reason });
+function abortedError(reason: unknown): BalancerError {
+  return new BalancerError('balancer call aborted', { retryable: false, cause: reason });
 }
 
 /** Names what went wrong with the network: `fetch failed (ECONNREFUSED)` rather than just `fetch failed`. */
@@ -215,12 +192,3 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function ignore(): void {}
-
-/**
- * Whether this runs in a browser page or worker, where a failed cross-origin fetch (a balancer that
- * sends no Access-Control-Allow-Origin) looks exactly like an unreachable host.
- */
-function inBrowser(): boolean {
-  const global = globalThis as { document?: unknown; WorkerGlobalScope?: unknown; process?: { versions?: { node?: unknown } } };
-  return (global.document !== undefined || global.WorkerGlobalScope !== undefined) && global.process?.versions?.node === undefined;
-}

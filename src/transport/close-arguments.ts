@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../constants.js';
 import { OptionsError } from '../errors.js';
 
 /** Longest close reason RFC 6455 allows: a control frame carries 125 bytes, 2 of them the code. */
@@ -13,7 +14,7 @@ export const MAX_CLOSE_REASON_BYTES = 123;
 export function isSendableCloseCode(code: number): boolean {
   if (!Number.isInteger(code)) return false;
   if (code >= 3000 && code <= 4999) return true;
-  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
+  return code >= CLOSE_CODES.Normal && code <= CLOSE_CODES.BadGateway && code !== 1004 && code !== CLOSE_CODES.NoStatus && code !== CLOSE_CODES.Abnormal;
 }
 
 /**
@@ -24,8 +25,7 @@ export function isSendableCloseCode(code: number): boolean {
 export function assertSendableCloseCode(code: number): void {
   if (isSendableCloseCode(code)) return;
   throw new OptionsError(
-    `Close code ${code} cannot be sent in a close frame. Use 1000 (normal) or an application code from 3000 to 4999 ` +
-      '(1005, 1006 and 1015 only describe closes, 1004 is reserved; RFC 6455 section 7.4).',
+    `close code ${code} must be 1000 or 3000-4999`,
   );
 }
 

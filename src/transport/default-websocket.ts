@@ -20,18 +20,11 @@ import type { WebSocketConstructor } from './types.js';
 export function resolveWebSocket(user?: WebSocketConstructor): WebSocketConstructor {
   if (user !== undefined) {
     if (typeof user !== 'function') {
-      throw new OptionsError(`options.WebSocket must be a WebSocket constructor (a class such as the WebSocket export of the ws package), not ${describe(user)}.`);
+      throw new OptionsError('WebSocket must be a WebSocket constructor');
     }
     return user;
   }
   const platform: unknown = (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof platform === 'function') return platform as WebSocketConstructor;
-  throw new OptionsError(
-    "No WebSocket implementation: in Node import from 'wirestate' resolves to the Node entry which uses ws; otherwise pass options.WebSocket " +
-      '(for example the WebSocket class of the ws package: `createSession({ WebSocket, ... })`).',
-  );
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : `a value of type ${typeof value}`;
+  throw new OptionsError('WebSocket is required on this platform');
 }

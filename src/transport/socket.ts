@@ -1,20 +1,17 @@
+import { definedOnly } from '../defined-only.js';
 import type { Frame } from '../codecs/codec.js';
 import { redactSubprotocols } from '../codecs/negotiation.js';
+import { CLOSE_CODES } from '../constants.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
+import { acceptableSubprotocol, listenForHandshakeResponse, readHandshakeHeaders } from './handshake-response.js';
 import { describeData, toFrame } from './incoming-frame.js';
-import { redactUrl, redactUrlIn } from './redact-url.js';
+import { constructorError, errorFromEvent } from './socket-errors.js';
+import { listenForMessagesDirectly, listenForPongs, nodeFrameControl, preferredBinaryType, sendFragmented, watchForCloseFrame } from './ws-features.js';
 import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
-const ABNORMAL_CLOSURE = 1006;
-
-/**
- * After the server's close frame has been reported, how long `ws` may take to finish the close
- * handshake before the socket is dropped: a server that sends a close frame and stops reading
- * would otherwise hold it for ws's 30 s.
- */
-const CLOSE_FRAME_GRACE_MS = 1_000;
+const ABNORMAL_CLOSURE = CLOSE_CODES.Abnormal;
 
 /**
  * Where a connection is in its life, as the caller sees it.
@@ -72,8 +69,7 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
     socket = options.headers === undefined && options.maxInboundBytes === undefined
       ? new options.WebSocket(options.url, protocols)
       : new options.WebSocket(options.url, protocols, {
-          ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
-          ...(options.maxInboundBytes === undefined ? {} : { maxPayload: options.maxInboundBytes }),
+          ...definedOnly({ headers: options.headers === undefined ? undefined : { ...options.headers }, maxPayload: options.maxInboundBytes }),
         });
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
@@ -83,7 +79,6 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
 
 /** Wraps a socket that was created: reports its events in the documented order. */
 function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
-  const shownUrl = redactUrl(url);
   // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
   // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
@@ -102,7 +97,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     if (phase === 'finished' || suppressErrors) return;
     // ws reports these handshake failures with its own words; the response itself says more.
     if (unofferedSubprotocol !== undefined) handlers.onError(new NegotiationError(unofferedSubprotocol, redactSubprotocols(offered)));
-    else if (httpStatus !== undefined) handlers.onError(new TransportError(`${shownUrl} answered the upgrade with HTTP ${httpStatus}`, { httpStatus }));
+    else if (httpStatus !== undefined) handlers.onError(new TransportError('upgrade refused', { httpStatus }));
     else handlers.onError(error);
   }
 
@@ -162,8 +157,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
       reportError(
         new WirestateError(
           'decode',
-          `Dropped a binary message from ${shownUrl} that arrived as ${describeData(data)}: the WebSocket implementation ` +
-            "ignored binaryType 'arraybuffer'. Pass a WebSocket constructor that supports it (option `WebSocket`).",
+          `binary message dropped: arrived as ${describeData(data)}`,
         ),
       );
       return;
@@ -176,7 +170,7 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     if (phase === 'open' || phase === 'closing') handlers.onPong?.();
   });
   const frames = socket.binaryType === 'nodebuffer' ? nodeFrameControl(socket) : undefined;
-  socket.onerror = (event) => reportError(errorFromEvent(event, url, shownUrl));
+  socket.onerror = (event) => reportError(errorFromEvent(event, url));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
   return {
@@ -198,7 +192,6 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
       }
     },
     canFragment: frames !== undefined,
-    bufferedAmount: () => socket.bufferedAmount ?? 0,
     close(code: number, reason = '') {
       assertSendableCloseCode(code);
       if (phase !== 'connecting' && phase !== 'open') return;
@@ -231,38 +224,6 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
 
 function ignoreEvent(): void {}
 
-/**
- * `'nodebuffer'` for `ws` (an EventEmitter whose binaryType accepts it), else `'arraybuffer'`.
- * With `'arraybuffer'`, ws copies every binary message into an ArrayBuffer of its own, a sixth of
- * the client's time for small MessagePack messages; a Buffer is a view that {@link toFrame} wraps
- * without a copy. Other sockets get `'arraybuffer'`: some (React Native's) keep any value and would
- * deliver Blobs for one they do not know.
- */
-function preferredBinaryType(socket: WebSocketLike): string {
-  if (typeof (socket as { on?: unknown }).on !== 'function') return 'arraybuffer';
-  socket.binaryType = 'nodebuffer';
-  return socket.binaryType === 'nodebuffer' ? 'nodebuffer' : 'arraybuffer';
-}
-
-/**
- * Listens to ws's own 'message' event (`data, isBinary`), skipping the MessageEvent that its
- * `onmessage` wraps around every message. Only for sockets that took `'nodebuffer'` (ws): an
- * unknown EventEmitter may give its 'message' listeners something else. Text arrives as a Buffer
- * and is decoded as UTF-8, as ws's `onmessage` does. Returns how to stop, or undefined when the
- * socket has no `on`.
- */
-function listenForMessagesDirectly(socket: WebSocketLike, deliver: (data: unknown) => void): (() => void) | undefined {
-  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
-  if (typeof emitter.on !== 'function') return undefined;
-  // toString() rather than String(): String() on an object takes V8's slow generic conversion.
-  const onMessage = (data: unknown, isBinary: unknown) => deliver(isBinary === false && ArrayBuffer.isView(data) ? (data as { toString(): string }).toString() : data);
-  emitter.on.call(socket, 'message', onMessage);
-  return () => {
-    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
-    if (typeof off === 'function') off.call(socket, 'message', onMessage);
-  };
-}
-
 function sendOutsideOpen(phase: Phase): void {
   // After close() or the close report, frames are dropped: the close report (already given or
   // still to come) is how the caller learns the connection ended. Before open it is a bug.
@@ -284,7 +245,6 @@ function failedConnection(error: Error, handlers: SocketHandlers): SocketConnect
   });
   return {
     send: () => sendOutsideOpen(phase),
-    bufferedAmount: () => 0,
     ping: () => false,
     canFragment: false,
     close(code: number) {
@@ -297,168 +257,3 @@ function failedConnection(error: Error, handlers: SocketHandlers): SocketConnect
   };
 }
 
-/** What {@link listenForHandshakeResponse} reports. */
-interface HandshakeResponseHandlers {
-  /** The 101 response, before `ws` checks it. */
-  onUpgrade(response: unknown): void;
-  /** Any other response: the server refused the upgrade with this HTTP status. */
-  onRefused(status: number): void;
-}
-
-/**
- * Subscribes to `ws`'s 'upgrade' event (the 101 response, emitted before ws checks it) and its
- * 'unexpected-response' event (any other status), when the socket has an EventEmitter-style `on`.
- * Returns how to unsubscribe, or undefined when the implementation cannot show the response
- * (browsers).
- */
-function listenForHandshakeResponse(socket: WebSocketLike, handlers: HandshakeResponseHandlers): (() => void) | undefined {
-  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
-  if (typeof emitter.on !== 'function') return undefined;
-  const onUpgrade = (response: unknown) => handlers.onUpgrade(response);
-  const onUnexpectedResponse = (_request: unknown, response: unknown) => {
-    const status = (response as { statusCode?: unknown } | null)?.statusCode;
-    handlers.onRefused(typeof status === 'number' ? status : 0);
-  };
-  try {
-    emitter.on.call(socket, 'upgrade', onUpgrade);
-    emitter.on.call(socket, 'unexpected-response', onUnexpectedResponse);
-  } catch {
-    // An `on` that is not an EventEmitter's: the response is simply not available.
-    return undefined;
-  }
-  return () => {
-    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
-    if (typeof off !== 'function') return;
-    off.call(socket, 'upgrade', onUpgrade);
-    off.call(socket, 'unexpected-response', onUnexpectedResponse);
-  };
-}
-
-/**
- * Checks the subprotocol a 101 response selected against what was offered. `ws` aborts a handshake
- * whose server selected none although some were offered; docs/protocol.md section 2 (and every browser)
- * accepts it as JSON. So for that case the response is given the first offered name, which ws then
- * accepts, and the caller reports '' as the selected subprotocol.
- */
-function acceptableSubprotocol(response: unknown, offered: readonly string[]): 'offered' | 'none' | { readonly unoffered: string } {
-  const headers = (response as { headers?: Record<string, unknown> } | null)?.headers;
-  if (typeof headers !== 'object' || headers === null) return 'offered';
-  const selected = headers['sec-websocket-protocol'];
-  if (selected === undefined || selected === '') {
-    if (offered.length === 0) return 'offered';
-    headers['sec-websocket-protocol'] = offered[0];
-    return 'none';
-  }
-  return typeof selected === 'string' && offered.includes(selected) ? 'offered' : { unoffered: String(selected) };
-}
-
-/**
- * Reports the server's close frame as soon as it arrives (`ws` only). ws answers a close frame by
- * calling the socket's own `close(code, reason)` and fires 'close' only once the TCP connection has
- * ended, which a server that sent its close and stopped reading delays by 30 s; meanwhile a
- * liveness check could take the connection for dead and resume a session the server ended with a
- * fatal code. The close handshake then gets {@link CLOSE_FRAME_GRACE_MS} to finish.
- */
-function watchForCloseFrame(socket: WebSocketLike, isOpen: () => boolean, onCloseFrame: (code: number, reason: string) => void): void {
-  const emitter = socket as unknown as { on?: unknown; once?: unknown };
-  if (typeof emitter.on !== 'function' || typeof emitter.once !== 'function') return;
-  const nativeClose = socket.close;
-  socket.close = function closeAnsweringServer(this: WebSocketLike, code?: number, reason?: unknown) {
-    // Called by ws for the server's close frame while the connection is still open for the caller
-    // (the caller's own close() moves out of 'open' before it calls here). ws also calls it for a
-    // protocol error of its own (a frame over maxPayload) just before emitting that error: only a
-    // received close frame, which ws marks first, is reported here.
-    if (isOpen() && (socket as { _closeFrameReceived?: unknown })._closeFrameReceived === true) {
-      const grace = setTimeout(() => socket.terminate?.(), CLOSE_FRAME_GRACE_MS);
-      (emitter.once as (event: string, listener: () => void) => void).call(socket, 'close', () => clearTimeout(grace));
-      onCloseFrame(code ?? 1005, reasonText(reason));
-    }
-    return (nativeClose as (code?: number, reason?: unknown) => void).call(this, code, reason);
-  } as WebSocketLike['close'];
-}
-
-function reasonText(reason: unknown): string {
-  if (typeof reason === 'string') return reason;
-  return ArrayBuffer.isView(reason) ? new TextDecoder().decode(reason) : '';
-}
-
-function readHandshakeHeaders(response: unknown): Omit<SocketOpenInfo, 'protocol'> {
-  const headers = (response as { headers?: Record<string, unknown> } | null)?.headers;
-  if (typeof headers !== 'object' || headers === null) return {};
-  const resumeId = firstHeaderValue(headers['resume-id']);
-  // Seed 004's API gateway names its connection id in a header of its own.
-  const connectionId = firstHeaderValue(headers['connection-id']) ?? firstHeaderValue(headers['x-yc-apigateway-websocket-connection-id']);
-  return { ...(resumeId === undefined ? {} : { resumeId }), ...(connectionId === undefined ? {} : { connectionId }) };
-}
-
-function firstHeaderValue(value: unknown): string | undefined {
-  const first: unknown = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' && first !== '' ? first : undefined;
-}
-
-function constructorError(thrown: unknown, url: string): Error {
-  const detail = thrown instanceof Error ? `${thrown.name}: ${redactUrlIn(thrown.message, url)}` : redactUrlIn(String(thrown), url);
-  // The thrown error is not attached as `cause`: implementations quote the full URL (token and
-  // all) in it, and loggers print causes.
-  return new TransportError(`Could not open a WebSocket to ${redactUrl(url)}: the WebSocket constructor threw (${detail})`);
-}
-
-function errorFromEvent(event: unknown, url: string, shownUrl: string): Error {
-  const carried = event instanceof Error ? event : (event as { error?: unknown } | null)?.error;
-  if (carried instanceof Error) {
-    const code = (carried as { code?: unknown }).code;
-    const detail = typeof code === 'string' && !carried.message.includes(code) ? `${code}: ${carried.message}` : carried.message;
-    return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(detail, url)}`, { cause: carried });
-  }
-  const message = (event as { message?: unknown } | null)?.message;
-  if (typeof message === 'string' && message !== '') return new TransportError(`WebSocket error on ${shownUrl}: ${redactUrlIn(message, url)}`);
-  // Browsers give no detail about WebSocket errors, on purpose: the close code that follows is all there is.
-  return new TransportError(`WebSocket error on ${shownUrl} (the browser gives no detail)`);
-}
-
-/** What `ws` offers beyond the WebSocket API: ping frames, and sending one message as several frames. */
-interface NodeFrameControl {
-  ping(): void;
-  sendFrame(data: Uint8Array, binary: boolean, fin: boolean): void;
-}
-
-/** `ws`'s ping and fragmenting send, when the socket has them (detected, never imported). */
-function nodeFrameControl(socket: WebSocketLike): NodeFrameControl | undefined {
-  const ws = socket as unknown as { ping?: unknown; send: unknown };
-  if (typeof ws.ping !== 'function') return undefined;
-  const ping = ws.ping as (this: unknown) => void;
-  const send = ws.send as (this: unknown, data: Uint8Array, options: { binary: boolean; fin: boolean }) => void;
-  return {
-    ping: () => ping.call(socket),
-    sendFrame: (data, binary, fin) => send.call(socket, data, { binary, fin }),
-  };
-}
-
-/**
- * Sends a message over `maxFrameBytes` as a first frame and continuation frames of at most that
- * size (RFC 6455 section 5.4); returns false, sending nothing, for a message that fits in one
- * frame. Text is split on bytes: only the whole message has to be valid UTF-8.
- */
-function sendFragmented(frames: NodeFrameControl, frame: Frame, maxFrameBytes: number): boolean {
-  const binary = typeof frame !== 'string';
-  // A string of fewer UTF-16 units than the limit over 3 cannot exceed it in UTF-8.
-  if (!binary && frame.length * 3 <= maxFrameBytes) return false;
-  const bytes = binary ? frame : new TextEncoder().encode(frame);
-  if (bytes.byteLength <= maxFrameBytes) return false;
-  for (let offset = 0; offset < bytes.byteLength; offset += maxFrameBytes) {
-    const end = Math.min(offset + maxFrameBytes, bytes.byteLength);
-    frames.sendFrame(bytes.subarray(offset, end), binary, end === bytes.byteLength);
-  }
-  return true;
-}
-
-/** Listens to `ws`'s 'pong' event; returns how to stop, or undefined where pongs are not shown (browsers). */
-function listenForPongs(socket: WebSocketLike, onPong: () => void): (() => void) | undefined {
-  const emitter = socket as unknown as { on?: unknown; off?: unknown; removeListener?: unknown };
-  if (typeof emitter.on !== 'function' || typeof (socket as { ping?: unknown }).ping !== 'function') return undefined;
-  emitter.on.call(socket, 'pong', onPong);
-  return () => {
-    const off = typeof emitter.off === 'function' ? emitter.off : emitter.removeListener;
-    if (typeof off === 'function') off.call(socket, 'pong', onPong);
-  };
-}

@@ -120,8 +120,6 @@ export interface SocketConnection {
    * before `onOpen` it throws, as that is a bug in the caller.
    */
   send(frame: Frame): void;
-  /** Number of bytes queued by the socket but not yet sent (0 when there is no socket). */
-  bufferedAmount(): number;
   /**
    * Starts the close handshake with an explicit code (a bare close sends 1005, which servers read
    * as abnormal); events keep coming until `onClose`. The reason is cut to 123 UTF-8 bytes. Throws

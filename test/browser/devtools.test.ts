@@ -11,7 +11,8 @@ import { sessionMachine } from '../../src/index.js';
 import { BROWSER_PASSWORD, BROWSER_TOKEN, BROWSER_USER } from './fixtures.js';
 import { eventually, openSession, remoteServer, serverUrls, uniqueStream, waitForState } from './harness.js';
 
-const TOP_LEVEL_STATES = ['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed'];
+/** The chart's states that `state$` names by their phase (see `publicStateName`), besides its top-level ones. */
+const TOP_LEVEL_STATES = ['idle', 'resolving', 'preparing', 'connection', 'connection.opening', 'connection.initializing', 'connection.authorizing', 'connection.authorized', 'reconnecting', 'closed'];
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -88,15 +89,19 @@ describe('the devtools panel', () => {
 
     expect(await open.dropConnection(authorized.sessionId as string)).toBe(1);
     await eventually(
-      () => panel.element.querySelector('.wsd-log-table tbody tr')?.getAttribute('data-to')?.startsWith('authorized') === true && live.sequence.length > beforeDrop + 2,
+      () => panel.element.querySelector('.wsd-log-table tbody tr')?.getAttribute('data-to')?.startsWith('connection.authorized') === true && live.sequence.length > beforeDrop + 2,
       'the panel to show authorized again',
     );
     const afterDrop = live.sequence.slice(beforeDrop);
     expect(afterDrop[0]).toBe('reconnecting');
-    expect(afterDrop).toContain('resuming');
-    expect(afterDrop.indexOf('reconnecting')).toBeLessThan(afterDrop.indexOf('resuming'));
-    expect(afterDrop.at(-1)).toBe('authorized');
-    expect(highlighted(panel)).toContain('authorized');
+    expect(afterDrop).toContain('preparing');
+    expect(afterDrop.indexOf('reconnecting')).toBeLessThan(afterDrop.indexOf('preparing'));
+    expect(afterDrop.at(-1)).toBe('connection');
+    expect(highlighted(panel)).toContain('connection.authorized');
+    // The records name the public states: the attempt after the drop is a resume.
+    const values = lines.map((line) => JSON.parse(line) as { value?: string }).flatMap((record) => (record.value === undefined ? [] : [record.value]));
+    expect(values.lastIndexOf('reconnecting')).toBeLessThan(values.lastIndexOf('resuming'));
+    expect(values.at(-1)).toBe('authorized');
 
     // The log names the close: 1006, on the step into reconnecting, with the retry delay.
     const closeRow = panel.element.querySelector('.wsd-log-table tbody tr[data-close]') as HTMLTableRowElement;
@@ -106,7 +111,7 @@ describe('the devtools panel', () => {
     expect(closeRow.cells[4]?.textContent).toMatch(/^\d+ ms$/);
     expect(panel.element.querySelector('[data-field="last close"]')?.textContent).toBe('1006');
     // The chart marks the edge of the last transition.
-    expect(panel.element.querySelector('svg g.wsd-edge.wsd-last')?.getAttribute('data-edge')).toMatch(/->authorized$/);
+    expect(panel.element.querySelector('svg g.wsd-edge.wsd-last')?.getAttribute('data-edge')).toMatch(/->connection\.authorized$/);
 
     // Replayed from its records, step by step, the chart goes through the same states.
     live.stop();
@@ -124,7 +129,7 @@ describe('the devtools panel', () => {
     // MutationObserver reports after the current task.
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(replayed.sequence).toEqual(live.sequence);
-    expect(replayed.sequence).toEqual(expect.arrayContaining(['resolving', 'authorized', 'reconnecting', 'resuming']));
+    expect(replayed.sequence).toEqual(expect.arrayContaining(['resolving', 'connection', 'reconnecting', 'preparing']));
   });
 
   it('shows no token, password, query secret or raw Resume-Id anywhere in the DOM', async () => {

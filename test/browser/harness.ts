@@ -33,14 +33,7 @@ export function openSession(options: SessionOptions): RecordedSession {
   return recordSession(session);
 }
 
-/** Polls `check` until it resolves true, bounded by `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '../helpers/eventually.js';
 
 type WithoutServer<Request> = Request extends unknown ? Omit<Request, 'server'> : never;
 

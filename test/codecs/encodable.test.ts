@@ -59,20 +59,20 @@ describe('findUnencodable', () => {
       expect(error).toMatchObject({ code: 'encode', codec: name });
       // A refused key is reported at the object that holds it.
       expect(error?.path).toMatch(/^params\.a\[3\]\.b/);
-      expect(error?.message).toMatch(message);
+      expect(error?.problem).toMatch(message);
     });
 
     it('refuses a cycle instead of overflowing the stack', () => {
       const error = findUnencodable(codec, { id: 1, method: 'ECHO', params: cyclic() });
       expect(error?.path).toBe('params.self.back');
-      expect(error?.message).toMatch(/cycle/);
+      expect(error?.problem).toMatch(/cycle/);
     });
 
     it('refuses nesting beyond its limit, and accepts the limit itself', () => {
       const limit = codec.carries?.maxDepth ?? 0;
       // The packet is level 1 and params level 2, so params may hold limit - 2 levels of arrays below it.
       expect(findUnencodable(codec, { params: nested(limit - 1) })).toBeUndefined();
-      expect(findUnencodable(codec, { params: nested(limit) })?.message).toMatch(/deeper than/);
+      expect(findUnencodable(codec, { params: nested(limit) })?.problem).toMatch(/deeper than/);
     });
 
     it('accepts a value shared twice without a cycle', () => {

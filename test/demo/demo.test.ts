@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestServer, startMarketSimulator, type TestServer } from '../../src/testing/index.js';
+import { eventually } from '../helpers/eventually.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -80,8 +81,7 @@ describe('npm run demo', () => {
     const server = await createTestServer();
     servers.push(server);
     const running = runDemo(['--endpoint', server.endpointUrl, '--streams', 'lossy@trade', '--duration', '2s']);
-    const deadline = Date.now() + 10_000;
-    while (!server.hasSubscribers('lossy@trade') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => server.hasSubscribers('lossy@trade'), 'the demo to subscribe', 10_000);
     for (const id of [1, 2, 4, 5]) server.publish('lossy@trade', { e: 'trade', t: id, p: '1.0' });
     const run = await running;
     expect(run.code).toBe(1);
@@ -95,9 +95,8 @@ describe('npm run demo', () => {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 10_000;
     let url: string | undefined;
-    while ((url = /devtools: open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1]) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => (url = /devtools: open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1]) !== undefined, () => `the devtools URL in ${JSON.stringify(stdout)}`, 10_000);
     expect(url).toBeDefined();
     expect((await fetch(url as string)).status).toBe(200);
     const { default: WebSocket } = await import('ws');
@@ -108,7 +107,7 @@ describe('npm run demo', () => {
     });
     viewer.close(1000);
     expect(hello.type).toBe('hello');
-    expect(hello.chart.states.map((state) => state.id)).toContain('authorized');
+    expect(hello.chart.states.map((state) => state.id)).toContain('connection.authorized');
     expect(await exited).toBe(0);
   }, 20_000);
 

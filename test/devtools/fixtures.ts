@@ -28,11 +28,4 @@ export function openSession(options: SessionOptions): Session {
   return session;
 }
 
-/** Polls `check` every 10 ms until it is true, for at most `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '../helpers/eventually.js';

@@ -37,7 +37,7 @@ describe('recordSession', () => {
     const records = parseRecording(readFileSync(path, 'utf8'));
     expect(records[0]?.type).toBe('hello');
     const transitions = records.filter((record): record is TransitionRecord => record.type === 'transition');
-    expect(transitions.map((record) => record.state[0])).toEqual(expect.arrayContaining(['resolving', 'authorized', 'reconnecting', 'resuming']));
+    expect(transitions.map((record) => record.value)).toEqual(expect.arrayContaining(['resolving', 'authorized', 'reconnecting', 'resuming']));
     expect(transitions.find((record) => record.close !== undefined)?.close?.code).toBe(1006);
     for (const line of readFileSync(path, 'utf8').trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });

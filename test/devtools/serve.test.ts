@@ -78,8 +78,11 @@ describe('serveDevtools', () => {
     await eventually(() => viewer.records.length > 0, 'the hello');
     const hello = viewer.records[0] as HelloRecord;
     expect(hello.type).toBe('hello');
-    expect(hello.state).toContain('authorized');
-    expect(hello.chart.states.map((state) => state.id)).toEqual(expect.arrayContaining(['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed']));
+    expect(hello.state).toContain('connection.authorized');
+    expect(hello.value).toBe('authorized');
+    expect(hello.chart.states.map((state) => state.id)).toEqual(
+      expect.arrayContaining(['idle', 'resolving', 'preparing', 'connection', 'connection.opening', 'connection.initializing', 'connection.authorizing', 'connection.authorized', 'reconnecting', 'closed']),
+    );
     expect(hello.context.sessionId).toBe(authorized.sessionId);
     expect(devtools.viewers).toBe(1);
     expect(inspectors.active).toBe(1);
@@ -90,12 +93,12 @@ describe('serveDevtools', () => {
     expect(server.faults.dropConnection()).toBe(1);
     await waitForState(session, 'resuming');
     await waitForState(session, 'authorized');
-    await eventually(() => viewer.records.some((record) => record.type === 'transition' && record.to.some((state) => state.startsWith('authorized')) && record.from.some((state) => state.startsWith('resuming'))), 'the step back to authorized');
+    await eventually(() => viewer.records.some((record) => record.type === 'transition' && record.to.some((state) => state.startsWith('connection.authorized')) && record.from.some((state) => state.startsWith('connection.initializing'))), 'the step back to authorized');
     const transitions = viewer.records.filter((record): record is TransitionRecord => record.type === 'transition');
     const drop = transitions.find((record) => record.close !== undefined);
     expect(drop).toMatchObject({ event: 'SOCKET.CLOSED', to: ['reconnecting'], close: { code: 1006 } });
     expect(drop?.retryDelayMs).toEqual(expect.any(Number));
-    const tops = transitions.map((record) => record.state[0]);
+    const tops = transitions.map((record) => record.value);
     expect(tops.indexOf('reconnecting')).toBeLessThan(tops.indexOf('resuming'));
     expect(tops.at(-1)).toBe('authorized');
 
@@ -117,7 +120,7 @@ describe('serveDevtools', () => {
     server.faults.dropConnection();
     await waitForState(session, 'resuming');
     await waitForState(session, 'authorized');
-    await eventually(() => viewer.records.filter((record) => record.type === 'transition' && record.state[0] === 'authorized').length >= 2, 'the resume in the feed');
+    await eventually(() => viewer.records.filter((record) => record.type === 'transition' && record.value === 'authorized').length >= 2, 'the resume in the feed');
     const resumeId = session.actor.getSnapshot().context.resumeId as string;
     const everything = viewer.texts.join('\n');
     for (const secret of [token, 'QUERY-SECRET-42x', resumeId]) expect(everything).not.toContain(secret);

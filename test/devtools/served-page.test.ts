@@ -44,7 +44,7 @@ describe('the devtools page', () => {
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     await page.goto(devtools.url);
-    await page.locator('svg g.wsd-state[data-state="authorized"].wsd-active').waitFor({ timeout: 15_000 });
+    await page.locator('svg g.wsd-state[data-state="connection.authorized"].wsd-active').waitFor({ timeout: 15_000 });
     expect(await page.locator('.wsd-badge').getAttribute('data-state')).toBe('authorized');
 
     await recorder.flush();
@@ -63,7 +63,8 @@ describe('the devtools page', () => {
       replayed.push(...(await highlighted()));
     }
     expect(replayed).toEqual(recorded);
-    expect(replayed).toEqual(expect.arrayContaining(['reconnecting', 'resuming', 'authorized']));
+    expect(replayed).toEqual(expect.arrayContaining(['reconnecting', 'preparing', 'connection']));
+    expect(records.flatMap((record) => (record.type === 'transition' ? [record.value] : []))).toEqual(expect.arrayContaining(['reconnecting', 'resuming', 'authorized']));
     expect(await page.locator('.wsd-log-table tbody tr[data-close="1006"]').count()).toBe(1);
 
     const html = await page.content();

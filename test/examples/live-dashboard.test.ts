@@ -76,9 +76,10 @@ describe('the live dashboard example', () => {
 
   it('shows the devtools panel beside the trades: the chart of every state, the drop with its close code in the log', async () => {
     const panel = page.locator('#devtools .wsd-panel');
-    await panel.locator('svg g.wsd-state[data-state="authorized"].wsd-active').waitFor({ timeout: 10_000 });
+    await panel.locator('svg g.wsd-state[data-state="connection.authorized"].wsd-active').waitFor({ timeout: 10_000 });
+    expect(await panel.locator('.wsd-badge').getAttribute('data-state')).toBe('authorized');
     const drawn = await panel.locator('svg g.wsd-state').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-state')));
-    for (const state of ['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed']) expect(drawn).toContain(state);
+    for (const state of ['idle', 'resolving', 'preparing', 'connection', 'connection.opening', 'connection.initializing', 'connection.authorizing', 'connection.authorized', 'reconnecting', 'closed']) expect(drawn).toContain(state);
     // The drop of the previous test is in the log, with its close code.
     expect(await panel.locator('.wsd-log-table tbody tr[data-close="1006"]').count()).toBeGreaterThan(0);
     expect(await panel.locator('.wsd-streams-table tbody tr').count()).toBe(5);

@@ -116,7 +116,7 @@ describe('decoders and the classifier under arbitrary frames, through a live ses
             for (const error of newErrors) expect(error).toBeInstanceOf(WirestateError);
             expect(connectionOf(client)).toBe(connectionId);
             expect(server.handshakes()).toHaveLength(handshakes);
-            expect(client.session.actor.getSnapshot().value).toMatchObject({ authorized: expect.any(String) });
+            expect(client.session.actor.getSnapshot().value).toMatchObject({ connection: { authorized: expect.any(String) } });
           }),
           fuzzParameters(40),
         );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { validateBackoffOptions } from '../../src/machine/backoff.js';
+import { DEFAULT_BACKOFF } from '../../src/machine/backoff.js';
 import { CLOSE_REACTIONS } from '../../src/machine/close-policy.js';
 import type { CloseCodeOverrides } from '../../src/node.js';
 import { commandOptions } from './config.js';
@@ -307,5 +307,5 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
   .map(({ initialDelayMs, extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs, authless, authRequired, ...rest }) => ({
     ...rest,
     authRequired: authRequired && (rest.auth !== 'none' || authless),
-    backoff: validateBackoffOptions({ initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs }),
+    backoff: { ...DEFAULT_BACKOFF, initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs },
   }));

@@ -5,6 +5,7 @@ import { createSession, referenceProtocol, WirestateError, type BackoffOptions, 
 import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { FAKE_BALANCER, FAKE_ENDPOINT, FakeNetwork, type FakeSocket } from './fake-network.js';
 import { ReconnectOracle } from './reconnect-oracle.js';
+import { publicStateName } from '../../src/machine/session-machine.js';
 
 /** One generated session set-up for the machine-level fuzz tests. */
 export interface MachineFuzzConfig {
@@ -121,8 +122,8 @@ export class MachineHarness {
   }
 
   get state(): string {
-    const value = this.session.actor.getSnapshot().value;
-    return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+    const snapshot = this.session.actor.getSnapshot();
+    return publicStateName(snapshot.value, snapshot.context);
   }
 
   /** Runs what the last step caused (microtasks and timers due now) without moving the clock. */

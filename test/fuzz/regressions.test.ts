@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
-import { validateBackoffOptions } from '../../src/machine/backoff.js';
+import { DEFAULT_BACKOFF } from '../../src/machine/backoff.js';
 import { useFakeClock } from './fake-clock.js';
 import { MachineHarness, type MachineFuzzConfig } from './machine-harness.js';
 
@@ -20,7 +20,7 @@ const BASE: MachineFuzzConfig = {
   requestTimeoutMs: 500,
   heartbeatMs: 200,
   randoms: [0],
-  backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0, multiplier: 1, maxAttempts: 1 }),
+  backoff: { ...DEFAULT_BACKOFF, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1, maxAttempts: 1 },
 };
 
 async function started(config: Partial<MachineFuzzConfig> = {}): Promise<MachineHarness> {
@@ -77,7 +77,7 @@ describe('machine regressions', () => {
   // Resuming a fresh session whose AUTHORIZE never got an answer skipped AUTHORIZE (the server still
   // required it), and reported a resume, so the streams of the session before were never re-subscribed.
   it('resuming a fresh session that never became authorized authorizes it, re-subscribes and signals a gap', async () => {
-    const harness = await started({ auth: 'license', authRequired: true, backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    const harness = await started({ auth: 'license', authRequired: true, backoff: { ...DEFAULT_BACKOFF, initialDelayMs: 0, maxDelayMs: 0 } });
     const gaps: string[][] = [];
     harness.session.gaps$.subscribe((names) => gaps.push([...names]));
     try {
@@ -106,7 +106,7 @@ describe('machine regressions', () => {
   // Counterexample: closeCodes {1006: 'fatal'}; refuse the next 1 connection(s), server closes with 1000.
   // A refused resume went back to the balancer on a path of its own, past the close-code policy.
   it('a refused resume follows the close-code policy: a 1006 the user made fatal ends the session', async () => {
-    const harness = await started({ closeCodes: { 1006: 'fatal' }, backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    const harness = await started({ closeCodes: { 1006: 'fatal' }, backoff: { ...DEFAULT_BACKOFF, initialDelayMs: 0, maxDelayMs: 0 } });
     try {
       harness.network.refusals = 1;
       harness.serverClose(1000);
@@ -123,7 +123,7 @@ describe('machine regressions', () => {
   // Found while widening the close-code overrides: a 4001 during a reconnect (attempt > 0) was retried
   // with a fresh token after a backoff without spending the one retry, so every later 4001 retried too.
   it('the fresh-token retry after 4001 is spent even when it comes after a backoff', async () => {
-    const harness = await started({ auth: 'token-provider', backoff: validateBackoffOptions({ initialDelayMs: 0, maxDelayMs: 0 }) });
+    const harness = await started({ auth: 'token-provider', backoff: { ...DEFAULT_BACKOFF, initialDelayMs: 0, maxDelayMs: 0 } });
     try {
       harness.network.unansweredInitializes = 5;
       harness.serverClose(1006);

@@ -14,6 +14,8 @@ import {
   type WebSocketConstructor,
 } from '../../src/node.js';
 import { createTestServer, type TestServer } from '../../src/testing/index.js';
+import { publicStateName } from '../../src/machine/session-machine.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** One generated set-up of the real-server property. */
 export interface ServerFuzzConfig {
@@ -207,8 +209,8 @@ export class ServerHarness {
   }
 
   get state(): string {
-    const value = this.session.actor.getSnapshot().value;
-    return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?');
+    const snapshot = this.session.actor.getSnapshot();
+    return publicStateName(snapshot.value, snapshot.context);
   }
 
   get ended(): boolean {
@@ -455,12 +457,10 @@ export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `check` every 5 ms until it holds or `timeoutMs` passed; says whether it held. */
-export async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await pause(5);
-  }
-  return true;
+/** {@link eventually} that says whether `check` held in time instead of failing: the fuzzer reports it. */
+export function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  return eventually(check, 'the condition', timeoutMs).then(
+    () => true,
+    () => false,
+  );
 }

@@ -31,11 +31,4 @@ export function openSession(options: SessionOptions): RecordedSession {
   return recordSession(session);
 }
 
-/** Polls `check` until it returns true, bounded by `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { eventually } from './eventually.js';

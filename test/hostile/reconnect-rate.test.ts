@@ -65,7 +65,7 @@ describe('a server that accepts and drops again at once', () => {
     const session = openSession({ endpoint: server.url, codecs: ['json'], reconnect: { initialDelayMs: 5, maxDelayMs: 20, minUptimeMs: 200 }, lazy: false });
     const authorized = () => session.states.filter((state) => state.value === 'authorized');
     // Four readies, then the fourth connection's snapshot once it proved healthy.
-    await eventually(() => authorized().length >= 5 && authorized().at(-1)?.attempt === 0, 5_000, 'healthy 4th connection');
+    await eventually(() => authorized().length >= 5 && authorized().at(-1)?.attempt === 0, 'healthy 4th connection', 5_000);
     const ready = authorized();
     // Authorized three times after drops without being healthy: the count carried over each time.
     expect(ready.map((state) => state.attempt).slice(0, 4)).toEqual([0, 1, 2, 3]);

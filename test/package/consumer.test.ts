@@ -131,6 +131,12 @@ describe('Node', () => {
     expect(ran.stderr).not.toContain('ExperimentalWarning');
   }, 30_000);
 
+  it('ships the wirestate-test-server bin: it starts on port 0, serves a session, takes stdin commands and exits when stdin ends', async () => {
+    const ran = await run('node', ['run/bin.mjs'], app, 20_000);
+    expectSuccess(ran, 'node run/bin.mjs');
+    expect(JSON.parse(ran.stdout.trim())).toEqual({ port: true, location: 'from-bin', data: { n: 1 }, code: 0 });
+  }, 30_000);
+
   it('importing the entry allocates nothing notable, starts nothing and loads no codec library; bson would', async () => {
     const cost = async (entry: string) => {
       const ran = await run('node', ['--expose-gc', 'run/import-cost.mjs', entry], app, 20_000);

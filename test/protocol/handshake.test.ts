@@ -84,7 +84,7 @@ describe('handshake', () => {
 
   it('refuses a subprotocol token with characters a subprotocol cannot carry, without echoing it', () => {
     expect(() => handshake({ ...base, token: 'has space', tokenTransport: 'subprotocol' })).toThrow(OptionsError);
-    expect(() => handshake({ ...base, token: 'has space', tokenTransport: 'subprotocol' })).toThrow(/auth.transport 'query' or 'packet'/);
+    expect(() => handshake({ ...base, token: 'has space', tokenTransport: 'subprotocol' })).toThrow(/auth token must be a subprotocol token/);
     expect(() => handshake({ ...base, token: 'has space', tokenTransport: 'subprotocol' })).not.toThrow(/has space/);
   });
 

@@ -55,18 +55,18 @@ describe('plain-streams session: streams', () => {
     const subscriptions = seen.map((values) => session.stream('btcusdt@trade').subscribe((value) => values.push(value)));
     const other: unknown[] = [];
     session.stream('ethusdt@trade').subscribe((value) => other.push(value));
-    await eventually(() => server.subscribedStreams().length === 2, 2_000, 'both streams subscribed');
+    await eventually(() => server.subscribedStreams().length === 2, 'both streams subscribed', 2_000);
     expect(subscribes(server)).toHaveLength(1);
     expect(subscribes(server)[0]?.packet).toEqual({ method: 'SUBSCRIBE', params: ['btcusdt@trade', 'ethusdt@trade'], id: expect.any(Number) });
 
     server.publish('btcusdt@trade', { p: 1 });
     server.publish('ethusdt@trade', { p: 2 });
-    await eventually(() => other.length === 1 && seen.every((values) => values.length === 1), 2_000, 'delivery');
+    await eventually(() => other.length === 1 && seen.every((values) => values.length === 1), 'delivery', 2_000);
     expect(seen.every((values) => (values[0] as { p: number }).p === 1)).toBe(true);
     expect(other).toEqual([{ p: 2 }]);
 
     for (const subscription of subscriptions) subscription.unsubscribe();
-    await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the unsubscribe');
+    await eventually(() => server.subscribedStreams().length === 1, 'the unsubscribe', 2_000);
     expect(server.packets((packet) => packet.method === 'UNSUBSCRIBE').map((packet) => packet.packet)).toEqual([
       { method: 'UNSUBSCRIBE', params: ['btcusdt@trade'], id: expect.any(Number) },
     ]);
@@ -80,14 +80,14 @@ describe('plain-streams session: reconnecting', () => {
     const names = Array.from({ length: 30 }, (_, index) => `s${index}@trade`);
     const received: string[] = [];
     for (const name of names) session.stream(name).subscribe(() => received.push(name));
-    await eventually(() => server.subscribedStreams().length === 30, 2_000, 'the first subscribe');
+    await eventually(() => server.subscribedStreams().length === 30, 'the first subscribe', 2_000);
     const gap = firstValueFrom(session.gaps$);
     server.clearRecords();
 
     server.faults.dropConnection();
     await waitForNextState(session, 'authorized');
     expect(await gap).toEqual(names);
-    await eventually(() => server.subscribedStreams().length === 30, 2_000, 'the re-subscribe');
+    await eventually(() => server.subscribedStreams().length === 30, 'the re-subscribe', 2_000);
     const again = subscribes(server);
     expect(again).toHaveLength(1);
     expect((again[0]?.packet as { params: string[] }).params).toEqual(names);
@@ -95,14 +95,14 @@ describe('plain-streams session: reconnecting', () => {
     expect(server.stats().sessionsResumed).toBe(0);
 
     server.publish('s7@trade', 1);
-    await eventually(() => received.includes('s7@trade'), 2_000, 'a message on the new connection');
+    await eventually(() => received.includes('s7@trade'), 'a message on the new connection', 2_000);
   });
 
   it('reconnects at once after a server restart (1012)', async () => {
     const server = await startPlain();
     const session = openPlain(server);
     session.stream('a@trade').subscribe();
-    await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the subscribe');
+    await eventually(() => server.subscribedStreams().length === 1, 'the subscribe', 2_000);
     const gap = firstValueFrom(session.gaps$);
     await server.faults.restart();
     await waitForNextState(session, 'authorized');
@@ -128,7 +128,7 @@ describe('plain-streams session: reconnecting', () => {
     const server = await startPlain({ pingFrames: false });
     const session = openPlain(server, { heartbeatMs: 100 });
     session.stream('a@trade').subscribe();
-    await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the subscribe');
+    await eventually(() => server.subscribedStreams().length === 1, 'the subscribe', 2_000);
     const gap = firstValueFrom(session.gaps$);
     server.faults.goSilent();
     await waitForNextState(session, 'authorized', 3_000);
@@ -141,7 +141,7 @@ describe('plain-streams session: reconnecting', () => {
     const server = await startPlain({ pingFrames: false });
     const session = openPlain(server, { heartbeatMs: 100 });
     session.stream('a@trade').subscribe();
-    await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the subscribe');
+    await eventually(() => server.subscribedStreams().length === 1, 'the subscribe', 2_000);
     // 450 ms of traffic: more than four heartbeats (100 ms, the shortest allowed).
     for (let tick = 0; tick < 30; tick++) {
       server.publish('a@trade', tick);
@@ -169,10 +169,10 @@ describe('plain-streams session: requests', () => {
     server.faults.ignoreRequests({ methods: ['SUBSCRIBE'], times: 1 });
     const values: unknown[] = [];
     session.stream('a@trade').subscribe((value) => values.push(value));
-    await eventually(() => server.subscribedStreams().length === 1, 2_000, 'the retried subscribe');
+    await eventually(() => server.subscribedStreams().length === 1, 'the retried subscribe', 2_000);
     expect(subscribes(server)).toHaveLength(2);
     server.publish('a@trade', 'late but there');
-    await eventually(() => values.length === 1, 2_000, 'delivery');
+    await eventually(() => values.length === 1, 'delivery', 2_000);
   });
 
   it('rejects with a ServerError when the server answers with an error', async () => {

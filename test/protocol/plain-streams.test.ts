@@ -30,7 +30,7 @@ describe('plainStreams: identity and features', () => {
     expect(() => plainStreams({ query: { key: 1 as unknown as string } })).toThrow(OptionsError);
     expect(() => plainStreams({ query: [] as unknown as Record<string, string> })).toThrow(OptionsError);
     expect(() => plainStreams({ offerCodecSubprotocols: 'yes' as unknown as boolean })).toThrow(OptionsError);
-    expect(() => plainStreams({ methods: { subscribe: '' } })).toThrow(/subscribe method name/);
+    expect(() => plainStreams({ methods: { subscribe: '' } })).toThrow(/methods.subscribe must be a non-empty string/);
   });
 });
 

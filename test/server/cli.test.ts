@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCliConfig } from '../../src/testing/cli-options.js';
 import { RawClient, terminateAllClients } from './raw-client.js';
 
+/** The source of the `wirestate-test-server` bin (test/package runs the built one from an installed tarball). */
 const CLI = fileURLToPath(new URL('../../src/testing/cli.ts', import.meta.url));
 
 interface Running {
@@ -49,7 +50,7 @@ async function runCli(args: string[]): Promise<Running> {
 
 describe('cli', () => {
   it('prints its URLs, takes commands on stdin, and shuts down on SIGTERM', async () => {
-    const { child, urls, nextLine, exited } = await runCli(['--heartbeat-ms', '1000', '--init-timeout-ms=5000']);
+    const { child, urls, nextLine, exited } = await runCli(['--port', '0', '--heartbeat-ms', '1000', '--init-timeout-ms=5000']);
     expect(urls.endpointUrl).toBe(`ws://127.0.0.1:${urls.port}/ws`);
     const balancer = await (await fetch(`${urls.balancerUrl}/v1/websocket/server`)).json();
     expect(balancer).toEqual({ endpoint: urls.endpointUrl, location: 'from-env' });
@@ -60,8 +61,8 @@ describe('cli', () => {
     child.stdin.write(`${JSON.stringify({ command: 'publish', stream: 'btcusdt@trade', data: { p: 1 }, count: 2 })}\n`);
     expect(await nextLine()).toEqual({ command: 'publish', ok: true, deliveries: 2 });
     expect((await client.waitForStreamMessages(2)).map((message) => message.seq)).toEqual([1, 2]);
-    child.stdin.write('{"command":"stats"}\n');
-    expect(await nextLine()).toMatchObject({ command: 'stats', ok: true, stats: { connectionsOpen: 1, streamMessages: 2 } });
+    child.stdin.write('{"command":"stats","id":9}\n');
+    expect(await nextLine()).toMatchObject({ command: 'stats', id: 9, ok: true, stats: { connectionsOpen: 1, streamMessages: 2 } });
     child.stdin.write('{"command":"nope"}\n');
     expect(await nextLine()).toMatchObject({ ok: false });
 

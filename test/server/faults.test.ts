@@ -30,7 +30,7 @@ describe('dropping and closing connections', () => {
   it('closes with any sendable code and reason, and refuses unsendable ones', async () => {
     const s = await start();
     const { client } = await openSession(s);
-    expect(() => s.faults.closeConnection('all', 1006)).toThrow(/cannot be sent/);
+    expect(() => s.faults.closeConnection('all', 1006)).toThrow(/close code 1006 must be sendable/);
     expect(() => s.faults.closeConnection('all', 1000, 'x'.repeat(124))).toThrow(/123 bytes/);
     s.faults.closeConnection('all', 1011, 'oops');
     expect(await client.waitForClose()).toEqual({ code: 1011, reason: 'oops' });

@@ -42,7 +42,7 @@ describe('requests while authorized take the socket directly', () => {
 
     // The socket it belongs to goes away: the stale function refuses instead of sending.
     expect(server.faults.dropConnection()).toBe(1);
-    await eventually(() => !session.actor.getSnapshot().matches('authorized'), 5_000, 'the drop to be seen');
+    await eventually(() => !session.actor.getSnapshot().matches({ connection: 'authorized' }), 'the drop to be seen', 5_000);
     const refused = send?.(999_999, { kind: 'call', method: 'ECHO', params: 'stale' });
     expect(refused).toBeInstanceOf(ConnectionLostError);
   });

@@ -32,10 +32,10 @@ describe('maxInboundBytes', () => {
     const session = openSession({ endpoint: server.endpointUrl, codecs: ['json'], maxInboundBytes: 2 * MiB, lazy: false });
     const received: string[] = [];
     session.stream<string>('btcusdt@trade').subscribe((data) => received.push(data));
-    await eventually(() => session.streamState('btcusdt@trade') === 'active', 3_000, 'the subscription');
+    await eventually(() => session.streamState('btcusdt@trade') === 'active', 'the subscription', 3_000);
     const payload = 'y'.repeat(MiB);
     server.publish('btcusdt@trade', payload);
-    await eventually(() => received.length === 1, 3_000, 'the 1 MiB message');
+    await eventually(() => received.length === 1, 'the 1 MiB message', 3_000);
     expect(received[0]).toBe(payload);
     expect(session.reportedErrors).toEqual([]);
   });
@@ -48,7 +48,7 @@ describe('maxInboundBytes', () => {
 
     server.faults.sendGarbage('all', bigMessage(100 * 1024));
 
-    await eventually(() => session.reportedErrors.some((error) => error instanceof InboundOversizeError), 3_000, 'the oversize report');
+    await eventually(() => session.reportedErrors.some((error) => error instanceof InboundOversizeError), 'the oversize report', 3_000);
     const [refused] = session.reportedErrors.filter((error) => error instanceof InboundOversizeError);
     expect(refused).toMatchObject({ limit: 64 * 1024 });
     expect((refused as InboundOversizeError).size).toBeGreaterThan(100 * 1024);

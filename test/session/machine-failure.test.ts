@@ -23,7 +23,7 @@ describe('a machine that fails with an exception', () => {
     const session = openSession({ endpoint: server.endpointUrl, protocol, lazy: false, requestTimeoutMs: Infinity });
     await waitForState(session, 'authorized');
     const streamEnd = new Promise<unknown>((resolve) => session.stream('btcusdt@trade').subscribe({ error: resolve, complete: () => resolve('completed') }));
-    await eventually(() => server.subscribedStreams().includes('btcusdt@trade'), 2_000, 'the subscribe');
+    await eventually(() => server.subscribedStreams().includes('btcusdt@trade'), 'the subscribe', 2_000);
     let stateCompleted = false;
     session.state$.subscribe({ complete: () => (stateCompleted = true) });
 
@@ -34,13 +34,13 @@ describe('a machine that fails with an exception', () => {
     const reason = await withDeadline(session.closed, 'session.closed');
     expect(reason.clientRequested).toBe(false);
     expect(reason.error).toBeInstanceOf(WirestateError);
-    expect(reason.error?.message).toContain('custom handshake bug');
+    expect((reason.error?.cause as Error | undefined)?.message).toContain('custom handshake bug');
     await withDeadline(session.close(), 'close()');
     await expect(withDeadline(pending, 'the pending request')).rejects.toBeInstanceOf(SessionClosedError);
     expect(await withDeadline(streamEnd, 'the stream')).toBeInstanceOf(WirestateError);
     expect(stateCompleted).toBe(true);
     expect(session.reportedErrors.every((error) => error instanceof WirestateError)).toBe(true);
-    await eventually(() => server.connections().length === 0, 2_000, 'no connection left');
+    await eventually(() => server.connections().length === 0, 'no connection left', 2_000);
   });
 });
 

@@ -19,11 +19,11 @@ describe('errors of providers and of authorization', () => {
     await waitForState(session, 'authorized');
     server.faults.dropConnection();
 
-    await eventually(() => calls > 1, 2_000, 'the provider to be asked again for the resume');
+    await eventually(() => calls > 1, 'the provider to be asked again for the resume', 2_000);
     await eventually(
-      () => session.reportedErrors.some((error) => error.message.includes('token service down')),
-      2_000,
+      () => session.reportedErrors.some((error) => error.code === 'connection' && (error.cause as Error | undefined)?.message.includes('token service down') === true),
       "the provider's failure on errors$",
+      2_000,
     );
   });
 

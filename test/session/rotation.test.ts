@@ -60,15 +60,15 @@ describe('rotation with resume (reference protocol)', () => {
     const received: number[] = [];
     const subscription = session.stream<number>('btcusdt@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
-    await eventually(() => server.hasSubscribers('btcusdt@trade'), 2_000, 'subscribed');
+    await eventually(() => server.hasSubscribers('btcusdt@trade'), 'subscribed', 2_000);
     const publisher = steadyPublisher(server, 'btcusdt@trade', 2_000, 10);
     const startedAt = performance.now();
     try {
-      await eventually(() => rotations(session) >= 100, 30_000, '100 rotations');
+      await eventually(() => rotations(session) >= 100, '100 rotations', 30_000);
     } finally {
       publisher.stop();
     }
-    await eventually(() => received.length >= publisher.published, 5_000, 'every message');
+    await eventually(() => received.length >= publisher.published, 'every message', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     subscription.unsubscribe();
 
@@ -94,7 +94,7 @@ describe('rotation with resume (reference protocol)', () => {
     const answers: Promise<unknown>[] = [];
     const sender = setInterval(() => answers.push(session.request('ECHO', answers.length)), 2);
     try {
-      await eventually(() => rotations(session) >= 15, 15_000, '15 rotations');
+      await eventually(() => rotations(session) >= 15, '15 rotations', 15_000);
     } finally {
       clearInterval(sender);
     }
@@ -118,22 +118,22 @@ describe('rotation with resume (reference protocol)', () => {
     const received: number[] = [];
     session.stream<number>('a@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
-    await eventually(() => server.hasSubscribers('a@trade'), 2_000, 'subscribed');
+    await eventually(() => server.hasSubscribers('a@trade'), 'subscribed', 2_000);
     server.faults.refuseConnections({ times: 1 });
-    await eventually(() => session.reportedErrors.length > 0, 2_000, 'the rotation error');
+    await eventually(() => session.reportedErrors.length > 0, 'the rotation error', 2_000);
     const [error] = session.reportedErrors;
     expect(error).toBeInstanceOf(RotationError);
     expect(error).toMatchObject({ code: 'rotation', stage: 'connect' });
     expect(rotations(session)).toBe(0);
     // The old connection still serves, within the retry's backoff.
     for (let value = 1; value <= 5; value++) server.publish('a@trade', value);
-    await eventually(() => received.length === 5, 1_000, 'messages on the old connection');
+    await eventually(() => received.length === 5, 'messages on the old connection', 1_000);
     expect(await session.request('ECHO', 'still here')).toBe('still here');
     expect(server.handshakes()).toHaveLength(2);
     // The retry after the backoff succeeds.
-    await eventually(() => rotations(session) === 1, 2_000, 'the retried rotation');
+    await eventually(() => rotations(session) === 1, 'the retried rotation', 2_000);
     server.publish('a@trade', 6);
-    await eventually(() => received.length === 6, 1_000, 'a message on the new connection');
+    await eventually(() => received.length === 6, 'a message on the new connection', 1_000);
     expect(received).toEqual([1, 2, 3, 4, 5, 6]);
     expect(statesSinceReady(session)).toEqual(['authorized']);
     expect(session.reportedErrors).toHaveLength(1);
@@ -143,8 +143,8 @@ describe('rotation with resume (reference protocol)', () => {
     const server = await startServer({ maxLifetimeMs: 150 });
     const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: false } as SessionOptions);
     await waitForState(session, 'authorized');
-    await eventually(() => server.disconnects().some((record) => record.code === 1001), 2_000, 'the lifetime close');
-    await eventually(() => session.states.some((snapshot) => snapshot.value === 'resuming'), 2_000, 'the resume');
+    await eventually(() => server.disconnects().some((record) => record.code === 1001), 'the lifetime close', 2_000);
+    await eventually(() => session.states.some((snapshot) => snapshot.value === 'resuming'), 'the resume', 2_000);
     expect(rotations(session)).toBe(0);
   });
 });
@@ -156,12 +156,12 @@ describe('rotation without resume (plain streams)', () => {
     const received: number[] = [];
     session.stream<number>('a@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
-    await eventually(() => server.hasSubscribers('a@trade'), 2_000, 'subscribed');
+    await eventually(() => server.hasSubscribers('a@trade'), 'subscribed', 2_000);
     const publisher = steadyPublisher(server, 'a@trade', 500, 4);
     let mostConnections = 0;
     const sampler = setInterval(() => (mostConnections = Math.max(mostConnections, server.connections().length)), 2);
     try {
-      await eventually(() => rotations(session) >= 10, 20_000, '10 rotations');
+      await eventually(() => rotations(session) >= 10, '10 rotations', 20_000);
     } finally {
       publisher.stop();
       clearInterval(sampler);

@@ -14,7 +14,7 @@ describe('the share option in Node', () => {
   });
 
   it('must be a non-empty string', () => {
-    expect(() => createSession({ endpoint: 'ws://127.0.0.1:1/ws', share: '' })).toThrow(/`share` must be a non-empty string/);
+    expect(() => createSession({ endpoint: 'ws://127.0.0.1:1/ws', share: '' })).toThrow(/share must be a non-empty string/);
     expect(() => createSession({ endpoint: 'ws://127.0.0.1:1/ws', share: 42 as unknown as string })).toThrow(OptionsError);
   });
 

@@ -7,6 +7,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedPacket, TestServer } from '../../src/testing/index.js';
 import { createTestServer } from '../../src/testing/index.js';
+import { eventually } from '../helpers/eventually.js';
 import { inTab, startTabs, type Tabs } from './tabs.js';
 
 let tabs: Tabs;
@@ -53,14 +54,8 @@ async function leaderAmong(candidates: readonly Page[]): Promise<Page | undefine
   return undefined;
 }
 
-/** Polls `condition` every 25 ms for at most `timeoutMs`. */
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** {@link eventually} with the longer default these multi-tab runs need. */
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> => eventually(condition, what, timeoutMs);
 
 const received = (page: Page, stream: string) => inTab(page, (tab, name) => tab.received[name] ?? [], stream);
 const sequence = (count: number, from = 1) => Array.from({ length: count }, (_, index) => from + index);

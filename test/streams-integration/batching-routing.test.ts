@@ -114,8 +114,8 @@ describe.each(streamFixtures)('$name: routing', (fixture) => {
         for (const observer of observers.values()) received += observer.values.length;
         return received >= total;
       },
-      5_000,
       `${total} messages to arrive`,
+      5_000,
     );
     await barrier(session);
 
@@ -135,7 +135,7 @@ describe.each(streamFixtures)('$name: routing', (fixture) => {
     await untilServerHolds(server, session, ['btcusdt@trade', 'btcusdt@trade@100ms']);
     server.publish('btcusdt@trade@100ms', 'fast');
     server.publish('btcusdt@trade', 'plain');
-    await eventually(() => trade.values.length + tradeFast.values.length === 2, 2_000, 'both messages');
+    await eventually(() => trade.values.length + tradeFast.values.length === 2, 'both messages', 2_000);
     expect(trade.values).toEqual(['plain']);
     expect(tradeFast.values).toEqual(['fast']);
   });

@@ -13,7 +13,7 @@ describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolat
     // One tick: both names go out in the same subscribe packet, which the server refuses as a whole.
     const good = [collect(session.stream<number>('btcusdt@trade')), collect(session.stream<number>('btcusdt@trade'))];
     const bad = [collect(session.stream<number>('unknown@trade')), collect(session.stream<number>('unknown@trade'))];
-    await eventually(() => bad.every(finished), 2_000, 'the refused stream\'s observers to error');
+    await eventually(() => bad.every(finished), 'the refused stream\'s observers to error', 2_000);
     await untilServerHolds(server, session, ['btcusdt@trade']);
     await barrier(session);
 
@@ -24,7 +24,7 @@ describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolat
       expect(error).toBeInstanceOf(SubscribeError);
       expect((error as SubscribeError).stream).toBe('unknown@trade');
       expect((error as SubscribeError).serverCode).toBe(404);
-      expect((error as SubscribeError).message).toContain('unknown@trade');
+      expect((error as SubscribeError).serverMessage).toContain('unknown@trade');
       expect(observer.completed).toBe(false);
     }
     expect(session.streamState('unknown@trade')).toBe('failed');
@@ -32,7 +32,7 @@ describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolat
     expect(session.states.at(-1)?.value).toBe('authorized');
 
     server.publish('btcusdt@trade', 42);
-    await eventually(() => good.every((observer) => observer.values.length === 1), 2_000, 'the good stream to flow');
+    await eventually(() => good.every((observer) => observer.values.length === 1), 'the good stream to flow', 2_000);
     for (const observer of good) {
       expect(observer.values).toEqual([42]);
       expect(observer.errors).toEqual([]);
@@ -45,15 +45,15 @@ describe.each(withFeature('refusesUnknownNames'))('$name: subscribe error isolat
     const session = await connect(fixture, server);
     const good = collect(session.stream<number>('ethusdt@trade'));
     const first = collect(session.stream('unknown-stream'));
-    await eventually(() => finished(first), 2_000, 'the first refusal');
+    await eventually(() => finished(first), 'the first refusal', 2_000);
     const second = collect(session.stream('unknown-stream'));
     expect(session.streamState('unknown-stream')).toBe('subscribing');
-    await eventually(() => finished(second), 2_000, 'the second refusal');
+    await eventually(() => finished(second), 'the second refusal', 2_000);
     expect(second.errors[0]).toBeInstanceOf(SubscribeError);
     expect(first.errors).toHaveLength(1);
     await untilServerHolds(server, session, ['ethusdt@trade']);
     server.publish('ethusdt@trade', 1);
-    await eventually(() => good.values.length === 1, 2_000, 'the good stream to flow');
+    await eventually(() => good.values.length === 1, 'the good stream to flow', 2_000);
     expect(good.errors).toEqual([]);
   });
 });
@@ -72,7 +72,7 @@ describe.each(streamFixtures)('$name: completion on close', (fixture) => {
     const gapsDone = firstValueFrom(session.gaps$.pipe(toArray()));
 
     await session.close();
-    await eventually(() => [...active, pending].every(finished), 2_000, 'every stream to finish');
+    await eventually(() => [...active, pending].every(finished), 'every stream to finish', 2_000);
     for (const observer of [...active, pending]) {
       expect(observer.completed).toBe(true);
       expect(observer.errors).toEqual([]);
@@ -109,7 +109,7 @@ describe.each(streamFixtures)('$name: completion on close', (fixture) => {
     const reason = await Promise.race([session.closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the session did not close')), 3_000))]);
     expect(reason.code).toBe(4000);
     expect(reason.clientRequested).toBe(false);
-    await eventually(() => observers.every(finished), 2_000, 'every stream to finish');
+    await eventually(() => observers.every(finished), 'every stream to finish', 2_000);
     for (const observer of observers) {
       expect(observer.completed).toBe(false);
       expect(observer.errors).toHaveLength(1);
@@ -170,13 +170,13 @@ describe.each(streamFixtures)('$name: misbehaving observers', (fixture) => {
       server.publish('ethusdt@trade', -n);
     }
     const all = Array.from({ length: count }, (_, index) => index + 1);
-    await eventually(() => after.values.length === count && other.values.length === count, 3_000, 'every message to the well-behaved observers');
+    await eventually(() => after.values.length === count && other.values.length === count, 'every message to the well-behaved observers', 3_000);
     expect(before.values).toEqual(all);
     expect(after.values).toEqual(all);
     expect(slowSeen).toEqual(all);
     expect(other.values).toEqual(all.map((n) => -n));
     for (const observer of [before, after, other]) expect(observer.errors).toEqual([]);
-    await eventually(() => unhandled.length === count, 2_000, 'the thrown errors to be reported');
+    await eventually(() => unhandled.length === count, 'the thrown errors to be reported', 2_000);
     expect(unhandled.every((error) => error instanceof Error && error.message === 'observer bug')).toBe(true);
     expect(session.states.at(-1)?.value).toBe('authorized');
     expect(serverSubscriptions(server, session)).toEqual(new Set(['btcusdt@trade', 'ethusdt@trade']));
@@ -190,7 +190,7 @@ describe.each(streamFixtures)('$name: decode error isolation', (fixture) => {
     const trades = collect(session.stream<number>('btcusdt@trade'));
     await untilServerHolds(server, session, ['btcusdt@trade']);
     server.publish('btcusdt@trade', 1);
-    await eventually(() => trades.values.length === 1, 2_000, 'the first message');
+    await eventually(() => trades.values.length === 1, 'the first message', 2_000);
     const statesBefore = session.states.length;
     const connectionsBefore = server.stats().connectionsOpened;
 
@@ -198,7 +198,7 @@ describe.each(streamFixtures)('$name: decode error isolation', (fixture) => {
     server.publish('btcusdt@trade', 2);
     expect(server.faults.sendGarbage()).toBe(1);
     server.publish('btcusdt@trade', 3);
-    await eventually(() => trades.values.length === 3, 2_000, 'the messages around the garbage');
+    await eventually(() => trades.values.length === 3, 'the messages around the garbage', 2_000);
     await barrier(session);
 
     expect(trades.values).toEqual([1, 2, 3]);

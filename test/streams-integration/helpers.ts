@@ -63,8 +63,8 @@ export async function untilServerHolds(server: TestServer, session: Session, nam
       const held = serverSubscriptions(server, session);
       return held !== undefined && sameMembers([...held], expected);
     },
+    () => `the server to hold [${expected.slice(0, 10).join(', ')}${expected.length > 10 ? ', …' : ''}] (it holds [${[...(serverSubscriptions(server, session) ?? [])].slice(0, 10).join(', ')}])`,
     timeoutMs,
-    `the server to hold [${expected.slice(0, 10).join(', ')}${expected.length > 10 ? ', …' : ''}] (it holds [${[...(serverSubscriptions(server, session) ?? [])].slice(0, 10).join(', ')}])`,
   );
 }
 

@@ -47,7 +47,7 @@ function observe(real: Real, name: string): Subscription {
 async function expectDelivery(real: Real): Promise<void> {
   const current = [...real.subscriptions].flatMap(([name, list]) => list.map((subscription) => ({ name, values: real.received.get(subscription)! })));
   for (const name of real.subscriptions.keys()) if (real.subscriptions.get(name)!.length > 0) real.server.publish(name, `probe:${name}`);
-  await eventually(() => current.every(({ values }) => values.length >= 1), 3_000, 'the probe message to reach every observer');
+  await eventually(() => current.every(({ values }) => values.length >= 1), 'the probe message to reach every observer', 3_000);
   await barrier(real.session);
   for (const { name, values } of current) expect(values).toEqual([`probe:${name}`]);
 }
@@ -158,7 +158,7 @@ async function expectReconciled(model: Model, real: Real): Promise<void> {
   await Promise.all(real.pending);
   await waitForState(real.session, 'authorized', 5_000);
   const observed = NAMES.filter((name) => (model.get(name) ?? 0) > 0);
-  await eventually(() => observed.every((name) => real.session.streamState(name) === 'active'), 5_000, 'every observed stream to be active');
+  await eventually(() => observed.every((name) => real.session.streamState(name) === 'active'), 'every observed stream to be active', 5_000);
   await untilServerHolds(real.server, real.session, observed, 5_000);
   await barrier(real.session);
   await waitForState(real.session, 'authorized', 5_000);

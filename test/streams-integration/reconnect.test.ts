@@ -66,7 +66,7 @@ describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
     const publisher = new Publisher(server, streams);
     try {
       publisher.start(3);
-      await eventually(() => received() >= 60, 3_000, 'messages before the drop');
+      await eventually(() => received() >= 60, 'messages before the drop', 3_000);
 
       const resumedAgain = waitForNextState(session, 'resuming');
       expect(server.faults.dropConnection()).toBe(1);
@@ -76,12 +76,12 @@ describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
       await resumedAgain;
       await waitForState(session, 'authorized');
       expect(session.states.at(-1)?.resumed).toBe(true);
-      await eventually(() => received() >= publishedWhileDown + 30, 3_000, 'messages after the resume');
+      await eventually(() => received() >= publishedWhileDown + 30, 'messages after the resume', 3_000);
     } finally {
       publisher.stop();
     }
     const total = publisher.published;
-    await eventually(() => received() >= total, 3_000, `all ${total} messages`);
+    await eventually(() => received() >= total, `all ${total} messages`, 3_000);
     await barrier(session);
 
     // Per stream: 1, 2, 3, … with no gap and no repeat.
@@ -130,7 +130,7 @@ describe.each(withFeature('resume'))('$name: resume with replay', (fixture) => {
     expect(requests(server, SUBSCRIBE).map(namesOf)).toEqual([['solusdt@trade']]);
     expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['ethusdt@trade']]);
     server.publish('solusdt@trade', 1);
-    await eventually(() => added.values.length === 1, 2_000, 'the stream added while disconnected to flow');
+    await eventually(() => added.values.length === 1, 'the stream added while disconnected to flow', 2_000);
     kept.unsubscribe();
   });
 });
@@ -189,7 +189,7 @@ describe.each(withFeature('resume'))('$name: resume rejected', (fixture) => {
     server.publish('btcusdt@trade', 1);
     server.publish('ethusdt@trade', 2);
     server.publish('solusdt@trade', 3);
-    await eventually(() => observers.get('btcusdt@trade')!.values.length === 1 && observers.get('ethusdt@trade')!.values.length === 1 && added.values.length === 1, 2_000, 'streams to flow on the fresh session');
+    await eventually(() => observers.get('btcusdt@trade')!.values.length === 1 && observers.get('ethusdt@trade')!.values.length === 1 && added.values.length === 1, 'streams to flow on the fresh session', 2_000);
     expect(observers.get('btcusdt@trade')!.values).toEqual([1]);
     expect(added.values).toEqual([3]);
     for (const observer of [...observers.values(), added]) expect(observer.errors).toEqual([]);
@@ -213,7 +213,7 @@ describe.each(withFeature('restart'))('$name: server restart', (fixture) => {
     await untilServerHolds(server, session, streams);
     // Every message of the old session arrives first, so the replacement is what the test sees.
     server.publish('pair0@trade', 0);
-    await eventually(() => observers.get('pair0@trade')!.values.length === 1, 2_000, 'a message on the old session');
+    await eventually(() => observers.get('pair0@trade')!.values.length === 1, 'a message on the old session', 2_000);
     const oldSessions = new Set(server.sessions().map((info) => info.sessionId));
     server.clearRecords();
 
@@ -235,7 +235,7 @@ describe.each(withFeature('restart'))('$name: server restart', (fixture) => {
     expect(gaps.map((names) => sorted(names))).toEqual([sorted(streams)]);
 
     for (const name of streams) server.publish(name, 1);
-    await eventually(() => [...observers.values()].every((observer) => observer.values.at(-1) === 1), 2_000, 'every stream to flow again');
+    await eventually(() => [...observers.values()].every((observer) => observer.values.at(-1) === 1), 'every stream to flow again', 2_000);
     for (const observer of observers.values()) expect(observer.errors).toEqual([]);
   });
 });
@@ -274,7 +274,7 @@ describe.each(streamFixtures)('$name: requests in flight at a drop', (fixture) =
     // c may have been subscribed on the old session before the drop: it may have missed messages too.
     expect(gaps.map((names) => sorted(names))).toEqual([['a@trade', 'b@trade', 'c@trade']]);
     server.publish('c@trade', 3);
-    await eventually(() => inFlight.values.length === 1, 2_000, 'c to flow');
+    await eventually(() => inFlight.values.length === 1, 'c to flow', 2_000);
     for (const observer of [...settled.values(), inFlight]) expect(observer.errors).toEqual([]);
   });
 
@@ -337,7 +337,7 @@ describe('reference: a drop while the replacement session is being authorized', 
     const trades = collect(session.stream<number>('btcusdt@trade'));
     await untilServerHolds(server, session, ['btcusdt@trade']);
     for (let n = 1; n <= messagesBefore; n++) server.publish('btcusdt@trade', n);
-    await eventually(() => trades.values.length === messagesBefore, 2_000, 'the messages before the restart');
+    await eventually(() => trades.values.length === messagesBefore, 'the messages before the restart', 2_000);
 
     // The replacement session's AUTHORIZE goes unanswered and its connection drops: the client resumes
     // a server session that was never authorized and holds no subscriptions.
@@ -348,7 +348,7 @@ describe('reference: a drop while the replacement session is being authorized', 
     await server.faults.restart();
     await authorizeSeen;
     expect(server.faults.dropConnection()).toBe(1);
-    await eventually(() => server.sessions().some((info) => info.connected && info.authorized && info.subscriptions.includes('btcusdt@trade')), 3_000, 'an authorized server session holding the stream');
+    await eventually(() => server.sessions().some((info) => info.connected && info.authorized && info.subscriptions.includes('btcusdt@trade')), 'an authorized server session holding the stream', 3_000);
     await waitForState(session, 'authorized');
     await barrier(session);
 
@@ -359,7 +359,7 @@ describe('reference: a drop while the replacement session is being authorized', 
     expect(resumeInitialize?.params?.lastSeq).toBe(0);
     expect(server.stats().sessionsCreated).toBe(sessionsBefore + 1);
     server.publish('btcusdt@trade', 100);
-    await eventually(() => trades.values.at(-1) === 100, 2_000, 'the stream to flow on the new session');
+    await eventually(() => trades.values.at(-1) === 100, 'the stream to flow on the new session', 2_000);
     expect(trades.values).toEqual([...Array.from({ length: messagesBefore }, (_, index) => index + 1), 100]);
     expect(trades.errors).toEqual([]);
     expect(session.streamState('btcusdt@trade')).toBe('active');

@@ -28,7 +28,7 @@ describe.each(streamFixtures)('$name: ref counting', (fixture) => {
     expect(namesOf(requests(server, SUBSCRIBE)[0]!)).toEqual([STREAM]);
 
     server.publish(STREAM, { n: 1 });
-    await eventually(() => observers.every((observer) => observer.values.length === 1), 2_000, 'every observer to get the message');
+    await eventually(() => observers.every((observer) => observer.values.length === 1), 'every observer to get the message', 2_000);
     for (const observer of observers) expect(observer.values).toEqual([{ n: 1 }]);
 
     // Leaving one by one, in separate ticks: only the last one leaving matters.
@@ -70,7 +70,7 @@ describe.each(streamFixtures)('$name: ref counting', (fixture) => {
     expect(requests(server, SUBSCRIBE)).toHaveLength(1);
     expect(session.streamState(STREAM)).toBe('active');
     server.publish(STREAM, { n: 7 });
-    await eventually(() => seen.length === 1, 2_000, 'the re-mounted observer to get the message');
+    await eventually(() => seen.length === 1, 'the re-mounted observer to get the message', 2_000);
     expect(seen).toEqual([{ n: 7 }]);
     mounted.unsubscribe();
   });
@@ -101,7 +101,7 @@ describe.each(streamFixtures)('$name: ref counting', (fixture) => {
     expect(requests(server, UNSUBSCRIBE).map(namesOf)).toEqual([['b@trade', 'c@trade']]);
     expect(requests(server, SUBSCRIBE)).toHaveLength(1);
     server.publish('a@trade', 1);
-    await eventually(() => back.values.length === 1, 2_000, 'the kept stream to flow');
+    await eventually(() => back.values.length === 1, 'the kept stream to flow', 2_000);
     // Closing while a linger is still running must not hang.
     back.subscription.unsubscribe();
     await session.close();
@@ -120,7 +120,7 @@ describe.each(streamFixtures)('$name: ref counting', (fixture) => {
     expect(requests(server, SUBSCRIBE)).toHaveLength(2);
     expect(requests(server, UNSUBSCRIBE)).toHaveLength(1);
     server.publish(STREAM, { n: 2 });
-    await eventually(() => second.values.length === 1, 2_000, 'the new observer to get the message');
+    await eventually(() => second.values.length === 1, 'the new observer to get the message', 2_000);
     second.subscription.unsubscribe();
   });
 });

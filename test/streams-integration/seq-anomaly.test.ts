@@ -16,10 +16,10 @@ describe('reference: a seq that breaks the sequence', () => {
     await untilServerHolds(server, session, ['btcusdt@trade']);
 
     for (let n = 1; n <= 3; n++) server.publish('btcusdt@trade', n);
-    await eventually(() => trades.values.length === 3, 3_000, 'the first three messages');
+    await eventually(() => trades.values.length === 3, 'the first three messages', 3_000);
     expect(server.faults.sendStreamMessage('all', { stream: 'btcusdt@trade', data: -1, seq: 2 ** 50 })).toBe(1);
     for (let n = 4; n <= 6; n++) server.publish('btcusdt@trade', n);
-    await eventually(() => trades.values.length === 7, 3_000, 'every message after the anomaly');
+    await eventually(() => trades.values.length === 7, 'every message after the anomaly', 3_000);
 
     expect(trades.values).toEqual([1, 2, 3, -1, 4, 5, 6]);
     const anomalies = session.reportedErrors.filter((error) => error instanceof SeqAnomalyError);
@@ -35,7 +35,7 @@ describe('reference: a seq that breaks the sequence', () => {
     await waitForNextState(session, 'resuming');
     for (let n = 7; n <= 9; n++) server.publish('btcusdt@trade', n);
     await waitForState(session, 'authorized');
-    await eventually(() => trades.values.length === 10, 3_000, 'the replayed messages');
+    await eventually(() => trades.values.length === 10, 'the replayed messages', 3_000);
     expect(trades.values.slice(7)).toEqual([7, 8, 9]);
     expect(session.states.at(-1)?.resumed).toBe(true);
   });
@@ -50,11 +50,11 @@ describe('reference: a seq that breaks the sequence', () => {
     await untilServerHolds(server, session, ['btcusdt@trade', 'btcusdt@depth']);
 
     for (let n = 1; n <= 4; n++) server.publish('btcusdt@trade', n);
-    await eventually(() => trades.values.length === 4, 3_000, 'four messages');
+    await eventually(() => trades.values.length === 4, 'four messages', 3_000);
     server.faults.sendStreamMessage('all', { stream: 'btcusdt@trade', data: 'replayed', seq: 2 });
     server.faults.sendStreamMessage('all', { stream: 'btcusdt@depth', data: 'backwards', seq: -7 });
     server.publish('btcusdt@trade', 5);
-    await eventually(() => trades.values.length === 5, 3_000, 'the message after the anomaly');
+    await eventually(() => trades.values.length === 5, 'the message after the anomaly', 3_000);
 
     expect(trades.values).toEqual([1, 2, 3, 4, 5]);
     expect(book.values).toEqual(['backwards']);

@@ -51,7 +51,7 @@ describe('stream observers', () => {
     expect(once).toEqual([1]);
     expect(first).toEqual([1, 2]);
     expect(late).toEqual([2]);
-    expect(registry.stats().streams).toBe(1);
+    expect(registry.inspect()).toMatchObject([{ name: 's', observers: 2, messages: 2 }]);
     lateSubscription?.unsubscribe();
     registry.close();
   });

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConnectionLostError,
-  OptionsError,
   OversizeMessageError,
   QueueFullError,
   RequestAbortedError,
@@ -32,6 +31,11 @@ function setup(options: Partial<RequestCorrelatorOptions> = {}) {
     ...options,
   });
   return { correlator, sent };
+}
+
+/** Whether no sent request awaits its answer any more: an answer to any of their ids is ignored. */
+function noneInFlight(correlator: RequestCorrelator, sent: readonly Sent[]): boolean {
+  return sent.every(({ id }) => !correlator.handleResult(id, 'late'));
 }
 
 /** Observes a promise's outcome without leaving an unhandled rejection behind. */
@@ -74,7 +78,7 @@ describe('RequestCorrelator', () => {
     expect(correlator.handleResult(1, 'one')).toBe(true);
     await expect(first).resolves.toBe('one');
     await expect(second).resolves.toBe('two');
-    expect(correlator.pendingCount()).toBe(0);
+    expect(noneInFlight(correlator, sent)).toBe(true);
   });
 
   it('rejects with a ServerError carrying method, code, message and data', async () => {
@@ -85,21 +89,18 @@ describe('RequestCorrelator', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ method: 'NOPE', serverCode: -32601, data: { hint: 'x' }, code: 'server' });
-    expect((error as Error).message).toContain('Method not found');
+    expect((error as ServerError).serverMessage).toContain('Method not found');
   });
 
-  it('names subscribe and unsubscribe requests by kind in errors, and uses a custom describe when given', async () => {
+  it('names subscribe and unsubscribe requests by kind in errors', async () => {
     const { correlator, sent } = setup();
     correlator.setReady(true);
     const subscribe = correlator.request({ kind: 'subscribe', streams: ['a'] });
     correlator.handleError(sent[0]!.id, { code: 404, message: 'unknown stream a' });
     await expect(subscribe).rejects.toMatchObject({ method: 'subscribe' });
-
-    const custom = setup({ describe: (request) => request.kind.toUpperCase() });
-    custom.correlator.setReady(true);
-    const unsubscribe = custom.correlator.request({ kind: 'unsubscribe', streams: ['a'] });
-    custom.correlator.handleError(custom.sent[0]!.id, { code: 500, message: 'boom' });
-    await expect(unsubscribe).rejects.toMatchObject({ method: 'UNSUBSCRIBE' });
+    const unsubscribe = correlator.request({ kind: 'unsubscribe', streams: ['a'] });
+    correlator.handleError(sent[1]!.id, { code: 500, message: 'boom' });
+    await expect(unsubscribe).rejects.toMatchObject({ method: 'unsubscribe' });
   });
 
   it('times out, counting from the call (queue time included), and ignores the late answer', async () => {
@@ -116,7 +117,7 @@ describe('RequestCorrelator', () => {
     expect(pending.error).toBeInstanceOf(RequestTimeoutError);
     expect(pending.error).toMatchObject({ method: 'SLOW', timeoutMs: 1000 });
     expect(correlator.handleResult(sent[0]!.id, 'too late')).toBe(false);
-    expect(correlator.pendingCount()).toBe(0);
+    expect(noneInFlight(correlator, sent)).toBe(true);
   });
 
   it('takes a per-request timeout, and Infinity sets no timer at all', async () => {
@@ -129,8 +130,6 @@ describe('RequestCorrelator', () => {
     await vi.waitFor(() => expect(quick.error).toBeInstanceOf(RequestTimeoutError));
     correlator.handleResult(sent[1]!.id, 'b');
     await expect(forever).resolves.toBe('b');
-    await expect(correlator.request(call('C'), { timeoutMs: -1 })).rejects.toBeInstanceOf(OptionsError);
-    expect(() => setup({ maxQueued: 0 })).toThrow(OptionsError);
   });
 
   it('aborts a queued request, removing it from the queue', async () => {
@@ -153,7 +152,7 @@ describe('RequestCorrelator', () => {
     controller.abort();
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestAbortedError);
-    expect(correlator.pendingCount()).toBe(0);
+    expect(noneInFlight(correlator, sent)).toBe(true);
     expect(correlator.handleResult(sent[0]!.id, 'late')).toBe(false);
   });
 
@@ -198,7 +197,7 @@ describe('RequestCorrelator', () => {
     correlator.connectionLost();
     await vi.waitFor(() => expect(unsafe.error).toBeInstanceOf(ConnectionLostError));
     expect((unsafe.error as ConnectionLostError).code).toBe('connection');
-    expect(correlator.pendingCount()).toBe(0);
+    expect(noneInFlight(correlator, sent)).toBe(true);
     expect(correlator.queuedCount()).toBe(2);
     expect(correlator.handleResult(1, 'answer from the dead connection')).toBe(false);
 
@@ -251,7 +250,7 @@ describe('RequestCorrelator', () => {
   });
 
   it('closeAll rejects queued and sent requests, and every later request', async () => {
-    const { correlator } = setup();
+    const { correlator, sent } = setup();
     correlator.setReady(true);
     const sentOne = track(correlator.request(call('A')));
     correlator.setReady(false);
@@ -260,7 +259,7 @@ describe('RequestCorrelator', () => {
     correlator.closeAll(reason);
     await vi.waitFor(() => expect(sentOne.error).toBe(reason));
     expect(queuedOne.error).toBe(reason);
-    expect(correlator.pendingCount() + correlator.queuedCount()).toBe(0);
+    expect(noneInFlight(correlator, sent) && correlator.queuedCount() === 0).toBe(true);
     await expect(correlator.request(call('C'))).rejects.toBe(reason);
 
     const other = setup();

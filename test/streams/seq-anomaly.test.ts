@@ -38,7 +38,7 @@ describe('StreamRegistry: seq anomalies', () => {
     expect(error).toMatchObject({ code: 'protocol', stream: 'a', expected: 3, received: 2 ** 40 });
     expect(gaps).toEqual([['a', 'b']]);
     expect(registry.lastSeq).toBe(2 ** 40 + 1);
-    expect(registry.stats().seqAnomalies).toBe(1);
+    expect(registry.inspect().map((row) => row.messages)).toEqual([2, 2]);
   });
 
   it('keeps delivering after one huge seq once the server goes on with its own numbering', () => {
@@ -60,7 +60,7 @@ describe('StreamRegistry: seq anomalies', () => {
     registry.route('a', 'next', 4);
     expect(delivered.map((message) => message.data)).toEqual([10, 11, 12, 'back', 'next']);
     expect(errors).toEqual([expect.objectContaining({ stream: 'b', expected: 13, received: 3 })]);
-    expect(errors[0]?.message).toContain('went back below');
+    expect(errors[0]).toMatchObject({ code: 'protocol', name: 'SeqAnomalyError' });
     expect(gaps).toEqual([['b']]);
   });
 
@@ -73,7 +73,7 @@ describe('StreamRegistry: seq anomalies', () => {
     expect(delivered.map((message) => message.data)).toEqual([5, 6, 7, 8, 9]);
     expect(errors).toEqual([]);
     expect(gaps).toEqual([]);
-    expect(registry.stats()).toMatchObject({ droppedDuplicates: 3, seqAnomalies: 0 });
+    expect(registry.inspect()).toMatchObject([{ name: 'a', messages: 5, lastSeq: 9 }]);
   });
 
   it('counts the seq of an unobserved stream and names no gap for it when it goes back', () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BalancerError, OptionsError } from '../../src/errors.js';
+import { BalancerError } from '../../src/errors.js';
 import { resolveEndpoint } from '../../src/transport/balancer.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -93,19 +93,19 @@ describe('resolveEndpoint', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['a body that is not JSON', '<html>hello</html>', /not JSON/],
       ['a JSON array', '[]', /not a JSON object/],
-      ['no endpoint', '{"location":"eu-1"}', /no "endpoint"/],
-      ['a numeric endpoint', '{"endpoint":42}', /not a string/],
-      ['an http:// endpoint', '{"endpoint":"http://127.0.0.1:9/ws"}', /not an absolute ws/],
-      ['a relative endpoint', '{"endpoint":"/ws"}', /not an absolute ws/],
+      ['no endpoint', '{"location":"eu-1"}', /endpoint missing/],
+      ['a numeric endpoint', '{"endpoint":42}', /endpoint must be a string/],
+      ['an http:// endpoint', '{"endpoint":"http://127.0.0.1:9/ws"}', /endpoint must be an absolute ws\(s\) URL/],
+      ['a relative endpoint', '{"endpoint":"/ws"}', /endpoint must be an absolute ws\(s\) URL/],
     ];
     it.each(cases)('%s', async (_name, body, reason) => {
       handler = (_request, response) => answer(response, 200, body, true);
       const error = await failure();
       expect(error.retryable).toBe(false);
       expect(error.status).toBe(200);
-      expect(error.message).toMatch(/^bad balancer answer from /);
+      expect(error.message).toMatch(/^bad balancer answer: /);
       expect(error.message).toMatch(reason);
-      expect(error.message).toContain('/v1/websocket/server answers');
+      expect(error.code).toBe('balancer');
     });
   });
 
@@ -114,8 +114,8 @@ describe('resolveEndpoint', () => {
     const error = await failure();
     expect(error.retryable).toBe(true);
     expect(error.status).toBe(status);
-    expect(error.message).toContain(`HTTP ${status}`);
-    expect(error.message).toMatch(/Retry with backoff/);
+    expect(error.code).toBe('balancer');
+    expect(error).toBeInstanceOf(BalancerError);
   });
 
   it.each([404, 401, 201])('HTTP %i is not retryable', async (status) => {
@@ -123,7 +123,7 @@ describe('resolveEndpoint', () => {
     const error = await failure();
     expect(error.retryable).toBe(false);
     expect(error.status).toBe(status);
-    expect(error.message).toContain(`HTTP ${status}`);
+    expect(error.code).toBe('balancer');
   });
 
   it('a refused connection is retryable and names the cause', async () => {
@@ -140,7 +140,7 @@ describe('resolveEndpoint', () => {
     };
     const error = await failure({ timeoutMs: 100 });
     expect(error.retryable).toBe(true);
-    expect(error.message).toContain('did not answer within 100 ms');
+    expect(error.message).toBe('balancer timed out');
   });
 
   it('a balancer that sends headers but never the body times out too', async () => {
@@ -150,7 +150,7 @@ describe('resolveEndpoint', () => {
     };
     const error = await failure({ timeoutMs: 100 });
     expect(error.retryable).toBe(true);
-    expect(error.message).toContain('did not answer within 100 ms');
+    expect(error.message).toBe('balancer timed out');
   });
 
   it('a fetch that ignores its signal still times out', async () => {
@@ -164,7 +164,7 @@ describe('resolveEndpoint', () => {
     handler = () => controller.abort(new Error('state left'));
     const error = await failure({ signal: controller.signal });
     expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(/aborted by its caller/);
+    expect(error.message).toBe('balancer call aborted');
     expect(requests).toHaveLength(1);
   });
 
@@ -178,23 +178,19 @@ describe('resolveEndpoint', () => {
     expect((await failure({ balancerUrl: 'not a url' })).retryable).toBe(false);
     const wrongScheme = await failure({ balancerUrl: 'ws://127.0.0.1:9' });
     expect(wrongScheme.retryable).toBe(false);
-    expect(wrongScheme.message).toMatch(/pass it as `endpoint`/);
+    expect(wrongScheme.message).toBe('balancer URL must be http(s)');
     expect(requests).toHaveLength(0);
-  });
-
-  it('rejects a timeout that is not a positive number', async () => {
-    await expect(resolveEndpoint({ balancerUrl: baseUrl, timeoutMs: 0 })).rejects.toBeInstanceOf(OptionsError);
   });
 
   it('never puts the query or credentials of the balancer URL in a message', async () => {
     handler = (_request, response) => answer(response, 503, {});
     const error = await failure({ balancerUrl: `${baseUrl}/?apiKey=secret-key` });
     expect(error.message).not.toContain('secret-key');
-    expect(error.message).toContain('/v1/websocket/server?apiKey=…');
+    expect(error.status).toBe(503);
 
     const withCredentials = await failure({ balancerUrl: `http://user:hunter2@127.0.0.1:${(server.address() as AddressInfo).port}/?apiKey=secret-key` });
     expect(withCredentials.retryable).toBe(false);
-    expect(withCredentials.message).toMatch(/carries credentials/);
+    expect(withCredentials.message).toBe('balancer URL must not carry credentials');
     expect(withCredentials.message).not.toContain('hunter2');
     expect(withCredentials.message).not.toContain('secret-key');
 

@@ -149,7 +149,6 @@ describe('openSocket over ws', () => {
     expect(frames[0]).toBe('hello');
     expect(frames[1]).toBeInstanceOf(Uint8Array);
     expect([...(frames[1] as Uint8Array)]).toEqual([4, 5, 6]);
-    expect(connection.bufferedAmount()).toBeTypeOf('number');
     // The message listener goes with the close report.
     expect(rawClients[0]?.listenerCount('message')).toBe(0);
   });
@@ -252,7 +251,7 @@ describe('openSocket over ws', () => {
     expect(recorder.types()).toEqual(['error', 'close']);
     expect(closed.info).toEqual({ code: 1006, reason: '', wasClean: false });
     const { error } = await recorder.next('error');
-    expect(error.message).toMatch(/Could not open a WebSocket to not a url\?token=…/);
+    expect(error.message).toMatch(/^WebSocket constructor threw/);
     expect(error.message).not.toContain('secret-token');
     expect(error.cause).toBeUndefined();
   });
@@ -282,7 +281,7 @@ describe('openSocket over ws', () => {
       const { recorder } = open({ url: `ws://127.0.0.1:${(refusing.address() as AddressInfo).port}/ws` });
       await recorder.next('close');
       expect(recorder.types()).toEqual(['error', 'close']);
-      expect((await recorder.next('error')).error.message).toContain('401');
+      expect((await recorder.next('error')).error).toMatchObject({ httpStatus: 401 });
     } finally {
       await new Promise<void>((resolve) => refusing.close(() => resolve()));
     }
@@ -305,7 +304,7 @@ describe('openSocket over a browser-like constructor', () => {
     const { recorder } = open({ url: `ws://127.0.0.1:${port}/ws`, WebSocket: BrowserLikeWebSocket });
     await recorder.next('close');
     expect(recorder.types()).toEqual(['error', 'close']);
-    expect((await recorder.next('error')).error.message).toMatch(/browser gives no detail/);
+    expect((await recorder.next('error')).error.message).toBe('WebSocket error');
   });
 
   it('falls back to a bare close (1005 at the server) for a code the browser refuses', async () => {

@@ -29,18 +29,22 @@ describe('the committed state chart', () => {
     }
   });
 
-  it('shows every top-level state, the substates of connecting, resuming and authorized, and names every guard', () => {
+  it('shows every top-level state, the substates of connection and authorized, a close once, and names every guard', () => {
     const mermaid = machineToMermaid(sessionMachine);
-    for (const state of ['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed']) {
+    for (const state of ['idle', 'resolving', 'preparing', 'connection', 'deciding', 'reconnecting', 'closed']) {
       expect(mermaid).toMatch(new RegExp(`^  ${state} `, 'm'));
     }
-    for (const substate of ['connecting_preparing', 'connecting_opening', 'authorized_watching', 'authorized_probing', 'resuming_preparing', 'resuming_connecting', 'resuming_initializing']) {
+    for (const substate of ['connection_opening', 'connection_initializing', 'connection_authorizing', 'connection_authorized_watching', 'connection_authorized_checking', 'connection_authorized_probing', 'connection_authorized_confirming']) {
       expect(mermaid).toContain(`as ${substate}`);
     }
     expect(mermaid).toContain('  [*] --> idle');
     expect(mermaid).toContain('  closed --> [*]');
-    expect(mermaid).toContain('reconnecting --> resuming : after retryDelay [nextStepIsResume]');
-    expect(mermaid).toContain('connecting --> initializing : opening · SOCKET.OPEN [needsInitialize]');
+    expect(mermaid).toContain('  connection : invokes socket');
+    expect(mermaid).toContain('reconnecting --> resolving : after retryDelay [asksBalancer]');
+    expect(mermaid).toContain('connection_opening --> connection_initializing : SOCKET.OPEN [needsInitialize]');
+    // A close leaves the compound state once, whatever inner state the connection was in.
+    expect(mermaid.split('\n').filter((line) => line.includes('SOCKET.CLOSED'))).toEqual(['  connection --> deciding : SOCKET.CLOSED']);
+    expect(transitionTable(sessionMachine).split('\n').filter((line) => line.includes('SOCKET.CLOSED'))).toHaveLength(1);
     const table = transitionTable(sessionMachine);
     for (const guard of Object.keys(sessionMachine.implementations.guards)) expect(table).toContain(guard);
     expect(table).not.toContain('inline guard');
@@ -49,8 +53,8 @@ describe('the committed state chart', () => {
   it('exports the JSON definition with every state and no function left unnamed', () => {
     const definition = JSON.parse(machineToJson(sessionMachine)) as { id: string; states: Record<string, { states: Record<string, unknown> }> };
     expect(definition.id).toBe('session');
-    expect(Object.keys(definition.states)).toEqual(['idle', 'resolving', 'connecting', 'initializing', 'authorizing', 'authorized', 'resuming', 'reconnecting', 'closed']);
-    expect(Object.keys(definition.states.resuming?.states ?? {})).toEqual(['preparing', 'connecting', 'initializing']);
+    expect(Object.keys(definition.states)).toEqual(['idle', 'resolving', 'preparing', 'connection', 'deciding', 'reconnecting', 'closed']);
+    expect(Object.keys(definition.states.connection?.states ?? {})).toEqual(['opening', 'initializing', 'authorizing', 'authorized']);
     // JSON.stringify alone would turn inline actions into null and drop composed guards.
     const unnamed: string[] = [];
     const walk = (value: unknown, path: string): void => {
@@ -59,7 +63,15 @@ describe('the committed state chart', () => {
     };
     walk(definition, '');
     expect(unnamed).toEqual([]);
-    expect(JSON.stringify(definition)).toContain('{"type":"xstate.and","guards":["closeMeansNewSessionNow","hasBalancer"]}');
+    expect(JSON.stringify(definition)).toContain('"src":"socket"');
+  });
+
+  it('names composed guards in the JSON definition', () => {
+    const machine = setup({ guards: { ready: () => true, allowed: () => true } }).createMachine({
+      initial: 'closed',
+      states: { closed: { on: { OPEN: { guard: and(['ready', 'allowed']), target: 'open' } } }, open: {} },
+    });
+    expect(JSON.stringify(JSON.parse(machineToJson(machine)))).toContain('{"type":"xstate.and","guards":["ready","allowed"]}');
   });
 });
 
@@ -119,10 +131,11 @@ describe('machineToMermaid', () => {
 describe('generated guide sections', () => {
   it('the overview keeps top-level states only, one edge per pair with its events', () => {
     const overview = overviewMermaid(sessionMachine);
-    expect(overview).toContain('  reconnecting --> resuming : after retryDelay');
-    expect(overview).toContain('  connecting --> initializing : SOCKET.OPEN');
+    expect(overview).toContain('  reconnecting --> preparing : after retryDelay');
+    expect(overview).toContain('  connection --> deciding : SOCKET.CLOSED');
+    expect(overview).toContain('  deciding --> closed : always [closeIsFatal]');
     expect(overview).not.toMatch(/_/); // no inner state
-    expect(overview).not.toContain('authorized --> authorized'); // the liveness loop stays inside
+    expect(overview).not.toContain('connection --> connection'); // the phases and the liveness loop stay inside
     expect(overview.split('\n').filter((line) => line.startsWith('  idle --> resolving'))).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import type { AnyEventObject, InspectionEvent, MachineContext } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { OptionsError, createSession, type SessionOptions } from '../../src/node.js';
+import { publicStateName } from '../../src/machine/session-machine.js';
 import { eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
 
 const stops: Array<() => Promise<void> | void> = [];
@@ -10,21 +11,23 @@ afterEach(async () => {
   while (stops.length > 0) await stops.pop()?.();
 });
 
-function topLevel(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return typeof value === 'object' && value !== null ? (Object.keys(value)[0] ?? '') : '';
+/** The public state name (as `state$` shows it) of a session machine's snapshot ('' for actors without states). */
+function topLevel(snapshot: unknown): string {
+  const { value, context } = snapshot as { value?: unknown; context?: { resume?: boolean } };
+  if (value === undefined) return '';
+  return publicStateName(value, { resume: context?.resume === true });
 }
 
-/** The top-level state of a snapshot the inspector received ('' for actors without states). */
+/** The public state of a snapshot the inspector received ('' for actors without states). */
 function stateOf(event: StatelyInspectionEvent): string {
-  return event.type === '@xstate.snapshot' ? topLevel((event.snapshot as { value?: unknown }).value) : '';
+  return event.type === '@xstate.snapshot' ? topLevel(event.snapshot) : '';
 }
 
 /** The top-level states an inspector saw the root actor in, consecutive repeats removed. */
 function rootStates(events: readonly InspectionEvent[], rootRef: unknown): string[] {
   const values = events
     .filter((event): event is Extract<InspectionEvent, { type: '@xstate.snapshot' }> => event.type === '@xstate.snapshot' && event.actorRef === rootRef)
-    .map((event) => topLevel((event.snapshot as { value?: unknown }).value));
+    .map((event) => topLevel(event.snapshot));
   return values.filter((value, index) => index === 0 || values[index - 1] !== value);
 }
 
@@ -43,7 +46,7 @@ describe('createSession({ inspect })', () => {
     expect(eventTypes).toEqual(expect.arrayContaining(['START', 'SOCKET.OPEN', 'LIFECYCLE.RESULT']));
     // Nested states are visible too: the connecting phase passes through its substates.
     const nested = seen.filter((event) => event.type === '@xstate.snapshot' && event.actorRef === session.actor).map((event) => (event as { snapshot: { value?: unknown } }).snapshot.value);
-    expect(nested).toContainEqual({ connecting: 'opening' });
+    expect(nested).toContainEqual({ connection: 'opening' });
   });
 
   it('accepts an observer with next(), as @statelyai/inspect hands out', async () => {
@@ -109,8 +112,8 @@ describe('@statelyai/inspect', () => {
 
     await eventually(
       () => relay.received.some((event) => event.type === '@xstate.snapshot' && stateOf(event) === 'authorized'),
-      5_000,
       'an authorized snapshot at the relay',
+      5_000,
     );
     const machine = relay.received.find((event) => event.type === '@xstate.actor' && event.name === 'session');
     expect(machine?.type === '@xstate.actor' ? machine.definition : undefined).toContain('"reconnecting"');
@@ -127,8 +130,8 @@ describe('@statelyai/inspect', () => {
     await waitForState(licenseSession, 'authorized');
     await eventually(
       () => relay.received.filter((event) => event.type === '@xstate.snapshot' && stateOf(event) === 'authorized').length >= 2,
-      5_000,
       'two authorized snapshots at the relay',
+      5_000,
     );
     const everything = relay.raw.join('\n');
     expect(everything).not.toContain('secret-token-1');

@@ -45,7 +45,7 @@ describe('state$ snapshots carry what a UI shows', () => {
     expect(session.states.filter((state) => state.value !== 'reconnecting').every((state) => state.nextRetryAt === undefined)).toBe(true);
     // The count starts over once the connection has stayed up for minUptimeMs, not at once.
     expect(recovered.attempt).toBe(3);
-    await eventually(() => session.states.some((state) => state.value === 'authorized' && state.attempt === 0), 5_000, 'attempt reset');
+    await eventually(() => session.states.some((state) => state.value === 'authorized' && state.attempt === 0), 'attempt reset', 5_000);
     expect(session.states.at(-1)).toMatchObject({ attempt: 0, location: 'eu-ui', endpoint: server.endpointUrl });
     expect(recovered.nextRetryAt).toBeUndefined();
   });

@@ -41,8 +41,8 @@ export interface SessionRecorder {
 const MIN_MAX_BYTES = 64 * 1024;
 
 function checkOptions(maxBytes: number, maxFiles: number): void {
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_MAX_BYTES) throw new OptionsError(`maxBytes must be an integer of at least ${MIN_MAX_BYTES}, got ${String(maxBytes)}.`);
-  if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) throw new OptionsError(`maxFiles must be a positive integer, got ${String(maxFiles)}.`);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_MAX_BYTES) throw new OptionsError(`maxBytes must be an integer >= ${MIN_MAX_BYTES}`);
+  if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) throw new OptionsError('maxFiles must be a positive integer');
 }
 
 /**

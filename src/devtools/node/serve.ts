@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../constants.js';
 import { OptionsError } from '../../errors.js';
 import type { Session } from '../../session.js';
 import { createDevtoolsFeed, type DevtoolsFeedOptions } from '../feed.js';
@@ -53,9 +54,9 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 function checkOptions(options: ServeDevtoolsOptions): void {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new OptionsError(`port must be an integer from 0 to 65535, got ${String(port)}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new OptionsError('port must be an integer from 0 to 65535');
   const limit = options.maxViewerBufferBytes ?? 1;
-  if (!Number.isFinite(limit) || limit <= 0) throw new OptionsError(`maxViewerBufferBytes must be a positive number, got ${String(limit)}.`);
+  if (!Number.isFinite(limit) || limit <= 0) throw new OptionsError('maxViewerBufferBytes must be a positive number');
 }
 
 /**
@@ -88,7 +89,7 @@ export async function serveDevtools(session: Session, options: ServeDevtoolsOpti
   const broadcast = (record: DevtoolsRecord) => {
     const text = JSON.stringify(record);
     for (const viewer of viewers) {
-      if (viewer.bufferedAmount > maxBuffered) viewer.close(1013, 'viewer too slow');
+      if (viewer.bufferedAmount > maxBuffered) viewer.close(CLOSE_CODES.TryAgainLater, 'viewer too slow');
       else viewer.send(text);
     }
   };
@@ -161,7 +162,7 @@ export async function serveDevtools(session: Session, options: ServeDevtoolsOpti
     async close() {
       stopFeed?.();
       stopFeed = undefined;
-      for (const viewer of viewers) viewer.close(1001, 'devtools closed');
+      for (const viewer of viewers) viewer.close(CLOSE_CODES.GoingAway, 'devtools closed');
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       for (const viewer of viewers) viewer.terminate();
       await new Promise<void>((resolve) => {

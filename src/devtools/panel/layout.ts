@@ -2,7 +2,7 @@
  * Lays the chart out with ELK (elkjs), the Eclipse Layout Kernel that Stately's own visualizer
  * uses: its layered algorithm handles what a state chart needs and simpler libraries do not,
  * namely compound nodes (nested states drawn inside their parent) with edges that cross their
- * borders (`connecting.opening → initializing`), cycle breaking by the machine's own order (so the
+ * borders (`preparing → connection.opening`), cycle breaking by the machine's own order (so the
  * chart reads idle → resolving → connecting → … and the ways back point backwards), and merging of
  * parallel edges. Edges carry no inline labels: 53 of them would bury the states; each edge's
  * triggers are in its tooltip and the event log names the one just taken. The layout runs once per

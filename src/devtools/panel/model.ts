@@ -32,6 +32,8 @@ export const MAX_LOG_ENTRIES = 500;
 export class PanelModel {
   chart: ChartModel | undefined;
   state: readonly string[] = [];
+  /** The session's state as `state$` names it (the top-level chart state for recordings without it). */
+  value = '';
   lastEdges: readonly string[] = [];
   context: DevtoolsContext | undefined;
   readonly log: LogEntry[] = [];
@@ -47,6 +49,7 @@ export class PanelModel {
       case 'hello':
         this.chart = record.chart;
         this.state = record.state;
+        this.value = record.value ?? record.state[0] ?? '';
         this.lastEdges = [];
         this.context = record.context;
         this.streams.clear();
@@ -55,6 +58,7 @@ export class PanelModel {
         break;
       case 'transition':
         this.state = record.state;
+        this.value = record.value ?? record.state[0] ?? '';
         this.lastEdges = record.edges;
         this.context = record.context;
         this.push({

@@ -131,7 +131,7 @@ export function createPanel(host: HTMLElement, options: PanelOptions = {}): Devt
     const { model, now } = shown();
     ensureChart(model.chart);
     chartView?.highlight(model.state, model.lastEdges);
-    const top = model.state[0] ?? '–';
+    const top = model.value || '–';
     badge.textContent = top;
     badge.dataset['state'] = top;
     contextView.render(model.state, model.context, now);

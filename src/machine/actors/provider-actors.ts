@@ -1,7 +1,6 @@
 import { fromPromise } from 'xstate';
 import { BalancerError, OptionsError } from '../../errors.js';
 import { Secret } from '../../secret.js';
-import { redactUrl } from '../../transport/redact-url.js';
 import { resolveEndpoint } from '../../transport/balancer.js';
 import type { ValueOrProvider } from '../types.js';
 
@@ -43,7 +42,7 @@ export interface BalancerActorInput {
 export const balancerActor = fromPromise<{ endpoint: string; location?: string }, BalancerActorInput>(async ({ input, signal }) => {
   // The balancer phase's timeout covers a provider that never settles as well as the HTTP call.
   const balancerUrl = await withinTimeout(readProvided(input.balancerUrl), input.timeoutMs, signal, () =>
-    new BalancerError(`The balancer URL provider did not settle within ${input.timeoutMs} ms`, { retryable: true }),
+    new BalancerError('balancer URL provider timed out', { retryable: true }),
   );
   return resolveEndpoint({
     balancerUrl,
@@ -76,14 +75,14 @@ export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: Se
   if (input.endpoint !== undefined) {
     const endpoint = await readProvided(input.endpoint);
     if (typeof endpoint !== 'string' || !/^wss?:\/\//i.test(endpoint)) {
-      throw new OptionsError(`The endpoint provider gave ${typeof endpoint === 'string' ? JSON.stringify(redactUrl(endpoint)) : typeof endpoint}; it must give an absolute ws:// or wss:// URL.`);
+      throw new OptionsError('endpoint provider must give an absolute ws(s) URL');
     }
     result.endpoint = endpoint;
   }
   if (input.token !== undefined) {
     const token = await readProvided(input.token.reveal());
     if (typeof token !== 'string' || token.length === 0) {
-      throw new OptionsError('The token provider gave no token (it must resolve to a non-empty string).');
+      throw new OptionsError('token provider must give a non-empty string');
     }
     result.token = new Secret(token);
   }

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../constants.js';
 import type { CloseCodeTable } from '../types.js';
 
 /**
@@ -28,21 +29,21 @@ import type { CloseCodeTable } from '../types.js';
  */
 export const PLAIN_STREAMS_CLOSE_CODES: CloseCodeTable = Object.freeze({
   codes: Object.freeze({
-    1001: 'new-session',
-    1002: 'fatal',
-    1003: 'fatal',
-    1005: 'reconnect-after-backoff',
-    1006: 'reconnect-after-backoff',
-    1007: 'fatal',
-    1008: 'reconnect-after-backoff',
+    [CLOSE_CODES.GoingAway]: 'new-session',
+    [CLOSE_CODES.Protocol]: 'fatal',
+    [CLOSE_CODES.UnsupportedData]: 'fatal',
+    [CLOSE_CODES.NoStatus]: 'reconnect-after-backoff',
+    [CLOSE_CODES.Abnormal]: 'reconnect-after-backoff',
+    [CLOSE_CODES.DataInvalid]: 'fatal',
+    [CLOSE_CODES.ViolatesPolicy]: 'reconnect-after-backoff',
     // The oversized message is never sent again (the client refuses it locally).
-    1009: 'reconnect-after-backoff',
-    1011: 'reconnect-after-backoff',
-    1012: 'new-session',
+    [CLOSE_CODES.DataTooLarge]: 'reconnect-after-backoff',
+    [CLOSE_CODES.ServerError]: 'reconnect-after-backoff',
+    [CLOSE_CODES.ServerRestart]: 'new-session',
     // The one reaction with the longer delay. Nothing can be resumed, so the policy turns it into a
     // fresh connection after that delay.
-    1013: 'resume-after-long-backoff',
-    1015: 'fatal',
+    [CLOSE_CODES.TryAgainLater]: 'resume-after-long-backoff',
+    [CLOSE_CODES.TLS]: 'fatal',
   } as const),
   ranges: Object.freeze([
     Object.freeze({ from: 1000, to: 1999, reaction: 'reconnect-after-backoff' } as const),

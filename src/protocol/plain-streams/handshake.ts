@@ -28,7 +28,7 @@ export function plainStreamsHandshake(settings: PlainStreamsHandshakeSettings, c
   try {
     url = new URL(context.endpoint);
   } catch {
-    throw new OptionsError(`The endpoint "${context.endpoint}" is not a valid URL; expected an absolute ws:// or wss:// URL.`);
+    throw new OptionsError('endpoint must be an absolute ws(s) URL');
   }
   const protocols = settings.offerCodecSubprotocols ? context.codecs.map((codec) => context.subprotocolNames[codec]) : [];
   const query = Object.entries(settings.query);

@@ -107,20 +107,20 @@ export function plainStreams(options: PlainStreamsOptions = {}): Protocol {
 }
 
 function validate(options: PlainStreamsOptions): { query: Readonly<Record<string, string>>; offerCodecSubprotocols: boolean; methods: PlainStreamsMethodNames; acknowledgedSubscribes: boolean } {
-  if (typeof options !== 'object' || options === null) throw new OptionsError('plainStreams() options must be an object.');
+  if (typeof options !== 'object' || options === null) throw new OptionsError('plainStreams() options must be an object');
   const query = options.query ?? {};
-  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new OptionsError('plainStreams({ query }) must be an object of string values.');
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new OptionsError('plainStreams query must be an object of strings');
   for (const [name, value] of Object.entries(query)) {
-    if (typeof value !== 'string') throw new OptionsError(`plainStreams({ query }): the value of "${name}" must be a string, got ${typeof value}.`);
+    if (typeof value !== 'string') throw new OptionsError(`plainStreams query.${name} must be a string`);
   }
   const offer = options.offerCodecSubprotocols ?? false;
-  if (typeof offer !== 'boolean') throw new OptionsError('plainStreams({ offerCodecSubprotocols }) must be a boolean.');
+  if (typeof offer !== 'boolean') throw new OptionsError('plainStreams offerCodecSubprotocols must be a boolean');
   const methods = { ...PLAIN_STREAMS_METHODS, ...(options.methods ?? {}) };
   for (const [step, name] of Object.entries(methods)) {
-    if (typeof name !== 'string' || name.length === 0) throw new OptionsError(`plainStreams({ methods }): the ${step} method name must be a non-empty string.`);
+    if (typeof name !== 'string' || name.length === 0) throw new OptionsError(`plainStreams methods.${step} must be a non-empty string`);
   }
   const acknowledged = options.acknowledgedSubscribes ?? false;
-  if (typeof acknowledged !== 'boolean') throw new OptionsError('plainStreams({ acknowledgedSubscribes }) must be a boolean.');
+  if (typeof acknowledged !== 'boolean') throw new OptionsError('plainStreams acknowledgedSubscribes must be a boolean');
   return { query: Object.freeze({ ...query }), offerCodecSubprotocols: offer, methods: Object.freeze(methods), acknowledgedSubscribes: acknowledged };
 }
 

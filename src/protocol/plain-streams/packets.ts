@@ -55,6 +55,6 @@ export function encodePlainStreamsRequest(id: number, request: ProtocolRequest, 
     case 'initialize':
     case 'authorize':
     case 'ping':
-      throw new ProtocolViolationError(`The plain-streams protocol has no ${request.kind} request; its features say so, and nothing should ask for one.`);
+      throw new ProtocolViolationError(`plain streams have no ${request.kind} request`);
   }
 }

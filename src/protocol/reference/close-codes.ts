@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../constants.js';
 import type { CloseCodeTable } from '../types.js';
 
 /**
@@ -17,27 +18,27 @@ import type { CloseCodeTable } from '../types.js';
  */
 export const REFERENCE_CLOSE_CODES: CloseCodeTable = Object.freeze({
   codes: Object.freeze({
-    1001: 'resume',
-    1002: 'fatal',
-    1003: 'fatal',
-    1005: 'resume-after-backoff',
-    1006: 'resume-after-backoff',
-    1007: 'fatal',
+    [CLOSE_CODES.GoingAway]: 'resume',
+    [CLOSE_CODES.Protocol]: 'fatal',
+    [CLOSE_CODES.UnsupportedData]: 'fatal',
+    [CLOSE_CODES.NoStatus]: 'resume-after-backoff',
+    [CLOSE_CODES.Abnormal]: 'resume-after-backoff',
+    [CLOSE_CODES.DataInvalid]: 'fatal',
     // Seed 002's servers use 1008 for a missed pong; users of such servers override it to 'resume'.
-    1008: 'fatal',
+    [CLOSE_CODES.ViolatesPolicy]: 'fatal',
     // The oversized message is never sent again (the client refuses it locally), so resuming is safe.
-    1009: 'resume-after-backoff',
-    1011: 'resume-after-backoff',
+    [CLOSE_CODES.DataTooLarge]: 'resume-after-backoff',
+    [CLOSE_CODES.ServerError]: 'resume-after-backoff',
     // The server is going away for good: its sessions die with it, so resuming would only fail.
-    1012: 'new-session',
-    1013: 'resume-after-long-backoff',
-    1015: 'fatal',
+    [CLOSE_CODES.ServerRestart]: 'new-session',
+    [CLOSE_CODES.TryAgainLater]: 'resume-after-long-backoff',
+    [CLOSE_CODES.TLS]: 'fatal',
     // Taken over by another connection: reconnecting would start a fight over the session.
-    4000: 'fatal',
-    4001: 'retry-with-new-token',
+    [CLOSE_CODES.Session]: 'fatal',
+    [CLOSE_CODES.Unauthorized]: 'retry-with-new-token',
     // The client sent something before INITIALIZE: a bug that retrying would only repeat.
-    4002: 'fatal',
-    4202: 'reconnect-after-backoff',
+    [CLOSE_CODES.NotInitialized]: 'fatal',
+    [CLOSE_CODES.InitTimeout]: 'reconnect-after-backoff',
   } as const),
   ranges: Object.freeze([
     Object.freeze({ from: 1000, to: 1999, reaction: 'resume-after-backoff' } as const),
@@ -50,32 +51,15 @@ export const REFERENCE_CLOSE_CODES: CloseCodeTable = Object.freeze({
 
 /**
  * Human-readable names of the close codes the reference protocol gives a meaning to, for
- * diagnostics and docs. Codes 1010 and 1014 are not in docs/protocol.md; their names come from the IANA
- * WebSocket close code registry and they get the default reaction of their range.
+ * diagnostics and docs: {@link CLOSE_CODES} read backwards. Codes 1010 and 1014 are not in
+ * docs/protocol.md; their names come from the IANA WebSocket close code registry and they get the
+ * default reaction of their range.
  *
  * @example
  * ```ts
  * `closed with ${code} (${CLOSE_CODE_NAMES[code] ?? 'unnamed'})`
  * ```
  */
-export const CLOSE_CODE_NAMES: Readonly<Record<number, string>> = Object.freeze({
-  1000: 'Normal',
-  1001: 'GoingAway',
-  1002: 'Protocol',
-  1003: 'UnsupportedData',
-  1005: 'NoStatus',
-  1006: 'Abnormal',
-  1007: 'DataInvalid',
-  1008: 'ViolatesPolicy',
-  1009: 'DataTooLarge',
-  1010: 'MandatoryExtension',
-  1011: 'ServerError',
-  1012: 'ServerRestart',
-  1013: 'TryAgainLater',
-  1014: 'BadGateway',
-  1015: 'TLS',
-  4000: 'Session',
-  4001: 'Unauthorized',
-  4002: 'NotInitialized',
-  4202: 'InitTimeout',
-});
+export const CLOSE_CODE_NAMES: Readonly<Record<number, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(CLOSE_CODES).map(([name, code]) => [code, name])),
+);

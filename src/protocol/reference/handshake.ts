@@ -1,18 +1,8 @@
 import { OptionsError } from '../../errors.js';
+import { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION, SUBPROTOCOL_TOKEN } from '../../constants.js';
 import type { Handshake, HandshakeContext } from '../types.js';
 
-/** Protocol version sent as the `version` query parameter. */
-export const REFERENCE_PROTOCOL_VERSION = '1';
-
-/** Prefix of the subprotocol entry that carries a token (`bearer.<token>`). */
-export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
-
-/**
- * Characters allowed in a `Sec-WebSocket-Protocol` entry (an HTTP token, RFC 7230 section 3.2.6).
- * Browsers throw a bare SyntaxError from the WebSocket constructor for anything else; checking here
- * turns that into an error that says which option to change.
- */
-const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION };
 
 /**
  * Builds the URL, subprotocols and headers of one connection attempt (docs/protocol.md section 2).
@@ -41,8 +31,7 @@ export function referenceHandshake(context: HandshakeContext, version: string = 
     const entry = BEARER_SUBPROTOCOL_PREFIX + context.token;
     if (!SUBPROTOCOL_TOKEN.test(entry)) {
       throw new OptionsError(
-        'The token contains characters a WebSocket subprotocol cannot carry (allowed: letters, digits and !#$%&\'*+-.^_`|~). ' +
-          "Use auth.transport 'query' or 'packet' for this token.",
+        'auth token must be a subprotocol token',
       );
     }
     protocols.push(entry);
@@ -56,6 +45,6 @@ function parseEndpoint(endpoint: string): URL {
   try {
     return new URL(endpoint);
   } catch {
-    throw new OptionsError(`The endpoint "${endpoint}" is not a valid URL; expected an absolute ws:// or wss:// URL.`);
+    throw new OptionsError('endpoint must be an absolute ws(s) URL');
   }
 }

@@ -38,7 +38,7 @@ export interface ReferenceProtocolOptions {
  */
 export function referenceProtocol(options: ReferenceProtocolOptions = {}): Protocol {
   const { clientName, version } = options;
-  if (version !== undefined && (typeof version !== 'string' || version === '')) throw new OptionsError('referenceProtocol({ version }) must be a non-empty string.');
+  if (version !== undefined && (typeof version !== 'string' || version === '')) throw new OptionsError('referenceProtocol version must be a non-empty string');
   return {
     name: 'reference',
     features: Object.freeze({ initialize: true, authorize: true, resume: true, seq: true, ping: true }),

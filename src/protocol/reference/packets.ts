@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../../constants.js';
 import type { ProtocolRequest } from '../types.js';
 
 /**
@@ -25,16 +26,9 @@ export type ReferenceMethod = (typeof REFERENCE_METHODS)[keyof typeof REFERENCE_
 
 /**
  * The response error codes the reference protocol gives a meaning to (docs/protocol.md section 4), for
- * the client's checks and the test server's answers.
+ * the client's checks and the test server's answers (the shared `ERROR_CODES` of src/constants.ts).
  */
-export const REFERENCE_ERROR_CODES = Object.freeze({
-  /** Credentials rejected, or a method other than PING before a required AUTHORIZE succeeded. */
-  unauthorized: 401,
-  /** SUBSCRIBE named an unknown or malformed stream. */
-  unknownStream: 404,
-  /** No such method. */
-  methodNotFound: -32601,
-} as const);
+export const REFERENCE_ERROR_CODES = ERROR_CODES;
 
 /** A client-to-server packet of the reference protocol: `{id, method, params?}`. */
 export interface ReferenceRequestPacket {

@@ -13,7 +13,7 @@ import { REFERENCE_ERROR_CODES } from './packets.js';
  */
 export function parseReferenceInitializeResult(result: unknown): InitializeResult {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
-    throw new ProtocolViolationError(`The INITIALIZE result must be an object, got ${describe(result)}.`);
+    throw new ProtocolViolationError('initialize result must be an object');
   }
   const fields = result as Readonly<Record<string, unknown>>;
   const { sessionId, resumeId, resumed, heartbeatMs, authRequired, connectionLifetimeMs } = fields;
@@ -29,38 +29,24 @@ export function parseReferenceInitializeResult(result: unknown): InitializeResul
   return { sessionId, resumeId, resumed, heartbeatMs, authRequired, ...lifetime };
 }
 
-function badField(field: string, expected: string, value: unknown): ProtocolViolationError {
-  return new ProtocolViolationError(`The INITIALIZE result field "${field}" must be ${expected}, got ${describe(value)}. The server does not speak the reference protocol v1.`);
-}
-
-/** A short description of a bad value for an error message; never the whole value, which may be huge. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  return `a value of type ${typeof value}`;
+function badField(field: string, expected: string, _value?: unknown): ProtocolViolationError {
+  return new ProtocolViolationError(`initialize result ${field} must be ${expected}`);
 }
 
 /**
  * Which of the requested stream names a failed SUBSCRIBE concerns.
  *
  * The protocol fails the whole request when one name is unknown (404), but only that name's
- * observers should get the error; the others are simply subscribed again. So for a 404:
- * 1. `error.data.streams`, when it is a non-empty array of names that were all requested (the
- *    reference test server sends it: `{code: 404, message: 'unknown stream: x', data: {streams: ['x']}}`);
- * 2. else the requested names that appear in `error.message` (any server that only names them in
- *    text), searched after the first `": "` when there is one, so words of the message itself are
- *    not taken for stream names;
- * 3. else all of them.
+ * observers should get the error; the others are simply subscribed again. So for a 404, the names
+ * in `error.data.streams`, when it is a non-empty array of names that were all requested (the
+ * reference test server sends it: `{code: 404, message: 'unknown stream: x', data: {streams: ['x']}}`);
+ * else all of them. The message is never read: it is the server's prose.
  *
  * Any other error code concerns every requested stream.
  */
 export function referenceFailedStreams(error: ResponseError, requested: readonly string[]): readonly string[] {
   if (error.code !== REFERENCE_ERROR_CODES.unknownStream || requested.length === 0) return requested;
-  const named = streamsInData(error.data, requested) ?? streamsInMessage(error.message, requested);
-  return named.length > 0 ? named : requested;
+  return streamsInData(error.data, requested) ?? requested;
 }
 
 function streamsInData(data: unknown, requested: readonly string[]): readonly string[] | undefined {
@@ -70,39 +56,6 @@ function streamsInData(data: unknown, requested: readonly string[]): readonly st
   const wanted = new Set(requested);
   for (const name of streams) if (typeof name !== 'string' || !wanted.has(name)) return undefined;
   return [...new Set(streams as string[])];
-}
-
-/**
- * Characters that may surround a stream name in prose: a requested name only counts where it stands
- * alone, so `trade` is not found inside `btcusdt@trade`.
- */
-const SEPARATORS = ' \t\r\n,;:"\'`()[]{}<>';
-
-function streamsInMessage(message: string, requested: readonly string[]): readonly string[] {
-  if (typeof message !== 'string' || message.length === 0) return [];
-  const colon = message.indexOf(': ');
-  const text = colon === -1 ? message : message.slice(colon + 2);
-  const found: string[] = [];
-  for (const name of new Set(requested)) {
-    if (name.length > 0 && standsAlone(text, name)) found.push(name);
-  }
-  return found;
-}
-
-function standsAlone(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    const before = at === 0 ? ' ' : text.charAt(at - 1);
-    if (SEPARATORS.includes(before) && endsWord(text, at + name.length)) return true;
-  }
-  return false;
-}
-
-/** Whether a name ending just before `end` ends a word there; a sentence's closing period counts as a separator. */
-function endsWord(text: string, end: number): boolean {
-  if (end >= text.length) return true;
-  const after = text.charAt(end);
-  if (after === '.') return end + 1 >= text.length || SEPARATORS.includes(text.charAt(end + 1));
-  return SEPARATORS.includes(after);
 }
 
 /** Whether a response error means the credentials were rejected (code 401). */

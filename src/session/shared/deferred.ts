@@ -7,7 +7,7 @@
 import { defer, from, switchMap, type Observable } from 'rxjs';
 import { WirestateError } from '../../errors.js';
 import type { ClosedReason, SessionStateName } from '../../machine/types.js';
-import type { Session, SessionActor, SessionRequestOptions } from '../../session.js';
+import type { Session, SessionActor, SessionRequestOptions } from '../api.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import type { StreamState } from '../../streams/stream-entry.js';
 import type { StreamInfo } from '../../streams/stream-info.js';
@@ -34,7 +34,7 @@ export function createDeferredSharedSession(options: SessionOptions, open: OpenS
   const closed: Promise<ClosedReason> = loaded.then(
     (ready) => ready.closed,
     (error: unknown) => {
-      const failure = new WirestateError('connection', `The shared session could not load: ${String(error)}`, { cause: error });
+      const failure = new WirestateError('connection', 'shared session failed to load', { cause: error });
       return { code: 1006, reason: failure.message, clientRequested: false, error: failure };
     },
   );
@@ -54,7 +54,7 @@ export function createDeferredSharedSession(options: SessionOptions, open: OpenS
     closed,
     get actor(): SessionActor {
       if (session !== undefined) return session.actor;
-      throw new WirestateError('options', 'This shared session is still loading: its actor runs in the leader tab once one leads.');
+      throw new WirestateError('options', 'shared session still loading');
     },
   };
 }

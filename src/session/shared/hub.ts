@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
+import { definedOnly } from '../../defined-only.js';
 import type { ResumePoint } from '../../machine/types.js';
 import type { StreamState } from '../../streams/stream-entry.js';
-import type { OpenedSession } from '../../session.js';
+import type { OpenedSession } from '../api.js';
 import { MISSED_PINGS_ALLOWED, PING_INTERVAL_MS, RELEASED_MEMORY_MS, TAKEOVER_HOLD_MS } from './timing.js';
 import { toWireError } from './wire-error.js';
 import { toWireReason, toWireSnapshot, type Handover, type HubMessage, type TabMessage } from './wire.js';
@@ -43,7 +44,7 @@ function resumePointOf(takeover: HubOptions['takeover']): ResumePoint | undefine
     endpoint: handover.endpoint,
     resumeId: handover.resumeId,
     sessionId: handover.sessionId,
-    ...(takeover?.lastSeq === undefined ? {} : { lastSeq: takeover.lastSeq }),
+    ...definedOnly({ lastSeq: takeover?.lastSeq }),
   };
 }
 
@@ -87,7 +88,7 @@ export class SharedSessionHub {
 
     this.subscriptions.push(
       session.state$.subscribe((snapshot) => this.send({ t: 'state', hub: this.hubId, snapshot: toWireSnapshot(snapshot) })),
-      session.events$.subscribe(({ event, data }) => this.send({ t: 'event', hub: this.hubId, event, ...(data === undefined ? {} : { data }) })),
+      session.events$.subscribe(({ event, data }) => this.send({ t: 'event', hub: this.hubId, event, ...definedOnly({ data }) })),
       session.errors$.subscribe((error) => this.send({ t: 'error', hub: this.hubId, error: toWireError(error) })),
       session.gaps$.subscribe((streams) => this.send({ t: 'gaps', hub: this.hubId, streams })),
       session.actor.subscribe(() => this.replicate(false)),
@@ -330,9 +331,7 @@ export class SharedSessionHub {
     if (!withStreams && !endpointMoved && previous?.ready === ready && previous.started === started) return;
     this.claimsChanged = false;
     this.handover = {
-      ...(context.endpoint === undefined ? {} : { endpoint: context.endpoint }),
-      ...(context.resumeId === undefined ? {} : { resumeId: context.resumeId }),
-      ...(context.sessionId === undefined ? {} : { sessionId: context.sessionId }),
+      ...definedOnly({ endpoint: context.endpoint, resumeId: context.resumeId, sessionId: context.sessionId }),
       ready,
       started,
       streams: [...this.claims.keys(), ...this.released.keys()],

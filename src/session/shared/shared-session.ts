@@ -1,7 +1,8 @@
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
+import { definedOnly } from '../../defined-only.js';
 import { SessionClosedError, WirestateError } from '../../errors.js';
 import type { ClosedReason, ResumePoint, SessionStateName } from '../../machine/types.js';
-import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../../session.js';
+import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from '../api.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import { snapshotChanged, type SessionSnapshot } from '../snapshot.js';
 import { StreamBatcher } from './batcher.js';
@@ -127,7 +128,7 @@ class SharedSessionTab {
       closed: this.closed,
       get actor(): SessionActor {
         if (tab.hub !== undefined && !tab.ended) return tab.hub.session.actor;
-        throw new WirestateError('options', 'This tab follows a shared session: its actor runs in the leader tab (inspect it there).');
+        throw new WirestateError('options', 'shared session actor runs in the leader tab');
       },
     };
   }
@@ -149,7 +150,7 @@ class SharedSessionTab {
       this.channel.postMessage(message);
     } catch (error) {
       // A payload the structured clone cannot copy, or a channel closed under a late message.
-      if (!this.ended) this.errors$.next(new WirestateError('protocol', `A shared-session message could not be posted: ${String(error)}`));
+      if (!this.ended) this.errors$.next(new WirestateError('protocol', 'shared-session message not posted', { cause: error }));
     }
   }
 
@@ -180,10 +181,10 @@ class SharedSessionTab {
           hubId: `${this.tabId}/${++this.leaderships}`,
           post: (message) => this.broadcast(message),
           open: (resumeFrom) => this.open(this.ownOptions, resumeFrom),
-          ...(takeover === undefined ? {} : { takeover }),
+          ...definedOnly({ takeover }),
         });
       } catch (error) {
-        const failure = error instanceof WirestateError ? error : new WirestateError('connection', `The shared session could not start: ${String(error)}`, { cause: error });
+        const failure = error instanceof WirestateError ? error : new WirestateError('connection', 'shared session failed to start', { cause: error });
         this.end({ code: 1006, reason: failure.message, clientRequested: false, error: failure });
         release();
         return;
@@ -289,7 +290,7 @@ class SharedSessionTab {
     clearInterval(this.watchdog);
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
     const error = reason.error;
-    this.requests.closeAll(new SessionClosedError(error ? `The session closed: ${error.message}` : undefined, error ? { cause: error } : undefined));
+    this.requests.closeAll(new SessionClosedError(undefined, error ? { cause: error } : undefined));
     this.streams.close(error);
     this.events$.complete();
     this.errors$.complete();

@@ -13,11 +13,11 @@ export interface SharingPlatform {
  * which browsers do not give Web Locks.
  */
 export function sharingPlatform(share: unknown): SharingPlatform {
-  if (typeof share !== 'string' || share.length === 0) throw new OptionsError(`\`share\` must be a non-empty string; got ${JSON.stringify(share)}.`);
+  if (typeof share !== 'string' || share.length === 0) throw new OptionsError('share must be a non-empty string');
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
   if (locks === undefined || Channel === undefined) {
-    throw new OptionsError('`share` needs navigator.locks and BroadcastChannel (a browser page in a secure context); drop `share` here.');
+    throw new OptionsError('share needs navigator.locks and BroadcastChannel');
   }
   return { locks, Channel };
 }

@@ -1,6 +1,8 @@
-import { ConnectionLostError, OptionsError, QueueFullError, RequestAbortedError, RequestTimeoutError } from '../../errors.js';
+import { definedOnly } from '../../defined-only.js';
+import { ConnectionLostError, QueueFullError, RequestAbortedError, RequestTimeoutError } from '../../errors.js';
 import { MAX_TIMER_DELAY_MS } from '../../streams/timers.js';
-import type { SessionRequestOptions } from '../../session.js';
+import type { SessionRequestOptions } from '../api.js';
+import { refusedTimeout } from '../number-option.js';
 import { REQUEST_TIMEOUT_SLACK_MS } from './timing.js';
 import { fromWireError } from './wire-error.js';
 import type { TabMessage, WireOutcome } from './wire.js';
@@ -49,10 +51,9 @@ export class TabRequests {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     const { signal } = requestOptions;
     if (signal?.aborted) return Promise.reject(new RequestAbortedError(method, { cause: signal.reason }));
+    const refused = refusedTimeout(requestOptions.timeoutMs);
+    if (refused !== undefined) return refused;
     const timeoutMs = requestOptions.timeoutMs ?? this.options.defaultTimeoutMs;
-    if (!(timeoutMs === Infinity || (Number.isFinite(timeoutMs) && timeoutMs > 0))) {
-      return Promise.reject(new OptionsError(`timeoutMs of ${method} must be a positive number or Infinity, got ${String(timeoutMs)}.`));
-    }
     if (this.hub === undefined && this.waiting() >= this.options.maxQueued) return Promise.reject(new QueueFullError(this.options.maxQueued));
     return new Promise<unknown>((resolve, reject) => {
       const id = this.nextId++;
@@ -84,7 +85,7 @@ export class TabRequests {
     this.hub = hub;
     for (const entry of [...this.pending.values()]) {
       if (entry.sentTo === undefined || entry.idempotent) this.dispatch(entry, hub);
-      else this.settle(entry.id, { error: new ConnectionLostError('The leader tab went away before the answer arrived. Retry once the session is ready again.') }, false);
+      else this.settle(entry.id, { error: new ConnectionLostError('leader tab lost before the answer') }, false);
     }
   }
 
@@ -116,7 +117,7 @@ export class TabRequests {
       from: this.options.tabId,
       id: entry.id,
       method: entry.method,
-      ...(entry.params === undefined ? {} : { params: entry.params }),
+      ...definedOnly({ params: entry.params }),
       timeoutMs: remaining,
       idempotent: entry.idempotent,
     });

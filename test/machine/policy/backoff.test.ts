@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../../../src/errors.js';
-import { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, validateBackoffOptions, type BackoffOptions } from '../../../src/machine/backoff.js';
+import { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, type BackoffOptions } from '../../../src/machine/backoff.js';
 
 const options: fc.Arbitrary<BackoffOptions> = fc
   .record({
@@ -80,37 +79,5 @@ describe('backoff', () => {
     expect(backoffCeiling(Number.MAX_SAFE_INTEGER, zero, 'long-backoff')).toBe(0);
     expect(backoffCeiling(-5, DEFAULT_BACKOFF)).toBe(250);
     expect(backoffCeiling(NaN, DEFAULT_BACKOFF)).toBe(250);
-  });
-});
-
-describe('validateBackoffOptions', () => {
-  it('fills in the defaults', () => {
-    expect(validateBackoffOptions(undefined)).toEqual(DEFAULT_BACKOFF);
-    expect(validateBackoffOptions({})).toEqual(DEFAULT_BACKOFF);
-    expect(validateBackoffOptions({ maxAttempts: 10, initialDelayMs: 0 })).toEqual({ ...DEFAULT_BACKOFF, maxAttempts: 10, initialDelayMs: 0 });
-    expect(validateBackoffOptions({ maxAttempts: Infinity }).maxAttempts).toBe(Infinity);
-  });
-
-  it.each([
-    [{ initialDelayMs: -1 }, 'initialDelayMs'],
-    [{ initialDelayMs: NaN }, 'initialDelayMs'],
-    [{ initialDelayMs: '250' }, 'initialDelayMs'],
-    [{ maxDelayMs: Infinity }, 'maxDelayMs'],
-    [{ maxDelayMs: -3 }, 'maxDelayMs'],
-    [{ maxDelayMs: 100 }, 'must not exceed'],
-    [{ initialDelayMs: 5000, maxDelayMs: 1000 }, 'must not exceed'],
-    [{ multiplier: 0.5 }, 'multiplier'],
-    [{ multiplier: NaN }, 'multiplier'],
-    [{ longDelayFactor: 0 }, 'longDelayFactor'],
-    [{ maxAttempts: -1 }, 'maxAttempts'],
-    [{ maxAttempts: 1.5 }, 'maxAttempts'],
-    [{ maxAttempts: NaN }, 'maxAttempts'],
-    [{ maxAttempts: -Infinity }, 'maxAttempts'],
-    [{ initialDelay: 100 }, 'reconnect.initialDelay is not an option'],
-    [null, 'reconnect must be an object'],
-    [5, 'reconnect must be an object'],
-  ])('rejects %j with a message about %s', (value, message) => {
-    expect(() => validateBackoffOptions(value)).toThrow(OptionsError);
-    expect(() => validateBackoffOptions(value)).toThrow(message);
   });
 });

@@ -225,7 +225,7 @@ describe('validateCloseCodeOverrides', () => {
   });
 
   it.each(['999', '5000', '1008.5', 'abc', '-1000', ' 1008', '01008x'])('rejects key %j, saying the allowed range', (key) => {
-    expect(() => validateCloseCodeOverrides({ [key]: 'resume' })).toThrow(/integers from 1000 to 4999/);
+    expect(() => validateCloseCodeOverrides({ [key]: 'resume' })).toThrow(/must be a close code from 1000 to 4999/);
   });
 
   it.each(['retry', 'closed', 1, null, undefined])('rejects reaction %j, listing the allowed ones', (reaction) => {

@@ -11,7 +11,7 @@
 export type WirestateErrorCode =
   | 'options' | 'decode' | 'encode' | 'negotiation' | 'balancer' | 'timeout' | 'connection' | 'transport' | 'closed'
   | 'server' | 'request-timeout' | 'aborted' | 'oversize' | 'queue-full' | 'subscribe' | 'unauthorized' | 'protocol'
-  | 'recording' | 'reserved-method';
+  | 'recording' | 'reserved-method' | 'rotation';
 
 /**
  * Base class of every error wirestate creates. Subclasses pass their data fields as `fields`: the
@@ -347,5 +347,19 @@ export class FrameTooLargeError extends OversizeMessageError {
   constructor(size: number, maxFrameBytes: number) {
     super(size, maxFrameBytes);
     this.message = 'outgoing message over the frame limit';
+  }
+}
+
+/**
+ * A planned connection rotation failed (the replacement was refused, failed its handshake, was not
+ * resumed or timed out). Reported on `errors$`; the connection in use keeps serving and the
+ * rotation is tried again after a backoff.
+ */
+export class RotationError extends WirestateError {
+  /** How far the replacement connection got. */
+  declare readonly stage: 'connect' | 'initialize' | 'timeout';
+
+  constructor(stage: RotationError['stage'], options?: { cause?: unknown }) {
+    super('rotation', 'rotation failed', options, { stage });
   }
 }

@@ -13,7 +13,7 @@ export type { SessionLogger, LogMethod, LogDetails } from './session/logger.js';
 export type { SessionSnapshot } from './session/snapshot.js';
 export type { StreamState } from './streams/stream-entry.js';
 export type { StreamInfo } from './streams/stream-info.js';
-export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts } from './machine/types.js';
+export type { SessionStateName, ClosedReason, CloseInfo, ValueOrProvider, PhaseTimeouts, RotationOptions } from './machine/types.js';
 export { MIN_HEARTBEAT_MS } from './machine/types.js';
 export { sessionMachine } from './machine/session-machine.js';
 export { decideClose, closeReactionFor, type CloseDecision, type CloseCodeOverrides, type CloseContext } from './machine/close-policy.js';

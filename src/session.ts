@@ -18,6 +18,7 @@ import { snapshotChanged, toSessionSnapshot, type SessionSnapshot } from './sess
 import { createIdSource } from './streams/ids.js';
 import { StreamRegistry } from './streams/registry.js';
 import { sendUnacknowledged } from './streams/unacknowledged.js';
+import { chunk } from './streams/stream-entry.js';
 import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
 
@@ -64,9 +65,24 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       sessionActor.send({ type: 'SEND', id, request, onSendError });
       return;
     }
-    const error = directSend(id, request);
+    const error = directSend(id, request, (late) => {
+      // Lost with a socket a rotation replaced: an idempotent request is queued again, and goes out now.
+      onSendError(late);
+      if (directSend === undefined) return;
+      correlator.setReady(true);
+      reconcileStreamsSoon();
+    });
     if (error !== undefined) onSendError(error);
   };
+  // A subscribe lost with a replaced socket leaves its stream "maybe on the server": once its
+  // rejection has landed (a macrotask later), the registry reconciles on the new socket.
+  let reconcileTimer: ReturnType<typeof setTimeout> | undefined;
+  function reconcileStreamsSoon(): void {
+    reconcileTimer ??= setTimeout(() => {
+      reconcileTimer = undefined;
+      if (directSend !== undefined) registry.sessionReady({ resumed: true, fresh: false });
+    }, 0);
+  }
   const correlator = new RequestCorrelator({
     nextId,
     // The actor is created below; the correlator only sends once the machine says the session is ready.
@@ -106,6 +122,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     },
     onEvent: (event, data) => events$.next(data === undefined ? { event } : { event, data }),
     onError: (error) => errors$.next(error),
+    // A rotation without resume subscribes these on the replacement connection.
+    activeStreamBatches: () => chunk(registry.inspect().filter((row) => row.state === 'active').map((row) => row.name), resolved.maxStreamsPerPacket),
   };
 
   // Sockets not yet fully gone: close() waits for them so that nothing is left when it resolves.
@@ -135,6 +153,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       inbound,
       getLastSeq: () => registry.lastSeq ?? resumeSeq,
       resumeFrom,
+      rotation: resolved.rotation,
       onSocketGone: (gone) => {
         socketsOpen.add(gone);
         void gone.then(() => socketsOpen.delete(gone));

@@ -47,6 +47,8 @@ export const sessionMachine = sessionSetup.createMachine({
     tokenRetryUsed: false,
     readyCount: 0,
     resumed: false,
+    rotations: 0,
+    rotationFailures: 0,
     // A session handed over by another client counts as ready before: its resume continues it.
     ...(input.resumeFrom === undefined
       ? {}
@@ -194,14 +196,19 @@ export const sessionMachine = sessionSetup.createMachine({
         },
 
         authorized: {
-          entry: 'becomeReady',
-          exit: 'emitConnectionLost',
+          // Rotation (docs/lifecycle.md): the machine only keeps the time; the socket actor makes the
+          // new connection before it breaks the old one, and the session stays here throughout.
+          entry: ['becomeReady', 'scheduleRotation'],
+          exit: ['cancelRotation', 'emitConnectionLost'],
           // Only a connection that stays up this long resets the attempt count and the backoff.
           after: { minUptime: { actions: 'markHealthy' } },
           initial: 'watching',
           on: {
             SEND: { actions: 'forwardToSocket' },
             'LIVENESS.DEAD': { actions: raise(lostConnection('no frame received for two heartbeats')) },
+            'ROTATION.DUE': { actions: 'rotate' },
+            'SOCKET.ROTATED': { actions: ['recordRotation', 'scheduleRotation'] },
+            'SOCKET.ROTATION_FAILED': { actions: ['recordRotationFailure', 'scheduleRotation'] },
           },
           states: {
             watching: {

@@ -4,13 +4,14 @@
  * they call are in `decisions.ts` and `attempt.ts`. Guards are one-liners over the context (the
  * close decision and the parsed initialize answer are computed once, before any guard reads them).
  */
-import { assign, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
+import { assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, WirestateError } from '../errors.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { notConnectedError, socketActor } from './actors/socket-actor.js';
-import { authorizeRequest, forgetting, initializeRequest, lostConnection } from './attempt.js';
-import { backoffDelay, type BackoffKind } from './backoff.js';
+import { authorizeRequest, forgetting, initializeRequest, lostConnection, socketInput } from './attempt.js';
+import { backoffCeiling, backoffDelay, type BackoffKind } from './backoff.js';
 import { backoffOf, CLIENT_CLOSE, closeOf, decisionFor } from './decisions.js';
+import { rotationDelayMs, rotationRetryDelayMs } from './rotation.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import type { Secret } from '../secret.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
@@ -67,6 +68,9 @@ export const sessionSetup = setup({
         resumeId: event.resumeId ?? context.resumeId,
         connectionId: event.connectionId ?? context.connectionId,
         directSend: event.send,
+        connectionOpenedAt: context.input.now(),
+        connectionLifetimeMs: undefined,
+        rotationFailures: 0,
       };
     }),
     /** Records the close and the close-code policy's verdict on it: decided here, once, for every guard and action after it. */
@@ -102,6 +106,7 @@ export const sessionSetup = setup({
         heartbeatMs: Math.min(Math.max(context.input.heartbeatMs ?? result.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS), MAX_TIMER_DELAY_MS),
         // Only a resume continues a session, whatever a fresh initialize's answer claims.
         resumed: context.resume && result.resumed,
+        connectionLifetimeMs: result.connectionLifetimeMs,
       };
     }),
     markFresh: assign({ resumed: false }),
@@ -139,6 +144,42 @@ export const sessionSetup = setup({
       return { retryDelayMs, nextRetryAt: context.input.now() + retryDelayMs, attempt: context.attempt + 1 };
     }),
     countAttempt: assign(({ context }) => ({ attempt: context.attempt + 1 })),
+    scheduleRotation: enqueueActions(({ enqueue, context }) => {
+      enqueue.cancel('rotation');
+      const { input } = context;
+      const delay =
+        context.rotationFailures > 0
+          ? // The ceiling, without jitter: a retry is one client's, and the reconnect backoff's random draws stay its own.
+            rotationRetryDelayMs(input.rotation, context.connectionLifetimeMs, backoffCeiling(context.rotationFailures - 1, input.backoff))
+          : rotationDelayMs(input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? input.now(), input.now());
+      if (delay !== undefined) enqueue.raise({ type: 'ROTATION.DUE' }, { id: 'rotation', delay });
+    }),
+    cancelRotation: cancel('rotation'),
+    /** Asks the socket actor for a replacement that resumes this session; the whole handover gets the connect and initialize timeouts. */
+    rotate: sendTo('socket', ({ context }) => ({
+      type: 'ROTATE' as const,
+      handshake: socketInput({ ...context, resume: true }).handshake,
+      client: context.input.clientName,
+      lastSeq: context.input.getLastSeq,
+      timeoutMs: context.input.timeouts.connectMs + context.input.timeouts.initializeMs,
+      continuesAfter: (code: number) => decisionFor(context, { type: 'SOCKET.CLOSED', code, reason: '', wasClean: true }).kind === 'resume',
+    })),
+    recordRotation: assign(({ context, event }) => {
+      if (event.type !== 'SOCKET.ROTATED') return {};
+      return {
+        rotations: context.rotations + 1,
+        rotationFailures: 0,
+        connectionOpenedAt: event.openedAt,
+        connectionLifetimeMs: event.lifetimeMs ?? context.connectionLifetimeMs,
+        resumeId: event.resumeId ?? context.resumeId,
+        connectionId: event.connectionId ?? context.connectionId,
+      };
+    }),
+    recordRotationFailure: enqueueActions(({ enqueue, context, event }) => {
+      if (event.type !== 'SOCKET.ROTATION_FAILED') return;
+      enqueue.assign({ rotationFailures: context.rotationFailures + 1 });
+      enqueue.emit({ type: 'error', error: event.error });
+    }),
     emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
   },
 });

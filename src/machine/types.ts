@@ -1,7 +1,7 @@
 import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import type { Secret } from '../secret.js';
-import type { CloseReaction, Credentials, IncomingPacket, InitializeResult, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
+import type { CloseReaction, Credentials, Handshake, IncomingPacket, InitializeResult, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
 import type { CloseDecision } from './close-policy.js';
@@ -54,6 +54,11 @@ export interface InboundSink {
   onEvent(event: string, data: unknown): void;
   /** A non-fatal problem: an undecodable frame, an unknown packet. */
   onError(error: WirestateError): void;
+  /**
+   * The streams subscribed now, in subscribe batches: a rotation without resume subscribes them on
+   * the replacement connection. Without it, such a rotation carries no stream over.
+   */
+  activeStreamBatches?(): readonly (readonly string[])[];
 }
 
 /** Everything the machine needs from outside, injected so that tests can drive it. */
@@ -97,6 +102,26 @@ export interface SessionMachineInput {
    * or connects as usual.
    */
   readonly resumeFrom?: ResumePoint;
+  /** Make-before-break rotation before a known connection lifetime (the `rotation` option); `false` turns it off. */
+  readonly rotation?: RotationOptions | false;
+}
+
+/**
+ * When to replace a connection before the server's maximum lifetime ends it (the `rotation`
+ * option). See docs/lifecycle.md, "Rotation".
+ */
+export interface RotationOptions {
+  /**
+   * The connection's maximum lifetime in ms, for a server that does not announce one (a gateway's
+   * 60 minutes: `3_600_000`). Overrides `connectionLifetimeMs` of the initialize result.
+   * @default the lifetime the server announces; without one, no rotation
+   */
+  readonly lifetimeMs?: number;
+  /**
+   * How long before the end of the lifetime the replacement is opened (at most 90% of the lifetime).
+   * @default 10% of the lifetime, at most 30 s (and never more than half of it)
+   */
+  readonly marginMs?: number;
 }
 
 /** Where a server session stands, enough for another client to resume it (see {@link SessionMachineInput.resumeFrom}). */
@@ -193,6 +218,14 @@ export interface SessionContext {
   closedReason?: ClosedReason;
   /** The open socket's own send, handed to the facade while `authorized` (see {@link DirectSend}). */
   directSend?: DirectSend;
+  /** When the serving connection opened (epoch ms), for its lifetime. */
+  connectionOpenedAt?: number;
+  /** The serving connection's maximum lifetime, as the server announced it. */
+  connectionLifetimeMs?: number;
+  /** Connections replaced by a planned rotation so far. */
+  rotations: number;
+  /** Rotations failed in a row; the next try waits out the backoff of this count. */
+  rotationFailures: number;
 }
 
 /**
@@ -200,9 +233,11 @@ export interface SessionContext {
  * Returns the error instead of throwing: an `OversizeMessageError` or `EncodeError` when the
  * message cannot go out (nothing is sent), a `ConnectionLostError` once the socket is released.
  * The machine hands it out on entry to `authorized` (the `ready` event) and takes it back on exit
- * (`connection-lost`); a holder must drop it then.
+ * (`connection-lost`); a holder must drop it then. `onLateError` hears of a failure found later:
+ * a send held during a rotation that could not go out, or a request lost with a replaced socket
+ * (a ConnectionLostError).
  */
-export type DirectSend = (id: number, request: ProtocolRequest) => Error | undefined;
+export type DirectSend = (id: number, request: ProtocolRequest, onLateError?: (error: Error) => void) => Error | undefined;
 
 /** Events the socket actor sends to the machine. */
 export type SocketEvent =
@@ -226,7 +261,11 @@ export type SocketEvent =
   | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }
   | { type: 'LIVENESS.OK'; quietForMs: number }
   | { type: 'LIVENESS.PINGED' }
-  | { type: 'LIVENESS.DEAD' };
+  | { type: 'LIVENESS.DEAD' }
+  /** A planned rotation replaced the serving connection; the session carries on unchanged. */
+  | { type: 'SOCKET.ROTATED'; openedAt: number; resumeId?: string; connectionId?: string; lifetimeMs?: number }
+  /** A planned rotation failed; the serving connection is still the old one. */
+  | { type: 'SOCKET.ROTATION_FAILED'; error: WirestateError };
 
 /** Lifecycle requests whose answers the machine itself waits for. */
 export type LifecycleStep = 'initialize' | 'authorize' | 'ping';
@@ -242,8 +281,23 @@ export interface SendEvent {
 /** Events the session (facade) sends to the machine. */
 export type ControlEvent = { type: 'START' } | { type: 'CLOSE' } | SendEvent;
 
-/** Every event the machine accepts. */
-export type SessionEvent = ControlEvent | SocketEvent;
+/** Every event the machine accepts (`ROTATION.DUE` is the machine's own delayed event). */
+export type SessionEvent = ControlEvent | SocketEvent | { type: 'ROTATION.DUE' };
+
+/** What the socket actor needs to replace its connection (see the socket actor's rotation). */
+export interface RotateCommand {
+  type: 'ROTATE';
+  /** The replacement's handshake: resuming the session where the protocol can. */
+  handshake: Secret<Handshake>;
+  /** `name/version` for the resume initialize request. */
+  client: string;
+  /** Read when the resume initialize request is sent, so it carries the latest seq. */
+  lastSeq: () => number | undefined;
+  /** The whole handover (connect, drain, initialize or switch) must end within this. */
+  timeoutMs: number;
+  /** Whether the close policy resumes after a close with this code (then a handover under way carries on as the resume). */
+  continuesAfter: (code: number) => boolean;
+}
 
 /** Commands the machine sends to the socket actor. */
 export type SocketCommand =
@@ -251,6 +305,7 @@ export type SocketCommand =
   | { type: 'LIFECYCLE.REQUEST'; step: LifecycleStep; request: ProtocolRequest | Secret<ProtocolRequest> }
   | SendEvent
   | { type: 'LIVENESS.CHECK'; probing: boolean; heartbeatMs: number }
+  | RotateCommand
   | { type: 'RELEASE'; code: number };
 
 /** Events the machine emits for the session facade (`actor.on(type, handler)`). */

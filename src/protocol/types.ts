@@ -97,6 +97,11 @@ export interface InitializeResult {
   readonly heartbeatMs?: number;
   /** Whether the authorize request must succeed before other requests are served. */
   readonly authRequired: boolean;
+  /**
+   * How long the server keeps this connection open at most (ms), when it says: the session then
+   * replaces the connection shortly before (see the `rotation` option and docs/lifecycle.md).
+   */
+  readonly connectionLifetimeMs?: number;
 }
 
 /** Which lifecycle steps and features a protocol has; the machine skips what is missing. */

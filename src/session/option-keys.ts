@@ -1,7 +1,7 @@
 import type { CodecName } from '../codecs/codec.js';
 import { OptionsError } from '../errors.js';
 import type { BackoffOptions } from '../machine/backoff.js';
-import type { PhaseTimeouts } from '../machine/types.js';
+import type { PhaseTimeouts, RotationOptions } from '../machine/types.js';
 import type { AuthOptions, SessionOptions } from './option-types.js';
 
 /**
@@ -18,7 +18,7 @@ export const SESSION_OPTION_KEYS = keysOf({
   balancer: true, endpoint: true, codecs: true, subprotocols: true, auth: true, reconnect: true, closeCodes: true, timeouts: true,
   requestTimeoutMs: true, heartbeatMs: true, maxMessageBytes: true, maxInboundBytes: true, maxFrameBytes: true, maxQueuedRequests: true,
   maxStreamsPerPacket: true, unsubscribeLingerMs: true, lazy: true, protocol: true, clientName: true, WebSocket: true, fetch: true,
-  inspect: true, random: true, now: true, logger: true, share: true,
+  inspect: true, random: true, now: true, logger: true, share: true, rotation: true,
 } satisfies Record<keyof SessionOptions, true>);
 
 /** Every key of the `timeouts` option. */
@@ -30,6 +30,9 @@ export const TIMEOUT_KEYS = keysOf({
 export const RECONNECT_KEYS = keysOf({
   initialDelayMs: true, maxDelayMs: true, multiplier: true, longDelayFactor: true, maxAttempts: true, minUptimeMs: true,
 } satisfies Record<keyof BackoffOptions, true>);
+
+/** Every key of the `rotation` option. */
+export const ROTATION_KEYS = keysOf({ lifetimeMs: true, marginMs: true } satisfies Record<keyof RotationOptions, true>);
 
 /** Every key of the `subprotocols` option: the codec names. */
 export const SUBPROTOCOL_KEYS = keysOf({ json: true, msgpack: true, bson: true } satisfies Record<CodecName, true>);

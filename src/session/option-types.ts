@@ -2,7 +2,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { CodecName } from '../codecs/codec.js';
 import type { CodecOption } from '../codecs/factory.js';
 import type { BackoffOptions } from '../machine/backoff.js';
-import type { PhaseTimeouts, ValueOrProvider } from '../machine/types.js';
+import type { PhaseTimeouts, RotationOptions, ValueOrProvider } from '../machine/types.js';
 import type { CloseReaction, Protocol, TokenTransport } from '../protocol/types.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import type { SessionLogger } from './logger.js';
@@ -182,5 +182,21 @@ export interface SessionOptions {
    * @default undefined (no sharing: this session has its own socket)
    */
   readonly share?: string;
+  /**
+   * Make-before-break rotation: shortly before the connection's maximum lifetime (announced by the
+   * server as `connectionLifetimeMs`, or given here as `lifetimeMs`), the session opens a
+   * replacement, resumes the same server session on it and switches over without losing or
+   * duplicating a message and without leaving `authorized`. Protocols without resume switch
+   * stream by stream (see docs/lifecycle.md, "Rotation", for what that guarantees). A failed
+   * rotation is reported on `errors$` as a RotationError; the old connection keeps serving.
+   * `false` turns it off (the connection is then resumed after the server closes it).
+   * @default {} (rotate when the server announces a lifetime; margin 10% of it, at most 30 s)
+   *
+   * @example
+   * ```ts
+   * createSession({ endpoint: 'wss://gateway.example.com/ws', rotation: { lifetimeMs: 3_600_000 } });
+   * ```
+   */
+  readonly rotation?: RotationOptions | false;
 }
 

@@ -3,7 +3,7 @@ import { definedOnly } from '../defined-only.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
-import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
+import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
 import type { WebSocketConstructor } from '../transport/types.js';
@@ -11,7 +11,7 @@ import { resolveAuth } from './auth-options.js';
 import { resolveCodecs } from './codecs.js';
 import { validateLogger, type SessionLogger } from './logger.js';
 import { numberOption, POSITIVE_OR_INFINITY as POSITIVE, type NumberRule } from './number-option.js';
-import { nestedOptions, RECONNECT_KEYS, rejectUnknownKeys, SESSION_OPTION_KEYS, TIMEOUT_KEYS } from './option-keys.js';
+import { nestedOptions, RECONNECT_KEYS, rejectUnknownKeys, ROTATION_KEYS, SESSION_OPTION_KEYS, TIMEOUT_KEYS } from './option-keys.js';
 import type { SessionOptions } from './option-types.js';
 import { resolveSubprotocolNames } from './subprotocol-options.js';
 
@@ -20,7 +20,7 @@ export type { AuthOptions, SessionOptions } from './option-types.js';
 /** The options the machine takes as they are (see {@link SessionMachineInput}). */
 type MachineOptionKeys =
   | 'balancerUrl' | 'endpoint' | 'codecs' | 'subprotocolNames' | 'auth' | 'backoff' | 'closeCodes' | 'timeouts'
-  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'maxFrameBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec';
+  | 'heartbeatMs' | 'maxMessageBytes' | 'maxInboundBytes' | 'maxFrameBytes' | 'protocol' | 'clientName' | 'fetch' | 'random' | 'now' | 'createCodec' | 'rotation';
 
 /** The options after validation and defaults: the machine's share, plus what the session layer uses itself. */
 export interface ResolvedOptions extends Pick<SessionMachineInput, MachineOptionKeys> {
@@ -162,5 +162,16 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       inspect: options.inspect,
       logger: options.logger === undefined ? undefined : (validateLogger(options.logger) as SessionLogger),
     }),
+    rotation: resolveRotation(options.rotation),
   };
+}
+
+/** The `rotation` option: `false`, or its delays checked like every timer delay. */
+function resolveRotation(value: unknown): RotationOptions | false {
+  if (value === false) return false;
+  const given = nestedOptions('rotation', value, ROTATION_KEYS);
+  return definedOnly({
+    lifetimeMs: numberOption('rotation.lifetimeMs', given.lifetimeMs, TIMER_DELAY),
+    marginMs: numberOption('rotation.marginMs', given.marginMs, { ...TIMER_DELAY, exclusive: false }),
+  });
 }

@@ -41,6 +41,8 @@ export interface SessionSnapshot {
   readonly resumed: boolean;
   /** Why the session ended, once `closed`. */
   readonly closedReason?: ClosedReason;
+  /** How many times a planned rotation replaced the connection (see the `rotation` option); absent before the first. */
+  readonly rotations?: number;
 }
 
 /**
@@ -70,6 +72,7 @@ export function toSessionSnapshot(machineValue: unknown, context: SessionContext
       connectionId: context.connectionId,
       codec: context.codec,
       closedReason: context.closedReason,
+      rotations: context.rotations === 0 ? undefined : context.rotations,
     }),
   };
 }
@@ -89,6 +92,7 @@ export function snapshotChanged(previous: SessionSnapshot | undefined, next: Ses
     previous.connectionId !== next.connectionId ||
     previous.codec !== next.codec ||
     previous.resumed !== next.resumed ||
-    previous.closedReason !== next.closedReason
+    previous.closedReason !== next.closedReason ||
+    previous.rotations !== next.rotations
   );
 }

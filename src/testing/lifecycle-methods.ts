@@ -87,6 +87,8 @@ function completeInitialize(context: ServerContext, connection: ServerConnection
     resumed,
     heartbeatMs: options.heartbeatMs,
     authRequired: !session.authorized,
+    // docs/protocol.md section 6: announced so that clients replace the connection before it is closed.
+    ...(options.maxLifetimeMs > 0 ? { connectionLifetimeMs: options.maxLifetimeMs } : {}),
   });
   if (resumed) sessions.replayAfter(session, connection, lastSeq);
   connection.markReady();

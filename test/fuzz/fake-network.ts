@@ -38,12 +38,15 @@ export interface InitializeAnswer {
   readonly resumed: boolean;
   readonly heartbeatMs: number;
   readonly authRequired: boolean;
+  readonly connectionLifetimeMs?: number;
 }
 
 /** The fake server's settings. */
 export interface FakeServerSettings {
   readonly heartbeatMs: number;
   readonly authRequired: boolean;
+  /** Announced in every INITIALIZE result (not enforced): the client rotates its connection before it. */
+  readonly connectionLifetimeMs?: number;
 }
 
 interface FakeServerSession {
@@ -366,6 +369,7 @@ export class FakeNetwork {
       resumed,
       heartbeatMs: this.settings.heartbeatMs,
       authRequired: this.settings.authRequired && !session.authorized,
+      ...(this.settings.connectionLifetimeMs === undefined ? {} : { connectionLifetimeMs: this.settings.connectionLifetimeMs }),
     };
   }
 

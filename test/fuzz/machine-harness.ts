@@ -21,6 +21,8 @@ export interface MachineFuzzConfig {
   readonly heartbeatMs: number;
   /** The jitter draws, used in turn. */
   readonly randoms: readonly number[];
+  /** The connection lifetime the fake server announces (the session rotates before it); none when absent. */
+  readonly lifetimeMs?: number;
 }
 
 /** One observer of a stream: from which payload on messages are owed to it, and what it got. */
@@ -80,8 +82,14 @@ export class MachineHarness {
       now: () => Date.now(),
       sockets,
       randoms: config.randoms,
+      rotates: config.lifetimeMs !== undefined,
+      authorized: () => this.state === 'authorized',
     });
-    this.network = new FakeNetwork(this.oracle, { heartbeatMs: config.heartbeatMs, authRequired: config.authRequired });
+    this.network = new FakeNetwork(this.oracle, {
+      heartbeatMs: config.heartbeatMs,
+      authRequired: config.authRequired,
+      ...(config.lifetimeMs === undefined ? {} : { connectionLifetimeMs: config.lifetimeMs }),
+    });
     const auth: SessionOptions['auth'] =
       config.auth === 'license' ? { license: 'fuzz' } : config.auth === 'token' ? { token: 'fuzz-token' } : config.auth === 'token-provider' ? { token: () => 'fuzz-token' } : undefined;
     const timeoutMs = config.timeoutMs;
@@ -210,7 +218,13 @@ export class MachineHarness {
     const closed = this.machineClosed;
     this.oracle.checkSettled(closed);
     const live = this.network.sockets.filter((socket) => socket.live);
-    if (live.length > 1) this.extraViolations.push(`${live.length} sockets open at once`);
+    // One socket; two only while a rotation hands over, within its timeout (connect + initialize) and the close grace.
+    const rotationSince = live.length === 2 ? this.oracle.rotationSockets.get(live[1] as FakeSocket) : undefined;
+    if (live.length > 2 || (live.length === 2 && rotationSince === undefined)) this.extraViolations.push(`${live.length} sockets open at once`);
+    const handoverBoundMs = 2 * this.config.timeoutMs + CLOSE_HANDSHAKE_GRACE_MS + 2;
+    if (rotationSince !== undefined && now - rotationSince > handoverBoundMs) {
+      this.extraViolations.push(`two sockets open since t=${rotationSince}, longer than a handover may take (${handoverBoundMs} ms)`);
+    }
     // A close handshake the client started may wait for the server's answer, but only so long.
     const closing = this.network.sockets.filter((socket) => socket.readyState === 2);
     for (const socket of closing) {
@@ -226,7 +240,13 @@ export class MachineHarness {
     // check within about two heartbeats.
     // Authorized, it is the liveness check: a ping after a heartbeat of quiet, dropped after another (+1 ms per timer).
     for (const socket of live) {
-      const deafBoundMs = socket.deafWhileReady ? 2 * this.config.heartbeatMs + 2 : this.config.timeoutMs + 3 * this.config.heartbeatMs + 1;
+      // A rotation's replacement gets the handover's whole budget (connect + initialize timeouts).
+      const rotating = live.length === 2 && socket === live[1] && this.oracle.rotationSockets.has(socket);
+      const deafBoundMs = rotating
+        ? 2 * this.config.timeoutMs + 2
+        : socket.deafWhileReady
+          ? 2 * this.config.heartbeatMs + 2
+          : this.config.timeoutMs + 3 * this.config.heartbeatMs + 1;
       if (socket.deafSince !== undefined && now - socket.deafSince > deafBoundMs) {
         this.extraViolations.push(`socket #${socket.index} has had no answer since t=${socket.deafSince} and is still open at t=${now} (bound ${deafBoundMs} ms)`);
       }

@@ -21,6 +21,10 @@ export interface OracleSettings {
   readonly sockets: () => readonly FakeSocket[];
   /** The session's random draws, in order (cycled): the model computes each backoff delay exactly. */
   readonly randoms: readonly number[];
+  /** Whether the server announces a connection lifetime, so that the session rotates its connection. */
+  readonly rotates: boolean;
+  /** Whether the session is `authorized` now (a rotation starts only then). */
+  readonly authorized: () => boolean;
 }
 
 /** The next connection start the policy asks for. */
@@ -122,10 +126,25 @@ export class ReconnectOracle implements NetworkObserver {
     this.pending = undefined;
   }
 
+  /**
+   * Sockets a rotation opened beside the serving one, with when: not a reconnect. While the older
+   * socket still serves, a rotation socket's end is a failed rotation, not a lost connection.
+   */
+  readonly rotationSockets = new Map<FakeSocket, number>();
+  /** Rotation sockets that ended while the older socket served on. */
+  private readonly failedRotations = new Set<FakeSocket>();
+  /** Rotation sockets the server handed the session to (it closed the older one with 4000). */
+  private readonly promoted = new Set<FakeSocket>();
+
   socketCreated(socket: FakeSocket): void {
     const resume = socket.resumeId !== undefined;
     this.note(`socket #${socket.index} created${resume ? ` (resume ${socket.resumeId})` : ''}`);
     const others = this.settings.sockets().filter((other) => other !== socket && other.live);
+    if (this.settings.rotates && resume && others.length === 1 && this.settings.authorized() && !this.closing && this.mustBeClosed === undefined) {
+      this.note(`socket #${socket.index} is a rotation: #${others[0]?.index} serves on`);
+      this.rotationSockets.set(socket, this.settings.now());
+      return;
+    }
     if (others.length > 0) this.violate(`socket #${socket.index} created while #${others.map((other) => other.index).join(', #')} still open`);
     if (this.balancerAnswered) {
       this.balancerAnswered = false;
@@ -178,7 +197,22 @@ export class ReconnectOracle implements NetworkObserver {
   socketEnded(socket: FakeSocket, code: number, cause: EndCause): void {
     this.note(`socket #${socket.index} ended: ${cause} ${code}`);
     if (this.closing || this.closed || this.mustBeClosed !== undefined) return;
-    if (socket !== this.settings.sockets().at(-1)) return;
+    // The session's connection is the newest socket that did not fail as a rotation.
+    const newest = this.settings.sockets().filter((other) => !this.failedRotations.has(other)).at(-1);
+    if (socket !== newest) {
+      // The older socket of a rotation under way: the server's 4000 is the handover (the rotation
+      // socket now serves); any other end is the session's loss, and the rotation fails with it.
+      if (newest === undefined || !newest.live || !this.rotationSockets.has(newest) || this.promoted.has(newest)) return;
+      if (cause === 'server-close' && code === 4000) {
+        this.promoted.add(newest);
+        return;
+      }
+      this.failedRotations.add(newest);
+    } else if (this.rotationSockets.has(socket) && this.settings.sockets().some((other) => other !== socket && other.live)) {
+      this.note(`rotation on socket #${socket.index} failed: the older connection serves on`);
+      this.failedRotations.add(socket);
+      return;
+    }
     this.noteUptime();
     this.readyAt = undefined;
     const decision = decideClose({

@@ -294,4 +294,7 @@ export const serverConfig: fc.Arbitrary<ServerFuzzConfig> = fc.record({
   codecs: fc.shuffledSubarray<CodecName>(['json', 'msgpack', 'bson'], { minLength: 1 }),
   auth: fc.constantFrom('none', 'license', 'token' as const),
   initialStreams: fc.subarray([...STREAMS], { minLength: 1 }),
+  // Half the runs with a short announced lifetime: the client rotates its connection every few
+  // hundred milliseconds while the faults hit (docs/lifecycle.md, "Rotation").
+  lifetimeMs: fc.constantFrom(0, 0, 80, 160),
 });

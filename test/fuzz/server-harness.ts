@@ -24,6 +24,8 @@ export interface ServerFuzzConfig {
   readonly auth: 'none' | 'license' | 'token';
   /** Streams observed from the start; the run begins once the server holds them. */
   readonly initialStreams: readonly string[];
+  /** The connection lifetime the server announces and enforces (1001); 0 for none. The client rotates before it. */
+  readonly lifetimeMs?: number;
 }
 
 /** How long a connection must stay authorized to count as healthy, in these runs. */
@@ -39,7 +41,15 @@ const CLIENT_TIMINGS = {
   timeouts: { balancerMs: 500, connectMs: 500, initializeMs: 300, authorizeMs: 500 },
   requestTimeoutMs: 600,
   heartbeatMs: 100, // MIN_HEARTBEAT_MS: the shortest a client may ask for
+  // With a lifetime announced (see ServerFuzzConfig.lifetimeMs), rotate 30 ms before it.
+  rotation: { marginMs: 30 },
 } as const satisfies Partial<SessionOptions>;
+
+/**
+ * How long two client sockets may exist at once: a rotation's handover (connect and initialize
+ * timeouts), then the replaced socket's close, which the client bounds by its close grace (1 s).
+ */
+const HANDOVER_BOUND_MS = CLIENT_TIMINGS.timeouts.connectMs + CLIENT_TIMINGS.timeouts.initializeMs + 1_000 + 100;
 
 /** How long the session may take to be authorized and quiet again after any fault. */
 const RECOVERY_MS = 4_000;
@@ -112,6 +122,7 @@ export class ServerHarness {
       initTimeoutMs: 1_000,
       resumeWindowMs: 3_000,
       closeGraceMs: 50,
+      maxLifetimeMs: config.lifetimeMs ?? 0,
       ...(config.auth === 'license' ? { auth: { licenses: ['fuzz'] } } : config.auth === 'token' ? { auth: { tokens: ['fuzz-token'] } } : {}),
     });
     // The sockets are made once the session runs, by which time the harness exists.
@@ -119,11 +130,27 @@ export class ServerHarness {
     // `live`: not yet closed or dropped by the client; `unclosed`: its TCP connection not yet closed.
     const live = new Set<WebSocket>();
     const unclosed = new Set<WebSocket>();
+    // The socket invariant: one socket; two only while a rotation hands over from an authorized
+    // connection, and never for longer than HANDOVER_BOUND_MS (checked after every command).
     const onCreated = (socket: WebSocket) => {
-      owner.harness?.checkReconnectRate();
-      if (owner.harness !== undefined) owner.harness.socketsCreated++;
-      if (live.size > 0) owner.harness?.violate(`a socket was created while ${live.size} other(s) were still open`);
+      const harness = owner.harness;
+      const rotation = harness !== undefined && (config.lifetimeMs ?? 0) > 0 && live.size === 1 && harness.state === 'authorized';
+      if (rotation) {
+        harness.pairSince = Date.now();
+        harness.note('rotation: a second socket');
+      } else {
+        harness?.checkReconnectRate();
+        if (live.size > 0) harness?.violate(`a socket was created while ${live.size} other(s) were still open`);
+      }
+      if (harness !== undefined) harness.socketsCreated++;
       live.add(socket);
+    };
+    // When the last live socket ends, the session lost its connection (for the reconnect rate); a
+    // replaced socket ending beside its replacement is no loss, nor is the TCP close that follows a close.
+    const ended = (socket: WebSocket) => {
+      if (!live.delete(socket) || owner.harness === undefined) return;
+      if (live.size === 0) owner.harness.lastSocketEndedAt = Date.now();
+      if (live.size <= 1) owner.harness.pairSince = undefined;
     };
     const TrackedWebSocket = class extends WebSocket {
       constructor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions) {
@@ -131,19 +158,16 @@ export class ServerHarness {
         onCreated(this);
         unclosed.add(this);
         this.once('close', () => {
-          if (owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
-          live.delete(this);
+          ended(this);
           unclosed.delete(this);
         });
       }
       override close(code?: number, reason?: string | Buffer): void {
-        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
-        live.delete(this);
+        ended(this);
         super.close(code, reason);
       }
       override terminate(): void {
-        if (live.has(this) && owner.harness !== undefined) owner.harness.lastSocketEndedAt = Date.now();
-        live.delete(this);
+        ended(this);
         super.terminate();
       }
     };
@@ -197,6 +221,8 @@ export class ServerHarness {
   lastSocketEndedAt: number | undefined;
   /** When the session last became authorized, while it stays so. */
   readySince: number | undefined;
+  /** Since when two client sockets exist (a rotation), while they do. */
+  pairSince: number | undefined;
   /** Reconnects "at once" since a connection last proved healthy: the policy allows one in a row. */
   private immediateInARow = 0;
 
@@ -329,6 +355,10 @@ export class ServerHarness {
   }
 
   private whyNotQuiet(): string {
+    // A rotation under way is not quiet: wait for the replaced connection to be gone.
+    if (this.liveSockets.size > 1) return `${this.liveSockets.size} client sockets open (rotation)`;
+    const serverConnections = this.server.connections().filter((connection) => !connection.silent).length;
+    if (serverConnections > 1) return `${serverConnections} server connections (a replaced one still closing)`;
     const sessionId = this.session.actor.getSnapshot().context.sessionId;
     const held = sessionId === undefined ? undefined : this.server.session(sessionId);
     if (held === undefined) return `the server has no session ${String(sessionId)}`;
@@ -392,8 +422,11 @@ export class ServerHarness {
     if (!settledInTime) this.violate(`${this.requests.filter((request) => !request.settled).length} request(s) never settled`);
   }
 
-  /** At most one answering server connection per session (silenced and closing ones cannot answer any more). */
+  /** At most one answering server connection per session (silenced and closing ones cannot answer any more); two client sockets only briefly. */
   checkConnections(): void {
+    if (this.pairSince !== undefined && Date.now() - this.pairSince > HANDOVER_BOUND_MS) {
+      this.violate(`two client sockets for ${Date.now() - this.pairSince} ms (a handover must end within ${HANDOVER_BOUND_MS} ms)`);
+    }
     const perSession = new Map<string, number>();
     for (const connection of this.server.connections()) {
       if (connection.sessionId === undefined || connection.silent || connection.phase === 'closing') continue;

@@ -4,13 +4,13 @@ import { start } from './server-fixture.js';
 import { RawClient, openSession } from './raw-client.js';
 
 describe('INITIALIZE', () => {
-  it('answers {sessionId, resumeId, resumed, heartbeatMs, authRequired}', async () => {
+  it('answers {sessionId, resumeId, resumed, heartbeatMs, authRequired, connectionLifetimeMs}', async () => {
     const s = await start({ heartbeatMs: 1234 });
     const client = await RawClient.connect(s);
     const response = await client.request('INITIALIZE', { client: 'raw-test/1.0' });
     expect(response).toEqual({
       id: 1,
-      result: { sessionId: expect.stringMatching(/^sess-/), resumeId: client.responseHeaders['resume-id'], resumed: false, heartbeatMs: 1234, authRequired: false },
+      result: { sessionId: expect.stringMatching(/^sess-/), resumeId: client.responseHeaders['resume-id'], resumed: false, heartbeatMs: 1234, authRequired: false, connectionLifetimeMs: 3_600_000 },
     });
     const session = s.sessions()[0];
     expect(session).toMatchObject({ client: 'raw-test/1.0', connected: true, authorized: true, lastSeq: 0, subscriptions: [] });

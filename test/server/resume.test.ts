@@ -183,6 +183,21 @@ describe('resume', () => {
     expect(s.sessions()[0]).toMatchObject({ connected: true, connectionId: client.responseHeaders['connection-id'] });
   });
 
+  it('hands over a session whose connection is still open: replay after lastSeq on the new one, 4000 on the old (make-before-break rotation)', async () => {
+    const s = await start({ maxLifetimeMs: 60_000 });
+    const older = await openSession(s);
+    expect(older.result).toMatchObject({ connectionLifetimeMs: 60_000 });
+    await older.client.call('SUBSCRIBE', ['a@trade']);
+    for (let index = 1; index <= 5; index++) s.publish('a@trade', index);
+    await older.client.waitForStreamMessages(5);
+    // The client has processed only up to seq 3 when it rotates: the new connection replays 4 and 5.
+    const { client, result } = await resume(s, older.result.resumeId, { lastSeq: 3 });
+    expect(result).toMatchObject({ resumed: true, sessionId: older.result.sessionId, connectionLifetimeMs: 60_000 });
+    expect(await older.client.waitForClose()).toEqual({ code: 4000, reason: 'session taken over' });
+    s.publish('a@trade', 6);
+    expect((await client.waitForStreamMessages(3)).map((message) => message.seq)).toEqual([4, 5, 6]);
+  });
+
   it('answers resumed: false after rejectNextResume, once', async () => {
     const s = await start();
     const { result: first } = await subscribedThenDropped(s, ['a@trade'], 1);

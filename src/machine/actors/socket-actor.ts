@@ -2,21 +2,19 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { ConnectionLostError, FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
-import type { Handshake, Protocol } from '../../protocol/types.js';
-import { openSocket } from '../../transport/socket.js';
-import type { SocketConnection, WebSocketConstructor } from '../../transport/types.js';
+import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
+import type { Handshake, Protocol, ProtocolRequest } from '../../protocol/types.js';
+import type { SocketCloseInfo, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
 import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
+import { createHandover } from './handover.js';
 import { oversizeFrame, refusedAsOversize, utf8ByteLength } from './inbound-limit.js';
+import { drop, notConnectedError, openLink, track, type Link } from './link.js';
+
+export { notConnectedError } from './link.js';
 
 /** Release code meaning "drop the socket without a close handshake". */
 export const RELEASE_BY_DROPPING = 4999;
-
-/** The error a send gets when it reaches the machine between connections; the correlator re-queues or fails it by its own rule. */
-export function notConnectedError(): ConnectionLostError {
-  return new ConnectionLostError('not sent: connection down');
-}
 
 /** The initialize answer as the machine's event: parsed once here, so the chart's guards read a typed result. */
 function initializeEvent(protocol: Protocol, result: unknown): SocketEvent {
@@ -51,7 +49,7 @@ export interface SocketActorInput {
   readonly maxFrameBytes?: number;
   readonly now: () => number;
   readonly nextId: () => number;
-  /** Told once the socket is gone for good (closed, or dropped), so `close()` can wait for it. */
+  /** Told once each socket is gone for good (closed, or dropped), so `close()` can wait for it. */
   readonly onSocketGone?: (gone: Promise<void>) => void;
   /**
    * Asked when the actor stops (its state exited): the close code that exit means. 1000 closes
@@ -66,16 +64,18 @@ export interface SocketActorInput {
  * exactly as long as that state: leaving the state stops it, and stopping it always releases the
  * socket (with the close code `closeCode` gives), so no socket outlives its state.
  *
+ * During a planned rotation (`ROTATE`) it owns a second socket for a while, the replacement (see
+ * `handover.ts` and docs/lifecycle.md, "Rotation"). The machine sees only the outcome
+ * (`SOCKET.ROTATED` or `SOCKET.ROTATION_FAILED`); the session stays `authorized` throughout.
+ *
  * Stream messages, responses to the correlator's requests and events go straight to the inbound
  * sink, not through the machine: the machine sees only what changes the lifecycle (open, close,
  * lifecycle answers, liveness), so per-message cost stays a decode, a classify and a Map lookup.
  */
 export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketEvent>(({ input, sendBack, receive }) => {
   const { protocol, inbound, now } = input;
-  let markGone!: () => void;
-  input.onSocketGone?.(new Promise<void>((resolve) => (markGone = resolve)));
+  const resumes = protocol.features.resume && protocol.features.initialize;
   const lifecycleRequests = new Map<number, LifecycleStep>();
-  let codec: Codec | undefined;
   let lastFrameAt = now();
   // Frames are counted rather than timed: a ping answer in the same millisecond as the probe still proves life.
   let framesReceived = 0;
@@ -88,101 +88,24 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   // The transport's account of a failure, reported with the close it precedes.
   let transportFailure: TransportError | undefined;
 
-  const connection: SocketConnection = openSocket(
-    {
-      ...input.handshake.reveal(),
-      WebSocket: input.WebSocket,
-      maxInboundBytes: input.maxInboundBytes,
-      ...(input.maxFrameBytes === undefined ? {} : { maxFrameBytes: input.maxFrameBytes }),
-    },
-    {
-      onOpen(info) {
-        if (finished) return;
-        const selection = selectCodec(info.protocol, input.codecs, input.subprotocolNames);
-        if (!selection.ok) {
-          finished = true;
-          connection.close(1002, 'unexpected subprotocol');
-          sendBack({ type: 'SOCKET.FAILED', error: selection.error });
-          return;
-        }
-        codec = input.createCodec(selection.codec);
-        lastFrameAt = now();
-        sendBack({
-          type: 'SOCKET.OPEN',
-          protocol: info.protocol,
-          codec: selection.codec,
-          ...(info.resumeId === undefined ? {} : { resumeId: info.resumeId }),
-          ...(info.connectionId === undefined ? {} : { connectionId: info.connectionId }),
-          send: directSend,
-        });
-      },
-      onFrame(frame) {
-        if (finished || codec === undefined) return;
-        lastFrameAt = now();
-        framesReceived++;
-        const oversize = oversizeFrame(frame, input.maxInboundBytes);
-        if (oversize !== undefined) {
-          inbound.onError(oversize);
-          return;
-        }
-        const decoded = codec.decode(frame);
-        if (!decoded.ok) {
-          inbound.onError(decoded.error);
-          return;
-        }
-        const packet = protocol.classify(decoded.value);
-        switch (packet.kind) {
-          case 'stream':
-            inbound.onStream(packet.stream, packet.data, packet.seq);
-            return;
-          case 'result':
-          case 'error': {
-            const step = lifecycleRequests.get(packet.id);
-            if (step === undefined) {
-              inbound.onResponse(packet);
-              return;
-            }
-            lifecycleRequests.delete(packet.id);
-            // Ping answers matter only as proof of life, which lastFrameAt already recorded.
-            if (step === 'ping') return;
-            if (packet.kind === 'error') sendBack({ type: 'LIFECYCLE.ERROR', step, error: packet.error });
-            else sendBack(step === 'initialize' ? initializeEvent(protocol, packet.result) : { type: 'LIFECYCLE.RESULT', step, result: packet.result });
-            return;
-          }
-          case 'event':
-            inbound.onEvent(packet.event, packet.data);
-            return;
-          case 'unknown':
-            inbound.onError(new ProtocolViolationError(`unknown packet ignored: ${packet.reason}`));
-            return;
-        }
-      },
-      onClose(info) {
-        clearCloseGrace();
-        markGone();
-        if (finished) return;
-        finished = true;
-        sendBack({
-          type: 'SOCKET.CLOSED',
-          code: info.code,
-          reason: info.reason,
-          wasClean: info.wasClean,
-          ...(transportFailure === undefined ? {} : { error: transportFailure }),
-          ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
-        });
-      },
+  /** What every socket of this actor does with frames, pongs, closes and errors; only the serving one's count. */
+  function commonHandlers(link: Link): SocketHandlers {
+    return {
+      onOpen() {},
+      onFrame: (frame) => receiveFrame(link, frame),
+      onClose: (info) => linkClosed(link, info),
       onPong() {
         // A pong answers a ping frame: proof of life without any application message.
+        if (link !== serving) return;
         lastFrameAt = now();
         framesReceived++;
       },
       onError(error) {
-        if (finished) return;
+        if (finished || link !== serving) return;
         if (error instanceof NegotiationError) {
           // No codec can be trusted on a subprotocol the client never offered: the session ends.
           finished = true;
-          connection.terminate();
-          markGone();
+          drop(link);
           sendBack({ type: 'SOCKET.FAILED', error });
           return;
         }
@@ -193,44 +116,175 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         else if (error instanceof TransportError) transportFailure = error;
         else if (error instanceof WirestateError) inbound.onError(error);
       },
-    },
-  );
+    };
+  }
 
-  /** Encodes and sends; returns the error instead of throwing so callers decide who hears of it. */
-  function send(id: number, request: Parameters<Protocol['encodeRequest']>[1]): Error | undefined {
-    if (codec === undefined || finished) return new ProtocolViolationError('socket not open');
+  function codecFor(selected: string): Codec | WirestateError {
+    const selection = selectCodec(selected, input.codecs, input.subprotocolNames);
+    return selection.ok ? input.createCodec(selection.codec) : selection.error;
+  }
+
+  let serving: Link = openLink(input, input.handshake.reveal(), (link) => ({
+    ...commonHandlers(link),
+    onOpen(info) {
+      if (finished) return;
+      const codec = codecFor(info.protocol);
+      if (codec instanceof WirestateError) {
+        finished = true;
+        link.connection.close(1002, 'unexpected subprotocol');
+        sendBack({ type: 'SOCKET.FAILED', error: codec });
+        return;
+      }
+      link.codec = codec;
+      lastFrameAt = now();
+      sendBack({
+        type: 'SOCKET.OPEN',
+        protocol: info.protocol,
+        codec: codec.name,
+        ...(info.resumeId === undefined ? {} : { resumeId: info.resumeId }),
+        ...(info.connectionId === undefined ? {} : { connectionId: info.connectionId }),
+        send: directSend,
+      });
+    },
+  }));
+
+  const handovers = createHandover({
+    protocol,
+    inbound,
+    resumes,
+    closeGraceMs: CLOSE_HANDSHAKE_GRACE_MS,
+    now,
+    nextId: input.nextId,
+    open: (handshake, handlers) => openLink(input, handshake, (link) => handlers(link, commonHandlers(link))),
+    codecFor,
+    serving: () => serving,
+    serve: (link) => (serving = link),
+    finished: () => finished,
+    sendOn,
+    end: reportClose,
+    sendBack,
+  });
+
+  function reportClose(info: SocketCloseInfo, error: WirestateError | undefined = transportFailure): void {
+    finished = true;
+    sendBack({
+      type: 'SOCKET.CLOSED',
+      code: info.code,
+      reason: info.reason,
+      wasClean: info.wasClean,
+      ...(error === undefined ? {} : { error }),
+      ...(info.httpStatus === undefined ? {} : { httpStatus: info.httpStatus }),
+    });
+  }
+
+  function linkClosed(link: Link, info: SocketCloseInfo): void {
+    link.gone = true;
+    if (link === serving) clearCloseGrace();
+    link.markGone();
+    if (finished || handovers.retiredClosed(link) || link !== serving || handovers.servingClosed(link, info)) return;
+    reportClose(info);
+  }
+
+  function receiveFrame(link: Link, frame: Frame): void {
+    if (finished || link.codec === undefined) return;
+    // Only the serving socket's frames prove it alive: a replacement's must not hide a dead one.
+    if (link === serving) {
+      lastFrameAt = now();
+      framesReceived++;
+    }
+    const oversize = oversizeFrame(frame, input.maxInboundBytes);
+    if (oversize !== undefined) {
+      inbound.onError(oversize);
+      return;
+    }
+    const decoded = link.codec.decode(frame);
+    if (!decoded.ok) {
+      inbound.onError(decoded.error);
+      return;
+    }
+    const packet = protocol.classify(decoded.value);
+    switch (packet.kind) {
+      case 'stream':
+        // With seq, a message both sockets carry (the replay after lastSeq) is dropped by the stream registry as a duplicate.
+        if (handovers.acceptStream(link, packet.stream)) inbound.onStream(packet.stream, packet.data, packet.seq);
+        return;
+      case 'result':
+      case 'error': {
+        if (handovers.answered(link, packet)) return;
+        const step = lifecycleRequests.get(packet.id);
+        if (step === undefined) {
+          if (link.outstanding.delete(packet.id)) handovers.responded(link);
+          inbound.onResponse(packet);
+          return;
+        }
+        lifecycleRequests.delete(packet.id);
+        // Ping answers matter only as proof of life, which lastFrameAt already recorded.
+        if (step === 'ping') return;
+        if (packet.kind === 'error') sendBack({ type: 'LIFECYCLE.ERROR', step, error: packet.error });
+        else sendBack(step === 'initialize' ? initializeEvent(protocol, packet.result) : { type: 'LIFECYCLE.RESULT', step, result: packet.result });
+        return;
+      }
+      case 'event':
+        inbound.onEvent(packet.event, packet.data);
+        return;
+      case 'unknown':
+        inbound.onError(new ProtocolViolationError(`unknown packet ignored: ${packet.reason}`));
+        return;
+    }
+  }
+
+  /** Encodes and sends on `link`; returns the error instead of throwing so callers decide who hears of it. */
+  function sendOn(link: Link, id: number, request: ProtocolRequest): Error | undefined {
+    if (link.gone) return notConnectedError();
+    if (link.codec === undefined || finished) return new ProtocolViolationError('socket not open');
     let frame: Frame;
     try {
-      frame = encodePacket(codec, protocol.encodeRequest(id, request));
+      frame = encodePacket(link.codec, protocol.encodeRequest(id, request));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
     const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
     if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
-    if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
-    connection.send(frame);
+    if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !link.connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
+    link.connection.send(frame);
     lastSentAt = now();
     return undefined;
+  }
+
+  /**
+   * Sends one of the correlator's requests on the serving socket. While a handover drains or
+   * resumes, it waits and goes out on whichever socket serves afterwards; a failure then is
+   * reported through `onLateError`, as nobody waits for the return value any more.
+   */
+  function sendRequest(id: number, request: ProtocolRequest, onLateError: (error: Error) => void): Error | undefined {
+    const held = handovers.hold(() => {
+      const error = sendRequest(id, request, onLateError);
+      if (error !== undefined) onLateError(error);
+    });
+    if (held) return undefined;
+    const error = sendOn(serving, id, request);
+    if (error === undefined && resumes) track(serving, id, now(), onLateError);
+    return error;
   }
 
   // The machine hands this to the facade while authorized, so a request costs no trip through the
   // machine's event queue. Once the socket is released it answers like the machine does between
   // connections, so the correlator re-queues or fails the request by its own rule.
-  function directSend(...[id, request]: Parameters<DirectSend>): ReturnType<DirectSend> {
-    return finished ? notConnectedError() : send(id, request);
+  function directSend(...[id, request, onLateError]: Parameters<DirectSend>): ReturnType<DirectSend> {
+    return finished ? notConnectedError() : sendRequest(id, request, onLateError ?? (() => {}));
   }
 
   receive((command) => {
     switch (command.type) {
       case 'SEND': {
-        const error = send(command.id, command.request);
+        const error = sendRequest(command.id, command.request, command.onSendError);
         if (error !== undefined) command.onSendError(error);
         return;
       }
       case 'LIFECYCLE.REQUEST': {
         const id = input.nextId();
         lifecycleRequests.set(id, command.step);
-        const error = send(id, command.request instanceof Secret ? command.request.reveal() : command.request);
+        const error = sendOn(serving, id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
           if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });
@@ -245,21 +299,24 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         }
         if (quietForMs < command.heartbeatMs) {
           // Receiving but not sending: a ping frame (Node) keeps the server's idle timer from running out.
-          if (now() - lastSentAt >= command.heartbeatMs && connection.ping()) lastSentAt = now();
+          if (now() - lastSentAt >= command.heartbeatMs && serving.connection.ping()) lastSentAt = now();
           sendBack({ type: 'LIVENESS.OK', quietForMs });
           return;
         }
         framesAtProbe = framesReceived;
         // Where the platform has ping frames (Node), the pong proves life for any protocol.
-        if (connection.ping()) lastSentAt = now();
+        if (serving.connection.ping()) lastSentAt = now();
         if (protocol.features.ping) {
           const id = input.nextId();
           lifecycleRequests.set(id, 'ping');
-          send(id, { kind: 'ping' });
+          sendOn(serving, id, { kind: 'ping' });
         }
         sendBack({ type: 'LIVENESS.PINGED' });
         return;
       }
+      case 'ROTATE':
+        handovers.rotate(command, serving.codec !== undefined);
+        return;
       case 'RELEASE':
         release(command.code);
         return;
@@ -269,28 +326,32 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   let closingGracefully = false;
   let closeGrace: ReturnType<typeof setTimeout> | undefined;
   function clearCloseGrace() {
-    if (closeGrace === undefined) return;
     clearTimeout(closeGrace);
     closeGrace = undefined;
   }
   function release(code: number) {
+    releaseServing(code);
+    // The replacement and the replaced socket never outlive the actor (after the serving one, so
+    // a replacement never looks like the connection that ended).
+    handovers.release();
+  }
+  function releaseServing(code: number) {
     if (closingGracefully) return;
     const wasFinished = finished;
     finished = true;
+    const link = serving;
     // A clean close frame for an orderly end (the close handshake gets CLOSE_HANDSHAKE_GRACE_MS to
     // finish); a dead or failed connection is dropped at once so no half-open socket lingers
     // waiting for a close handshake that will never come.
-    if (code === 1000 && !wasFinished) {
+    if (code === 1000 && !wasFinished && !link.gone) {
       closingGracefully = true;
-      connection.close(1000, 'client closed');
+      link.connection.close(1000, 'client closed');
       closeGrace = setTimeout(() => {
         closeGrace = undefined;
-        connection.terminate();
-        markGone();
+        drop(link);
       }, CLOSE_HANDSHAKE_GRACE_MS);
     } else {
-      connection.terminate();
-      markGone();
+      drop(link);
     }
   }
 

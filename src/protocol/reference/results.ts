@@ -4,10 +4,11 @@ import { REFERENCE_ERROR_CODES } from './packets.js';
 
 /**
  * Validates an INITIALIZE result (docs/protocol.md section 4): `{sessionId: string, resumeId: string,
- * resumed: boolean, heartbeatMs: positive integer, authRequired: boolean}`. Fields beyond these are
- * ignored, so a server may add some.
+ * resumed: boolean, heartbeatMs: positive integer, authRequired: boolean}`, and the optional
+ * `connectionLifetimeMs` (docs/protocol.md section 6), kept only when it is a positive integer.
+ * Fields beyond these are ignored, so a server may add some.
  *
- * @returns a fresh object holding only the five known fields.
+ * @returns a fresh object holding only the known fields.
  * @throws ProtocolViolationError naming the first field that is missing or of the wrong type.
  */
 export function parseReferenceInitializeResult(result: unknown): InitializeResult {
@@ -15,7 +16,7 @@ export function parseReferenceInitializeResult(result: unknown): InitializeResul
     throw new ProtocolViolationError('initialize result must be an object');
   }
   const fields = result as Readonly<Record<string, unknown>>;
-  const { sessionId, resumeId, resumed, heartbeatMs, authRequired } = fields;
+  const { sessionId, resumeId, resumed, heartbeatMs, authRequired, connectionLifetimeMs } = fields;
   if (typeof sessionId !== 'string') throw badField('sessionId', 'a string', sessionId);
   if (typeof resumeId !== 'string') throw badField('resumeId', 'a string', resumeId);
   if (typeof resumed !== 'boolean') throw badField('resumed', 'a boolean', resumed);
@@ -23,7 +24,9 @@ export function parseReferenceInitializeResult(result: unknown): InitializeResul
     throw badField('heartbeatMs', 'a positive integer (milliseconds)', heartbeatMs);
   }
   if (typeof authRequired !== 'boolean') throw badField('authRequired', 'a boolean', authRequired);
-  return { sessionId, resumeId, resumed, heartbeatMs, authRequired };
+  // Optional and advisory: a value that is no positive integer is ignored rather than failing the session.
+  const lifetime = typeof connectionLifetimeMs === 'number' && Number.isSafeInteger(connectionLifetimeMs) && connectionLifetimeMs > 0 ? { connectionLifetimeMs } : {};
+  return { sessionId, resumeId, resumed, heartbeatMs, authRequired, ...lifetime };
 }
 
 function badField(field: string, expected: string, _value?: unknown): ProtocolViolationError {

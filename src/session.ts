@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from './constants.js';
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { createActor } from 'xstate';
 import { definedOnly } from './defined-only.js';
@@ -216,7 +217,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
         thrown instanceof WirestateError ? thrown : new WirestateError('connection', 'session failed', { cause: thrown });
       sessionActor.getSnapshot().children.socket?.send({ type: 'RELEASE', code: RELEASE_BY_DROPPING });
       errors$.next(error);
-      const reason: ClosedReason = { code: 1006, reason: error.message, clientRequested: false, error };
+      const reason: ClosedReason = { code: CLOSE_CODES.Abnormal, reason: error.message, clientRequested: false, error };
       endSession(reason);
       if (finalSnapshot === undefined) {
         finalSnapshot = { ...state$.getValue(), value: 'closed', closedReason: reason };

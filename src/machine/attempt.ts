@@ -3,6 +3,7 @@
  * input, the provider check, the initialize and authorize requests. `context.resume` says whether
  * the attempt resumes the session, so a fresh connect and a resume share every step.
  */
+import { CLOSE_CODES } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import type { ProtocolRequest } from '../protocol/types.js';
 import { Secret } from '../secret.js';
@@ -11,7 +12,7 @@ import type { SessionContext, SessionEvent } from './types.js';
 
 /** The close raised for a phase that timed out or a connection that went quiet: treated like an abnormal drop. */
 export function lostConnection(reason: string): SessionEvent {
-  return { type: 'SOCKET.CLOSED', code: 1006, reason, wasClean: false };
+  return { type: 'SOCKET.CLOSED', code: CLOSE_CODES.Abnormal, reason, wasClean: false };
 }
 
 /** The socket actor's input for this attempt; `closeCode` is asked when the actor stops. */

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../constants.js';
 import { ConnectionClosedError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
 import type { BackoffKind } from './backoff.js';
 import { decideClose, type CloseDecision } from './close-policy.js';
@@ -13,7 +14,7 @@ export function closeOf(event: SessionEvent): { code: number; reason: string; wa
   if (event.type === 'SOCKET.CLOSED') {
     return { code: event.code, reason: event.reason, wasClean: event.wasClean, ...(event.httpStatus === undefined ? {} : { httpStatus: event.httpStatus }) };
   }
-  return { code: 1006, reason: 'connection lost', wasClean: false };
+  return { code: CLOSE_CODES.Abnormal, reason: 'connection lost', wasClean: false };
 }
 
 /** Whether a resume could succeed: the protocol has resume, and the endpoint and a Resume-Id are known. */
@@ -48,8 +49,8 @@ export function decisionFor(context: SessionContext, event: SessionEvent): Close
 export function fatalErrorFor(context: SessionContext, close: { code: number; reason: string; httpStatus?: number }, why: string): WirestateError {
   if (context.lastError instanceof UnauthorizedError) return context.lastError;
   if (close.httpStatus === 401 || close.httpStatus === 403) return new UnauthorizedError('upgrade refused as unauthorized', { httpStatus: close.httpStatus });
-  if (close.code === 4001) return new UnauthorizedError(why, { closeCode: close.code });
-  if (close.code === 4000) {
+  if (close.code === CLOSE_CODES.Unauthorized) return new UnauthorizedError(why, { closeCode: close.code });
+  if (close.code === CLOSE_CODES.Session) {
     return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }
   return new ConnectionClosedError(close.code, close.reason, why);
@@ -62,7 +63,7 @@ export function backoffOf(decision: CloseDecision | undefined): BackoffKind | un
 }
 
 /** Why the session ended when the client called `close()`. */
-export const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
+export const CLIENT_CLOSE: ClosedReason = { code: CLOSE_CODES.Normal, reason: 'client closed', clientRequested: true };
 
 /** Why the session ended with `error`, after the last close the session saw (1000 when none). */
 export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? 1000): ClosedReason {
@@ -77,7 +78,7 @@ export function errorOf(event: SessionEvent | { error?: unknown }): WirestateErr
 
 /** Why the session ended after a close the policy made fatal. */
 export function fatalClose(context: SessionContext): ClosedReason {
-  const close = context.lastClose ?? { code: 1006, reason: 'connection lost' };
+  const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: 'connection lost' };
   const decision = context.decision;
   const why = decision?.kind === 'fatal' ? decision.reason : 'the close-code policy made it fatal';
   return failedWith(context, fatalErrorFor(context, close, why), close.reason, close.code);
@@ -86,5 +87,5 @@ export function fatalClose(context: SessionContext): ClosedReason {
 /** Why the session ended when the server refused the initialize or authorize request (or it could not be sent). */
 export function lifecycleFailed(event: SessionEvent, step: 'initialize' | 'authorize'): ClosedReason {
   const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError(step, event.error.code, event.error.message, event.error.data) : new ProtocolViolationError(`${step} failed`);
-  return { code: 1000, reason: `${step} failed`, clientRequested: false, error };
+  return { code: CLOSE_CODES.Normal, reason: `${step} failed`, clientRequested: false, error };
 }

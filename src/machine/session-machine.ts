@@ -1,4 +1,5 @@
 import { assign, raise } from 'xstate';
+import { CLOSE_CODES } from '../constants.js';
 import { PhaseTimeoutError, UnauthorizedError, type WirestateError } from '../errors.js';
 import { RELEASE_BY_DROPPING } from './actors/socket-actor.js';
 import { connectionParamsInput, lostConnection, socketInput } from './attempt.js';
@@ -133,7 +134,7 @@ export const sessionMachine = sessionSetup.createMachine({
         id: 'socket',
         src: 'socket',
         input: ({ context, self }) =>
-          socketInput(context, () => (self.getSnapshot().context.closedReason === undefined ? RELEASE_BY_DROPPING : 1000)),
+          socketInput(context, () => (self.getSnapshot().context.closedReason === undefined ? RELEASE_BY_DROPPING : CLOSE_CODES.Normal)),
       },
       initial: 'opening',
       on: {
@@ -161,7 +162,7 @@ export const sessionMachine = sessionSetup.createMachine({
             ],
             'LIFECYCLE.INVALID': {
               target: '#session.closed',
-              actions: { type: 'end', params: ({ context, event }) => ({ reason: failedWith(context, errorOf(event), 'invalid initialize result', 1000) }) },
+              actions: { type: 'end', params: ({ context, event }) => ({ reason: failedWith(context, errorOf(event), 'invalid initialize result', CLOSE_CODES.Normal) }) },
             },
             'LIFECYCLE.ERROR': { target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
           },
@@ -178,7 +179,7 @@ export const sessionMachine = sessionSetup.createMachine({
                   context,
                   new UnauthorizedError('credentials required but none given'),
                   'no credentials',
-                  1000,
+                  CLOSE_CODES.Normal,
                 ),
               }),
             },

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../constants.js';
 import type { Codec } from '../../codecs/codec.js';
 import { RotationError, type WirestateError } from '../../errors.js';
 import type { Handshake, IncomingPacket, Protocol, ProtocolRequest } from '../../protocol/types.js';
@@ -234,7 +235,7 @@ export function createHandover(host: HandoverHost): Handovers {
     // The old socket is gone too: the session is between connections now, and the close policy
     // decides, on the replacement's own close when it was closed, else on the old one's. The
     // server's 4000 for our own resume is no fight over the session: reported as a drop.
-    host.end(replacementClose ?? (close.code === 4000 ? { code: 1006, reason: 'rotation failed after the takeover', wasClean: false } : close), error);
+    host.end(replacementClose ?? (close.code === CLOSE_CODES.Session ? { code: CLOSE_CODES.Abnormal, reason: 'rotation failed after the takeover', wasClean: false } : close), error);
   }
 
   function stop(current: Handover): void {
@@ -260,7 +261,7 @@ export function createHandover(host: HandoverHost): Handovers {
     if (old.link.gone) return;
     loseOutstanding(old.link);
     if (old.streams === undefined) return drop(old.link);
-    old.link.connection.close(1000, 'rotated');
+    old.link.connection.close(CLOSE_CODES.Normal, 'rotated');
     graces.add(setTimeout(() => drop(old.link), host.closeGraceMs));
   }
 

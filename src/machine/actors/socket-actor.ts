@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../constants.js';
 import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
@@ -343,9 +344,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     // A clean close frame for an orderly end (the close handshake gets CLOSE_HANDSHAKE_GRACE_MS to
     // finish); a dead or failed connection is dropped at once so no half-open socket lingers
     // waiting for a close handshake that will never come.
-    if (code === 1000 && !wasFinished && !link.gone) {
+    if (code === CLOSE_CODES.Normal && !wasFinished && !link.gone) {
       closingGracefully = true;
-      link.connection.close(1000, 'client closed');
+      link.connection.close(CLOSE_CODES.Normal, 'client closed');
       closeGrace = setTimeout(() => {
         closeGrace = undefined;
         drop(link);

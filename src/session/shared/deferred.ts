@@ -4,6 +4,7 @@
  * app that never passes `share` does not bundle it. What can be checked at once still is: bad
  * options and a platform that cannot share throw an OptionsError from `createSession`, as before.
  */
+import { CLOSE_CODES } from '../../constants.js';
 import { defer, from, switchMap, type Observable } from 'rxjs';
 import { WirestateError } from '../../errors.js';
 import type { ClosedReason, SessionStateName } from '../../machine/types.js';
@@ -35,7 +36,7 @@ export function createDeferredSharedSession(options: SessionOptions, open: OpenS
     (ready) => ready.closed,
     (error: unknown) => {
       const failure = new WirestateError('connection', 'shared session failed to load', { cause: error });
-      return { code: 1006, reason: failure.message, clientRequested: false, error: failure };
+      return { code: CLOSE_CODES.Abnormal, reason: failure.message, clientRequested: false, error: failure };
     },
   );
   return {

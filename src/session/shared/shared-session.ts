@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../constants.js';
 import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
 import { definedOnly } from '../../defined-only.js';
 import { SessionClosedError, WirestateError } from '../../errors.js';
@@ -18,7 +19,7 @@ import { waitForState, type WaitOptions } from '../wait.js';
 /** Opens the real session of a leader (`openSession` of session.ts, passed in so that this layer does not import it). */
 export type OpenSession = (options: SessionOptions, resumeFrom?: ResumePoint) => OpenedSession;
 
-const CLIENT_CLOSE: ClosedReason = { code: 1000, reason: 'client closed', clientRequested: true };
+const CLIENT_CLOSE: ClosedReason = { code: CLOSE_CODES.Normal, reason: 'client closed', clientRequested: true };
 
 function newTabId(): string {
   // Not crypto.randomUUID: it needs what Web Locks need anyway, but ids only have to differ between the tabs of one browser.
@@ -185,7 +186,7 @@ class SharedSessionTab {
         });
       } catch (error) {
         const failure = error instanceof WirestateError ? error : new WirestateError('connection', 'shared session failed to start', { cause: error });
-        this.end({ code: 1006, reason: failure.message, clientRequested: false, error: failure });
+        this.end({ code: CLOSE_CODES.Abnormal, reason: failure.message, clientRequested: false, error: failure });
         release();
         return;
       }

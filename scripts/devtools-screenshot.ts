@@ -25,11 +25,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, deviceScaleFactor: 1 });
   await page.goto(devtools.url);
   await page.locator('.wsd-badge[data-state="authorized"]').waitFor({ timeout: 10_000 });
-  await page.locator('svg [data-state="authorized"]').waitFor({ timeout: 10_000 });
+  await page.locator('svg [data-state="connection.authorized"]').waitFor({ timeout: 10_000 });
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   server.faults.dropConnection();
-  await page.locator('.wsd-log-table tbody tr[data-to^="authorized"]').first().waitFor({ timeout: 10_000 });
-  await page.waitForFunction(() => document.querySelector('.wsd-log-table tbody tr')?.getAttribute('data-to')?.startsWith('authorized') === true, undefined, { timeout: 10_000 });
+  await page.locator('.wsd-log-table tbody tr[data-to^="connection.authorized"]').first().waitFor({ timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('.wsd-log-table tbody tr')?.getAttribute('data-to')?.startsWith('connection.authorized') === true, undefined, { timeout: 10_000 });
   await new Promise((resolve) => setTimeout(resolve, 2_200));
   await page.locator('.wsd-panel').screenshot({ path: values.out });
   console.log(`wrote ${values.out}`);

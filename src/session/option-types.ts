@@ -93,7 +93,9 @@ export interface SessionOptions {
    * drops the connection and reconnects, resuming where the protocol can. Defaults to the heartbeat
    * the server announces, else the protocol's own default (`plainStreams()`: 3 minutes), else 30 s.
    * In Node (`ws`) a quiet connection also gets a WebSocket ping frame, and its pong proves the
-   * connection alive; browsers cannot send ping frames, so there only received messages count.
+   * connection alive; browsers cannot send ping frames, so there only received messages count,
+   * and a connection that only receives sends the protocol's ping request (where it has one) after
+   * a heartbeat without sending, for servers that idle out what sends them nothing.
    * At least `MIN_HEARTBEAT_MS` (100 ms; less is an OptionsError, and a shorter heartbeat
    * announced by a server is raised to it). Like the timeouts, clamped to 2^31-1 ms.
    */

@@ -11,7 +11,12 @@ export type BrowserServerName =
   /** Requires a token; accepts {@link BROWSER_TOKEN} (by subprotocol, query or AUTHORIZE). */
   | 'token'
   /** Requires a password: user {@link BROWSER_USER} with {@link BROWSER_PASSWORD}. */
-  | 'password';
+  | 'password'
+  /** No authorization; like the API gateway of docs/protocol.md section 9, it closes a connection that sends it nothing for {@link GATEWAY_IDLE_MS}. */
+  | 'gateway';
+
+/** The idle limit of the `gateway` server: only what the client sends counts. */
+export const GATEWAY_IDLE_MS = 1_200;
 
 /** The token the `token` server accepts. */
 export const BROWSER_TOKEN = 'browser-token-1';

@@ -6,7 +6,7 @@
 import type { TestProject } from 'vitest/node';
 import { createTestServer, type TestServer } from '../../src/testing/index.js';
 import { startControlServer } from './control-server.js';
-import { BROWSER_PASSWORD, BROWSER_TOKEN, BROWSER_USER, type BrowserServerName } from './fixtures.js';
+import { BROWSER_PASSWORD, BROWSER_TOKEN, BROWSER_USER, GATEWAY_IDLE_MS, type BrowserServerName } from './fixtures.js';
 
 /** Short timings, as in the Node suite: a resume window long enough for a test, heartbeats that do not idle. */
 const TIMINGS = { heartbeatMs: 1_000, initTimeoutMs: 2_000, resumeWindowMs: 5_000 } as const;
@@ -17,6 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     servers.set('open', await createTestServer(TIMINGS));
     servers.set('token', await createTestServer({ ...TIMINGS, auth: { tokens: [BROWSER_TOKEN] } }));
     servers.set('password', await createTestServer({ ...TIMINGS, auth: { users: { [BROWSER_USER]: BROWSER_PASSWORD } } }));
+    servers.set('gateway', await createTestServer({ ...TIMINGS, idleTimeoutMs: GATEWAY_IDLE_MS }));
   } catch (error) {
     await Promise.all([...servers.values()].map((server) => server.close()));
     throw error;
@@ -27,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return { balancerUrl: server.balancerUrl, endpointUrl: server.endpointUrl };
   };
   project.provide('wirestate', {
-    servers: { open: urls('open'), token: urls('token'), password: urls('password') },
+    servers: { open: urls('open'), token: urls('token'), password: urls('password'), gateway: urls('gateway') },
     controlUrl: control.url,
   });
   return async () => {

@@ -252,6 +252,14 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     return undefined;
   }
 
+  /** The protocol's ping request, where it has one; its answer only proves life (`lastFrameAt`). */
+  function sendProtocolPing(): void {
+    if (!protocol.features.ping) return;
+    const id = input.nextId();
+    lifecycleRequests.set(id, 'ping');
+    sendOn(serving, id, { kind: 'ping' });
+  }
+
   /**
    * Sends one of the correlator's requests on the serving socket. While a handover drains or
    * resumes, it waits and goes out on whichever socket serves afterwards; a failure then is
@@ -299,19 +307,20 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
           return;
         }
         if (quietForMs < command.heartbeatMs) {
-          // Receiving but not sending: a ping frame (Node) keeps the server's idle timer from running out.
-          if (now() - lastSentAt >= command.heartbeatMs && serving.connection.ping()) lastSentAt = now();
+          // Receiving but not sending: a gateway that counts only what it receives would idle the
+          // connection out. A ping frame (Node) keeps it alive; browsers have none, so there the
+          // protocol's own ping does, where it has one (docs/protocol.md section 9).
+          if (now() - lastSentAt >= command.heartbeatMs) {
+            if (serving.connection.ping()) lastSentAt = now();
+            else sendProtocolPing();
+          }
           sendBack({ type: 'LIVENESS.OK', quietForMs });
           return;
         }
         framesAtProbe = framesReceived;
         // Where the platform has ping frames (Node), the pong proves life for any protocol.
         if (serving.connection.ping()) lastSentAt = now();
-        if (protocol.features.ping) {
-          const id = input.nextId();
-          lifecycleRequests.set(id, 'ping');
-          sendOn(serving, id, { kind: 'ping' });
-        }
+        sendProtocolPing();
         sendBack({ type: 'LIVENESS.PINGED' });
         return;
       }

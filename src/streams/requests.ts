@@ -7,74 +7,11 @@ import {
   SessionClosedError,
 } from '../errors.js';
 import type { ProtocolRequest, ResponseError } from '../protocol/types.js';
-import { MAX_TIMER_DELAY_MS, platformTimers, type Timers } from './timers.js';
+import { DeadlineTimer } from './deadline-timer.js';
+import type { RequestCorrelatorOptions, RequestOptions, SendRequest } from './request-options.js';
+import { platformTimers } from './timers.js';
 
-/**
- * Sends one request with its correlation id. The protocol turns it into a packet and the socket
- * sends it. A send that fails (the message is over the size limit, the socket is not open, the codec
- * cannot encode the params) reports through `onSendError`, synchronously or later; throwing from
- * `send` is treated the same way.
- *
- * Which errors mean what: an error whose `code` is `'connection'` (a {@link ConnectionLostError})
- * means "the socket was not there": the request is handled as if the connection dropped under it
- * (re-queued when idempotent, rejected with {@link ConnectionLostError} otherwise). Any other error,
- * such as an {@link OversizeMessageError}, rejects the request with that very error.
- */
-export type SendRequest = (id: number, request: ProtocolRequest, onSendError: (error: Error) => void) => void;
-
-/** Options of {@link RequestCorrelator}. */
-export interface RequestCorrelatorOptions {
-  /** Hands out correlation ids; share it with every other sender on the same connection (see `createIdSource`). */
-  readonly nextId: () => number;
-  /** Sends a request; see {@link SendRequest}. */
-  readonly send: SendRequest;
-  /**
-   * How long a request may take, from the call to `request()` until its answer, in milliseconds.
-   * The clock starts at the call, not at the send, so time spent queued while the session is not
-   * ready counts: a caller waits at most this long whatever the connection does. `Infinity` waits
-   * for ever (only closing the session or an abort ends such a request). Trusted as given: the
-   * session validates it (`requestTimeoutMs`).
-   * @default 10_000
-   */
-  readonly defaultTimeoutMs?: number;
-  /**
-   * How many requests may wait for the session to become ready. One more rejects at once with
-   * {@link QueueFullError}, so a long outage cannot grow memory without bound. Idempotent requests
-   * that were already sent and are re-queued after a connection drop do not count against it.
-   * A positive integer, trusted as given (the session validates `maxQueuedRequests`).
-   * @default 1000
-   */
-  readonly maxQueued?: number;
-  /** Timer functions (tests inject their own). @default the platform's `setTimeout`/`clearTimeout` */
-  readonly timers?: Timers;
-  /**
-   * The clock the timeouts are counted on, in milliseconds; it must agree with `timers`.
-   * @default `performance.now()` (looked up on every call, so fake timers that replace it apply)
-   */
-  readonly now?: () => number;
-  /**
-   * Why requests are waiting, for the message of a request that times out before it was ever sent
-   * (a {@link RequestTimeoutError} with `sent: false`). A session says which state it is in and
-   * how the last connection ended.
-   * @default () => 'the session is not ready'
-   */
-  readonly whyNotSent?: () => string;
-}
-
-/** Per-request options of {@link RequestCorrelator.request}. */
-export interface RequestOptions {
-  /** Overrides the correlator's `defaultTimeoutMs` for this request; `Infinity` disables the timeout. Positive; trusted as given. */
-  readonly timeoutMs?: number;
-  /** Aborting it removes the request (queued or in flight) and rejects it with {@link RequestAbortedError}. A late answer is ignored. */
-  readonly signal?: AbortSignal;
-  /**
-   * Whether sending the request twice is harmless. An idempotent request that is in flight when the
-   * connection drops is sent again (with a new id) once the session is ready; any other request
-   * rejects with {@link ConnectionLostError}, because the server may or may not have acted on it.
-   * @default false
-   */
-  readonly idempotent?: boolean;
-}
+export type { RequestCorrelatorOptions, RequestOptions, SendRequest } from './request-options.js';
 
 /** One request from `request()` until it settles. */
 interface Outstanding {
@@ -134,17 +71,10 @@ export class RequestCorrelator {
   private readonly send: SendRequest;
   private readonly defaultTimeoutMs: number;
   private readonly maxQueued: number;
-  private readonly timers: Timers;
   private readonly whyNotSent: () => string;
   private readonly now: () => number;
-  /**
-   * One timer for every request: armed for the earliest deadline, and not moved when that request
-   * settles while others are pending (it then fires, times out what is due and re-arms for the
-   * next deadline). A setTimeout and a clearTimeout per request cost about a microsecond; now
-   * concurrent requests share one, and it is stopped only when nothing is pending.
-   */
-  private deadlineTimer: unknown = undefined;
-  private armedFor = Infinity;
+  /** One timer for every request's deadline (see {@link DeadlineTimer}). */
+  private readonly deadlines: DeadlineTimer;
   /** Requests waiting for the session to be ready, in FIFO order (a Set keeps insertion order and deletes in O(1)). */
   private queue = new Set<Outstanding>();
   /** Requests sent and awaiting their answer, by id. */
@@ -158,9 +88,9 @@ export class RequestCorrelator {
     this.send = options.send;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
     this.maxQueued = options.maxQueued ?? 1000;
-    this.timers = options.timers ?? platformTimers;
     this.whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
     this.now = options.now ?? (() => performance.now());
+    this.deadlines = new DeadlineTimer(options.timers ?? platformTimers, this.now, (reached) => this.deadlineReached(reached));
   }
 
   /**
@@ -204,7 +134,7 @@ export class RequestCorrelator {
       onAbort: undefined,
       settled: false,
     };
-    if (deadline < this.armedFor) this.armDeadline(deadline);
+    this.deadlines.arm(deadline);
     if (signal !== undefined) {
       entry.onAbort = () => this.settle(entry, new RequestAbortedError(method, { cause: signal.reason }));
       signal.addEventListener('abort', entry.onAbort, { once: true });
@@ -288,7 +218,7 @@ export class RequestCorrelator {
     const everything = [...this.queue, ...this.inFlight.values()];
     this.queue.clear();
     this.inFlight.clear();
-    this.disarmDeadline();
+    this.deadlines.disarm();
     for (const entry of everything) this.settle(entry, error);
   }
 
@@ -334,7 +264,7 @@ export class RequestCorrelator {
     const merged = [...entries, ...this.queue].sort((a, b) => a.order - b.order);
     this.queue = new Set(merged);
     // A settle on the way may have found nothing pending and stopped the deadline timer.
-    for (const entry of entries) if (entry.deadline < this.armedFor) this.armDeadline(entry.deadline);
+    for (const entry of entries) this.deadlines.arm(entry.deadline);
   }
 
   /** Settles a request exactly once, and drops every reference to it: timer, abort listener, queue, map. */
@@ -346,35 +276,13 @@ export class RequestCorrelator {
     entry.signal = undefined;
     this.queue.delete(entry);
     if (entry.id !== undefined && this.inFlight.get(entry.id) === entry) this.inFlight.delete(entry.id);
-    if (this.deadlineTimer !== undefined && this.queue.size === 0 && this.inFlight.size === 0) this.disarmDeadline();
+    if (this.deadlines.armed && this.queue.size === 0 && this.inFlight.size === 0) this.deadlines.disarm();
     if (error === undefined) entry.resolve(result);
     else entry.reject(error);
   }
 
-  /** Arms the one deadline timer for `deadline`, earlier than the one it is armed for (a timer waits at most MAX_TIMER_DELAY_MS). */
-  private armDeadline(deadline: number): void {
-    if (this.deadlineTimer !== undefined) this.timers.clearTimeout(this.deadlineTimer);
-    const now = this.now();
-    const delay = Math.min(Math.max(0, deadline - now), MAX_TIMER_DELAY_MS);
-    // When the timer fires (not `deadline` when that is beyond what a timer can wait).
-    this.armedFor = now + delay;
-    this.deadlineTimer = this.timers.setTimeout(() => this.deadlineReached(), delay);
-  }
-
-  private disarmDeadline(): void {
-    if (this.deadlineTimer !== undefined) this.timers.clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
-    this.armedFor = Infinity;
-  }
-
-  /**
-   * Times out every request whose deadline has come, then re-arms for the earliest one left (none
-   * left: no timer). The timer firing proves its deadline has come, whatever the clock says.
-   */
-  private deadlineReached(): void {
-    const reached = Math.max(this.armedFor, this.now());
-    this.deadlineTimer = undefined;
-    this.armedFor = Infinity;
+  /** Times out every request whose deadline has come, then re-arms for the earliest one left (none left: no timer). */
+  private deadlineReached(reached: number): void {
     let next = Infinity;
     const expired: Outstanding[] = [];
     for (const entries of [this.queue, this.inFlight.values()]) {
@@ -384,7 +292,7 @@ export class RequestCorrelator {
       }
     }
     for (const entry of expired) this.settle(entry, this.timeoutError(entry, entry.timeoutMs));
-    if (next !== Infinity && next < this.armedFor) this.armDeadline(next);
+    this.deadlines.arm(next);
   }
 
   private timeoutError(entry: Outstanding, timeoutMs: number): RequestTimeoutError {

@@ -1,10 +1,10 @@
 import { CLOSE_CODES } from '../../constants.js';
 import type { Codec } from '../../codecs/codec.js';
-import { RotationError, type WirestateError } from '../../errors.js';
+import { RotationError, WirestateError } from '../../errors.js';
 import type { Handshake, IncomingPacket, Protocol, ProtocolRequest } from '../../protocol/types.js';
 import type { SocketCloseInfo, SocketHandlers, SocketOpenInfo } from '../../transport/types.js';
 import type { InboundSink, RotateCommand, SocketEvent } from '../types.js';
-import { drop, loseOutstanding, type Link } from './link.js';
+import { closeGracefully, drop, loseOutstanding, type Link } from './link.js';
 import { StreamSwitch } from './stream-switch.js';
 
 /**
@@ -107,7 +107,6 @@ export function createHandover(host: HandoverHost): Handovers {
   let handover: Handover | undefined;
   // The socket a rotation replaced, while it winds down.
   let retiring: { readonly link: Link; readonly timer: ReturnType<typeof setTimeout>; readonly streams?: StreamSwitch } | undefined;
-  const graces = new Set<ReturnType<typeof setTimeout>>();
 
   function rotate(command: RotateCommand, servingOpen: boolean): void {
     // A handover under way reports its own outcome (and the machine schedules again from it).
@@ -123,7 +122,7 @@ export function createHandover(host: HandoverHost): Handovers {
         if (current?.link !== own) return;
         opened = true;
         const codec = host.codecFor(info.protocol);
-        if (!('decode' in codec)) {
+        if (codec instanceof WirestateError) {
           fail(current, new RotationError('connect', { cause: codec }));
           return;
         }
@@ -261,8 +260,7 @@ export function createHandover(host: HandoverHost): Handovers {
     if (old.link.gone) return;
     loseOutstanding(old.link);
     if (old.streams === undefined) return drop(old.link);
-    old.link.connection.close(CLOSE_CODES.Normal, 'rotated');
-    graces.add(setTimeout(() => drop(old.link), host.closeGraceMs));
+    closeGracefully(old.link, CLOSE_CODES.Normal, 'rotated', host.closeGraceMs);
   }
 
   return {
@@ -316,8 +314,6 @@ export function createHandover(host: HandoverHost): Handovers {
         if (!retiring.link.gone) drop(retiring.link);
         retiring = undefined;
       }
-      for (const grace of graces) clearTimeout(grace);
-      graces.clear();
     },
   };
 }

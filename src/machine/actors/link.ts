@@ -29,6 +29,8 @@ export interface Link {
   gone: boolean;
   /** Tells the session's `close()` that this socket is gone for good. */
   readonly markGone: () => void;
+  /** While an orderly close waits for the peer's close frame: the timer that drops the socket then. */
+  closeGrace?: ReturnType<typeof setTimeout>;
 }
 
 /** What opening a link needs from the socket actor's input. */
@@ -58,9 +60,20 @@ export function openLink(options: LinkOptions, handshake: Handshake, handlers: (
 
 /** Ends a socket other than by an orderly close: dropped at once, reported gone. */
 export function drop(link: Link): void {
+  clearTimeout(link.closeGrace);
   link.gone = true;
   link.connection.terminate();
   link.markGone();
+}
+
+/**
+ * Closes with a close frame, and drops the socket if the close handshake has not finished after
+ * `graceMs`: a half-open peer never answers, and `ws` would hold the socket (and its timer) for 30 s.
+ * The socket's close (see {@link Link.closeGrace}) ends the wait.
+ */
+export function closeGracefully(link: Link, code: number, reason: string, graceMs: number): void {
+  link.connection.close(code, reason);
+  link.closeGrace = setTimeout(() => drop(link), graceMs);
 }
 
 /** Remembers a request sent on `link` until its answer, so a rotation can wait for it and report it lost with the socket. */

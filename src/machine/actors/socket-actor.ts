@@ -10,7 +10,7 @@ import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent
 import { Secret } from '../../secret.js';
 import { createHandover } from './handover.js';
 import { oversizeFrame, refusedAsOversize, utf8ByteLength } from './inbound-limit.js';
-import { drop, notConnectedError, openLink, track, type Link } from './link.js';
+import { closeGracefully, drop, notConnectedError, openLink, track, type Link } from './link.js';
 
 export { notConnectedError } from './link.js';
 
@@ -132,7 +132,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       const codec = codecFor(info.protocol);
       if (codec instanceof WirestateError) {
         finished = true;
-        link.connection.close(1002, 'unexpected subprotocol');
+        link.connection.close(CLOSE_CODES.Protocol, 'unexpected subprotocol');
         sendBack({ type: 'SOCKET.FAILED', error: codec });
         return;
       }
@@ -180,7 +180,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
 
   function linkClosed(link: Link, info: SocketCloseInfo): void {
     link.gone = true;
-    if (link === serving) clearCloseGrace();
+    clearTimeout(link.closeGrace);
     link.markGone();
     if (finished || handovers.retiredClosed(link) || link !== serving || handovers.servingClosed(link, info)) return;
     reportClose(info);
@@ -334,11 +334,6 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   });
 
   let closingGracefully = false;
-  let closeGrace: ReturnType<typeof setTimeout> | undefined;
-  function clearCloseGrace() {
-    clearTimeout(closeGrace);
-    closeGrace = undefined;
-  }
   function release(code: number) {
     releaseServing(code);
     // The replacement and the replaced socket never outlive the actor (after the serving one, so
@@ -355,11 +350,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     // waiting for a close handshake that will never come.
     if (code === CLOSE_CODES.Normal && !wasFinished && !link.gone) {
       closingGracefully = true;
-      link.connection.close(CLOSE_CODES.Normal, 'client closed');
-      closeGrace = setTimeout(() => {
-        closeGrace = undefined;
-        drop(link);
-      }, CLOSE_HANDSHAKE_GRACE_MS);
+      closeGracefully(link, CLOSE_CODES.Normal, 'client closed', CLOSE_HANDSHAKE_GRACE_MS);
     } else {
       drop(link);
     }

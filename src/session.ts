@@ -66,13 +66,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       sessionActor.send({ type: 'SEND', id, request, onSendError });
       return;
     }
-    const error = directSend(id, request, (late) => {
-      // Lost with a socket a rotation replaced: an idempotent request is queued again, and goes out now.
-      onSendError(late);
-      if (directSend === undefined) return;
-      correlator.setReady(true);
-      reconcileStreamsSoon();
-    });
+    const error = directSend(id, request, onSendError);
     if (error !== undefined) onSendError(error);
   };
   // A subscribe lost with a replaced socket leaves its stream "maybe on the server": once its
@@ -125,6 +119,12 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
     onError: (error) => errors$.next(error),
     // A rotation without resume subscribes these on the replacement connection.
     activeStreamBatches: () => chunk(registry.inspect().filter((row) => row.state === 'active').map((row) => row.name), resolved.maxStreamsPerPacket),
+    // Lost with a socket a rotation let go: the idempotent requests queued again go out now.
+    onRequestsLost: () => {
+      if (directSend === undefined) return;
+      correlator.setReady(true);
+      reconcileStreamsSoon();
+    },
   };
 
   // Sockets not yet fully gone: close() waits for them so that nothing is left when it resolves.

@@ -59,6 +59,12 @@ export interface InboundSink {
    * the replacement connection. Without it, such a rotation carries no stream over.
    */
   activeStreamBatches?(): readonly (readonly string[])[];
+  /**
+   * Requests sent on a socket a rotation let go, or held during one, have just been reported lost
+   * (each through its own `onLateError`): the session may send the re-queued ones and reconcile
+   * its streams on the socket that serves now.
+   */
+  onRequestsLost?(): void;
 }
 
 /** Everything the machine needs from outside, injected so that tests can drive it. */

@@ -258,7 +258,7 @@ export function createHandover(host: HandoverHost): Handovers {
     retiring = undefined;
     clearTimeout(old.timer);
     if (old.link.gone) return;
-    loseOutstanding(old.link);
+    loseOutstanding(old.link, host.inbound);
     if (old.streams === undefined) return drop(old.link);
     closeGracefully(old.link, CLOSE_CODES.Normal, 'rotated', host.closeGraceMs);
   }
@@ -277,7 +277,7 @@ export function createHandover(host: HandoverHost): Handovers {
       // the replacement carry on as that resume. Either way the replacement's answer decides now.
       if (host.resumes && (handover.phase === 'resuming' || handover.command.continuesAfter(close.code))) {
         handover.servingClose = close;
-        loseOutstanding(link);
+        loseOutstanding(link, host.inbound);
         resumeWhenDrained(handover);
         return true;
       }
@@ -288,7 +288,7 @@ export function createHandover(host: HandoverHost): Handovers {
       if (retiring?.link !== link) return false;
       clearTimeout(retiring.timer);
       retiring = undefined;
-      loseOutstanding(link);
+      loseOutstanding(link, host.inbound);
       return true;
     },
     answered(link, packet) {

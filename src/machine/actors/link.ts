@@ -3,6 +3,7 @@ import { ConnectionLostError } from '../../errors.js';
 import type { Handshake } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
 import type { SocketConnection, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
+import type { InboundSink } from '../types.js';
 
 /** The error a send gets when it reaches the machine between connections; the correlator re-queues or fails it by its own rule. */
 export function notConnectedError(): ConnectionLostError {
@@ -87,9 +88,10 @@ export function track(link: Link, id: number, sentAt: number, onLost: (error: Er
  * rotation): the server may never have read them. They get the error of a lost connection, so
  * the correlator re-sends the idempotent ones and fails the others, as after any drop.
  */
-export function loseOutstanding(link: Link): void {
+export function loseOutstanding(link: Link, inbound: InboundSink): void {
   if (link.outstanding.size === 0) return;
   const lost = [...link.outstanding.values()];
   link.outstanding.clear();
   for (const request of lost) request.onLost(notConnectedError());
+  inbound.onRequestsLost?.();
 }

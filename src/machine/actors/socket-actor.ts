@@ -268,7 +268,10 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
   function sendRequest(id: number, request: ProtocolRequest, onLateError: (error: Error) => void): Error | undefined {
     const held = handovers.hold(() => {
       const error = sendRequest(id, request, onLateError);
-      if (error !== undefined) onLateError(error);
+      if (error !== undefined) {
+        onLateError(error);
+        inbound.onRequestsLost?.();
+      }
     });
     if (held) return undefined;
     const error = sendOn(serving, id, request);

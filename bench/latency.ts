@@ -4,7 +4,7 @@
  */
 import { openClient, type BenchClient, type BenchCodec, type ClientKind } from './clients.js';
 import type { BenchServer } from './server-control.js';
-import { median, percentile } from './stats.js';
+import { alternatingPercentiles, describePercentiles } from './stats.js';
 
 /** Latency figures of one client and codec, in microseconds. */
 export interface LatencyResult {
@@ -42,34 +42,18 @@ export async function runLatency(
 ): Promise<LatencyResult[]> {
   const results: LatencyResult[] = [];
   for (const codec of codecs) {
-    const perKind = new Map<ClientKind, { p50: number[]; p99: number[]; p999: number[] }>();
-    for (let round = 0; round < rounds; round++) {
-      for (const kind of ['baseline', 'wirestate'] as const) {
-        await server.command('reset');
-        const client = await openClient(kind, { endpointUrl: server.endpointUrl, codec, streams: [], onData: () => {} });
-        try {
-          await roundTrips(client, Math.ceil(count / 10));
-          const times = await roundTrips(client, count);
-          const entry = perKind.get(kind) ?? { p50: [], p99: [], p999: [] };
-          entry.p50.push(percentile(times, 50));
-          entry.p99.push(percentile(times, 99));
-          entry.p999.push(percentile(times, 99.9));
-          perKind.set(kind, entry);
-        } finally {
-          await client.close();
-        }
+    const byKind = await alternatingPercentiles(['baseline', 'wirestate'] as const, rounds, async (kind) => {
+      await server.command('reset');
+      const client = await openClient(kind, { endpointUrl: server.endpointUrl, codec, streams: [], onData: () => {} });
+      try {
+        await roundTrips(client, Math.ceil(count / 10));
+        return await roundTrips(client, count);
+      } finally {
+        await client.close();
       }
-    }
-    for (const [kind, entry] of perKind) {
-      results.push({ codec, kind, p50: median(entry.p50), p99: median(entry.p99), p999: median(entry.p999), samples: count * rounds });
-    }
-    log(
-      `latency ${codec}: ` +
-        results
-          .filter((result) => result.codec === codec)
-          .map((result) => `${result.kind} p50 ${result.p50.toFixed(0)} µs p99 ${result.p99.toFixed(0)} µs p99.9 ${result.p999.toFixed(0)} µs`)
-          .join(', '),
-    );
+    });
+    for (const [kind, { p50, p99, p999 }] of byKind) results.push({ codec, kind, p50, p99, p999, samples: count * rounds });
+    log(`latency ${codec}: ${[...byKind].map(([kind, figures]) => describePercentiles(kind, figures)).join(', ')}`);
   }
   return results;
 }

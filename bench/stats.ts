@@ -43,3 +43,39 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** The p50, p99 and p99.9 of a set of samples, in their unit. */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+}
+
+/**
+ * Runs `measure` for each of `kinds` in turn, `rounds` times, and gives per kind the median over
+ * the rounds of each round's p50, p99 and p99.9 (and the samples of the first round): alternating
+ * kinds round by round makes a noisy moment hurt them alike.
+ */
+export async function alternatingPercentiles<K extends string>(
+  kinds: readonly K[],
+  rounds: number,
+  measure: (kind: K) => Promise<readonly number[]>,
+): Promise<Map<K, Percentiles & { readonly samplesPerRound: number }>> {
+  const perRound = new Map<K, { p50: number[]; p99: number[]; p999: number[]; samples: number }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) {
+      const samples = await measure(kind);
+      const entry = perRound.get(kind) ?? { p50: [], p99: [], p999: [], samples: samples.length };
+      entry.p50.push(percentile(samples, 50));
+      entry.p99.push(percentile(samples, 99));
+      entry.p999.push(percentile(samples, 99.9));
+      perRound.set(kind, entry);
+    }
+  }
+  return new Map([...perRound].map(([kind, entry]) => [kind, { p50: median(entry.p50), p99: median(entry.p99), p999: median(entry.p999), samplesPerRound: entry.samples }]));
+}
+
+/** `wirestate p50 57 µs p99 140 µs p99.9 4000 µs`, for the benchmark's log. */
+export function describePercentiles(label: string, figures: Percentiles): string {
+  return `${label} p50 ${figures.p50.toFixed(0)} µs p99 ${figures.p99.toFixed(0)} µs p99.9 ${figures.p999.toFixed(0)} µs`;
+}

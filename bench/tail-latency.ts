@@ -8,7 +8,7 @@
 import { openClient, type BenchCodec, type ClientKind } from './clients.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
-import { median, percentile } from './stats.js';
+import { alternatingPercentiles, describePercentiles } from './stats.js';
 
 /** Stamp-to-observer figures of one client, in microseconds (medians over the rounds). */
 export interface TailLatencyResult {
@@ -71,27 +71,9 @@ export async function runTailLatency(
 ): Promise<TailLatencyResult[]> {
   const results: TailLatencyResult[] = [];
   for (const codec of codecs) {
-    const perKind = new Map<ClientKind, { p50: number[]; p99: number[]; p999: number[]; samples: number }>();
-    for (let round = 0; round < rounds; round++) {
-      for (const kind of ['baseline', 'wirestate'] as const) {
-        const delays = await measureRound(server, kind, codec, load);
-        const entry = perKind.get(kind) ?? { p50: [], p99: [], p999: [], samples: delays.length };
-        entry.p50.push(percentile(delays, 50));
-        entry.p99.push(percentile(delays, 99));
-        entry.p999.push(percentile(delays, 99.9));
-        perKind.set(kind, entry);
-      }
-    }
-    for (const [kind, entry] of perKind) {
-      results.push({ codec, kind, p50: median(entry.p50), p99: median(entry.p99), p999: median(entry.p999), samplesPerRound: entry.samples, rounds });
-    }
-    log(
-      `tail latency ${codec}: ` +
-        results
-          .filter((result) => result.codec === codec)
-          .map((result) => `${result.kind} p50 ${result.p50.toFixed(0)} µs p99 ${result.p99.toFixed(0)} µs p99.9 ${result.p999.toFixed(0)} µs`)
-          .join(', '),
-    );
+    const byKind = await alternatingPercentiles(['baseline', 'wirestate'] as const, rounds, (kind) => measureRound(server, kind, codec, load));
+    for (const [kind, { p50, p99, p999, samplesPerRound }] of byKind) results.push({ codec, kind, p50, p99, p999, samplesPerRound, rounds });
+    log(`tail latency ${codec}: ${[...byKind].map(([kind, figures]) => describePercentiles(kind, figures)).join(', ')}`);
   }
   return results;
 }

@@ -31,7 +31,7 @@ export interface ChartEdge {
   readonly source: string;
   /** The state it enters (a path). */
   readonly target: string;
-  /** What triggers it, one entry per transition definition: `SOCKET.CLOSED [shouldResume]`. */
+  /** What triggers it, one entry per transition definition: `SOCKET.OPEN [needsInitialize]`. */
   readonly labels: readonly string[];
 }
 

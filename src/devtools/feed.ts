@@ -50,7 +50,6 @@ interface MachineSnapshotLike {
 
 const DEFAULT_SAMPLE_INTERVAL_MS = 1_000;
 
-/** Leaf states among active paths (those no other active path is nested in). */
 /**
  * Whether the active leaf of `paths` is transient: its only transitions are eventless (`always`),
  * so the machine leaves it within the same step and a viewer never sees it.
@@ -62,6 +61,7 @@ function restsNowhere(root: AnyStateNode, paths: readonly string[]): boolean {
   return node !== undefined && node.type === 'atomic' && node.always !== undefined && node.always.length > 0 && node.transitions.size === 0 && node.invoke.length === 0;
 }
 
+/** Leaf states among active paths (those no other active path is nested in). */
 function leaves(paths: readonly string[]): string[] {
   return paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
 }

@@ -48,7 +48,7 @@ export const AUTH_FORM_KEYS = Object.freeze({
 
 /**
  * Throws an OptionsError for a key of `value` that is not in `known`, naming it with its place
- * (`timeouts.connnectMs`) and listing the keys that exist, so a typo is never accepted silently.
+ * (`timeouts.connnectMs is not an option`), so a typo is never accepted silently.
  * Used for the top level and, through {@link nestedOptions}, for every nested options object alike.
  *
  * @example

@@ -100,7 +100,7 @@ function resolveBackoff(value: unknown): BackoffOptions {
 /**
  * Validates `createSession` options and fills in defaults, each option once: the layers below
  * (the machine, the request correlator, the stream registry, the backoff) trust what this returns.
- * Throws an OptionsError that names the option, says what was wrong and what is expected.
+ * Throws an OptionsError that names the option and the rule it broke.
  */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new OptionsError('options must be an object');

@@ -25,7 +25,7 @@ export function isSendableCloseCode(code: number): boolean {
 export function assertSendableCloseCode(code: number): void {
   if (isSendableCloseCode(code)) return;
   throw new OptionsError(
-    `close code ${code} must be 1000 or 3000-4999`,
+    `close code ${code} must be 1000-1003, 1007-1014 or 3000-4999`,
   );
 }
 

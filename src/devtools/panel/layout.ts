@@ -3,7 +3,7 @@
  * uses: its layered algorithm handles what a state chart needs and simpler libraries do not,
  * namely compound nodes (nested states drawn inside their parent) with edges that cross their
  * borders (`preparing → connection.opening`), cycle breaking by the machine's own order (so the
- * chart reads idle → resolving → connecting → … and the ways back point backwards), and merging of
+ * chart reads idle → resolving → preparing → connection → … and the ways back point backwards), and merging of
  * parallel edges. Edges carry no inline labels: 53 of them would bury the states; each edge's
  * triggers are in its tooltip and the event log names the one just taken. The layout runs once per
  * chart; highlighting never re-lays it out.

@@ -93,7 +93,7 @@ export const BEARER_SUBPROTOCOL_PREFIX = 'bearer.';
  * the only characters RFC 6455 allows in a subprotocol name. JWTs and base64url qualify; standard
  * base64 does not (`/` and `=`).
  */
-export const SUBPROTOCOL_TOKEN_CHARACTER = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+const SUBPROTOCOL_TOKEN_CHARACTER = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 
 /** A whole subprotocol entry: one or more {@link SUBPROTOCOL_TOKEN_CHARACTER}s. */
 export const SUBPROTOCOL_TOKEN = new RegExp(`^${SUBPROTOCOL_TOKEN_CHARACTER.source}+$`);

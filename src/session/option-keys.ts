@@ -1,4 +1,3 @@
-import type { CodecName } from '../codecs/codec.js';
 import { OptionsError } from '../errors.js';
 import type { BackoffOptions } from '../machine/backoff.js';
 import type { PhaseTimeouts, RotationOptions } from '../machine/types.js';
@@ -33,9 +32,6 @@ export const RECONNECT_KEYS = keysOf({
 
 /** Every key of the `rotation` option. */
 export const ROTATION_KEYS = keysOf({ lifetimeMs: true, marginMs: true } satisfies Record<keyof RotationOptions, true>);
-
-/** Every key of the `subprotocols` option: the codec names. */
-export const SUBPROTOCOL_KEYS = keysOf({ json: true, msgpack: true, bson: true } satisfies Record<CodecName, true>);
 
 type AuthForm<Key extends string> = Extract<AuthOptions, Record<Key, unknown>>;
 

@@ -1,7 +1,7 @@
-import { isCodecName, type CodecName } from '../codecs/codec.js';
+import { CODEC_NAMES, isCodecName, type CodecName } from '../codecs/codec.js';
 import { BEARER_SUBPROTOCOL_PREFIX, DEFAULT_SUBPROTOCOL_NAMES, isSubprotocolToken } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
-import { nestedOptions, SUBPROTOCOL_KEYS } from './option-keys.js';
+import { nestedOptions } from './option-keys.js';
 
 /**
  * Validates the `subprotocols` option and merges it over the defaults: keys must be codec names,
@@ -9,7 +9,7 @@ import { nestedOptions, SUBPROTOCOL_KEYS } from './option-keys.js';
  * and no two of the codecs offered may share a name (the server's choice would be ambiguous).
  */
 export function resolveSubprotocolNames(given: unknown, codecs: readonly CodecName[]): Readonly<Record<CodecName, string>> {
-  const value = nestedOptions('subprotocols', given, SUBPROTOCOL_KEYS);
+  const value = nestedOptions('subprotocols', given, CODEC_NAMES);
   const names = { ...DEFAULT_SUBPROTOCOL_NAMES, ...(value as Partial<Record<CodecName, string>>) };
   for (const [codec, name] of Object.entries(names)) {
     if (typeof name !== 'string' || !isSubprotocolToken(name)) {

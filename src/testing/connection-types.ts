@@ -4,7 +4,6 @@
  * upgrade handler creates a connection and hands it the packet handler, and neither the handlers
  * nor the session registry know the class. Internal.
  */
-import type { Codec } from '../codecs/codec.js';
 import type { ConnectionInfo } from './records.js';
 import type { ServerSession, SessionConnection } from './session.js';
 
@@ -24,7 +23,6 @@ export interface ServerConnection extends SessionConnection {
   pending: unknown[] | undefined;
   /** Resolves once the connection is closed (close handshake done or TCP connection gone). */
   readonly closed: Promise<void>;
-  readonly codec: Codec;
   /** Sends a response with a result. */
   respond(id: number, result: unknown): void;
   /** Sends a response with an error object. */

@@ -4,7 +4,7 @@
  * `server.faults`.
  */
 import { OptionsError } from '../errors.js';
-import { isSendableCloseCode } from '../transport/close-arguments.js';
+import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from '../transport/close-arguments.js';
 import { DEFAULT_MALFORMED_BODY } from './balancer.js';
 import { closeConnections } from './close-all.js';
 import type { ServerConnection } from './connection-types.js';
@@ -53,7 +53,7 @@ export class TestServerFaults {
    */
   closeConnection(target: ConnectionTarget, code: number, reason = ''): number {
     if (!isSendableCloseCode(code)) throw new OptionsError(`close code ${code} must be sendable`);
-    if (Buffer.byteLength(reason) > 123) throw new OptionsError('close reason must be at most 123 bytes');
+    if (Buffer.byteLength(reason) > MAX_CLOSE_REASON_BYTES) throw new OptionsError('close reason must be at most 123 bytes');
     return this.#apply(target, (connection) => connection.close(code, reason));
   }
 

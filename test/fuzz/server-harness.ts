@@ -14,8 +14,9 @@ import {
   type WebSocketConstructor,
 } from '../../src/node.js';
 import { createTestServer, type TestServer } from '../../src/testing/index.js';
+import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { publicStateName } from '../../src/machine/session-machine.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually, WaitTimeoutError } from '../helpers/eventually.js';
 
 /** One generated set-up of the real-server property. */
 export interface ServerFuzzConfig {
@@ -47,9 +48,9 @@ const CLIENT_TIMINGS = {
 
 /**
  * How long two client sockets may exist at once: a rotation's handover (connect and initialize
- * timeouts), then the replaced socket's close, which the client bounds by its close grace (1 s).
+ * timeouts), then the replaced socket's close, which the client bounds by its close grace.
  */
-const HANDOVER_BOUND_MS = CLIENT_TIMINGS.timeouts.connectMs + CLIENT_TIMINGS.timeouts.initializeMs + 1_000 + 100;
+const HANDOVER_BOUND_MS = CLIENT_TIMINGS.timeouts.connectMs + CLIENT_TIMINGS.timeouts.initializeMs + CLOSE_HANDSHAKE_GRACE_MS + 100;
 
 /** How long the session may take to be authorized and quiet again after any fault. */
 const RECOVERY_MS = 4_000;
@@ -457,10 +458,13 @@ export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** {@link eventually} that says whether `check` held in time instead of failing: the fuzzer reports it. */
+/** {@link eventually} that says whether `check` held in time instead of failing: the fuzzer reports it. A `check` that throws still fails. */
 export function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   return eventually(check, 'the condition', timeoutMs).then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      if (error instanceof WaitTimeoutError) return false;
+      throw error;
+    },
   );
 }

@@ -17,19 +17,19 @@ export function parseReferenceInitializeResult(result: unknown): InitializeResul
   }
   const fields = result as Readonly<Record<string, unknown>>;
   const { sessionId, resumeId, resumed, heartbeatMs, authRequired, connectionLifetimeMs } = fields;
-  if (typeof sessionId !== 'string') throw badField('sessionId', 'a string', sessionId);
-  if (typeof resumeId !== 'string') throw badField('resumeId', 'a string', resumeId);
-  if (typeof resumed !== 'boolean') throw badField('resumed', 'a boolean', resumed);
+  if (typeof sessionId !== 'string') throw badField('sessionId', 'a string');
+  if (typeof resumeId !== 'string') throw badField('resumeId', 'a string');
+  if (typeof resumed !== 'boolean') throw badField('resumed', 'a boolean');
   if (typeof heartbeatMs !== 'number' || !Number.isSafeInteger(heartbeatMs) || heartbeatMs <= 0) {
-    throw badField('heartbeatMs', 'a positive integer (milliseconds)', heartbeatMs);
+    throw badField('heartbeatMs', 'a positive integer (milliseconds)');
   }
-  if (typeof authRequired !== 'boolean') throw badField('authRequired', 'a boolean', authRequired);
+  if (typeof authRequired !== 'boolean') throw badField('authRequired', 'a boolean');
   // Optional and advisory: a value that is no positive integer is ignored rather than failing the session.
   const lifetime = typeof connectionLifetimeMs === 'number' && Number.isSafeInteger(connectionLifetimeMs) && connectionLifetimeMs > 0 ? { connectionLifetimeMs } : {};
   return { sessionId, resumeId, resumed, heartbeatMs, authRequired, ...lifetime };
 }
 
-function badField(field: string, expected: string, _value?: unknown): ProtocolViolationError {
+function badField(field: string, expected: string): ProtocolViolationError {
   return new ProtocolViolationError(`initialize result ${field} must be ${expected}`);
 }
 

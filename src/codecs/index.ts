@@ -16,8 +16,8 @@ export { BsonCodec, BSON_CARRIES, bson } from './bson.js';
 export { JsonCodec, JSON_CARRIES, json } from './json.js';
 export { MsgpackCodec, MSGPACK_CARRIES, msgpack } from './msgpack.js';
 export type { CodecFactory, CodecOption } from './factory.js';
+export { BEARER_SUBPROTOCOL_PREFIX } from '../constants.js';
 export {
-  BEARER_SUBPROTOCOL_PREFIX,
   DEFAULT_SUBPROTOCOL_NAMES,
   isSubprotocolToken,
   redactSubprotocols,

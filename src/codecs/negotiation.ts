@@ -20,7 +20,6 @@ export const DEFAULT_SUBPROTOCOL_NAMES: Readonly<Record<CodecName, string>> = Ob
   bson: 'bson.v1',
 });
 
-export { BEARER_SUBPROTOCOL_PREFIX };
 
 const REDACTED_BEARER = `${BEARER_SUBPROTOCOL_PREFIX}<redacted>`;
 

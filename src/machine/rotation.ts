@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { MAX_TIMER_DELAY_MS } from '../constants.js';
 import type { RotationOptions } from './types.js';
 
 /**

@@ -14,7 +14,7 @@ import { backoffOf, CLIENT_CLOSE, closeOf, decisionFor } from './decisions.js';
 import { rotationDelayMs, rotationRetryDelayMs } from './rotation.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import type { Secret } from '../secret.js';
-import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { MAX_TIMER_DELAY_MS } from '../constants.js';
 
 /** The session machine's `setup`: everything the chart names. */
 export const sessionSetup = setup({

@@ -5,7 +5,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
 import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
-import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { MAX_TIMER_DELAY_MS } from '../constants.js';
 import type { WebSocketConstructor } from '../transport/types.js';
 import { resolveAuth } from './auth-options.js';
 import { resolveCodecs } from './codecs.js';

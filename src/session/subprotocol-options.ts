@@ -1,5 +1,6 @@
 import { CODEC_NAMES, isCodecName, type CodecName } from '../codecs/codec.js';
-import { BEARER_SUBPROTOCOL_PREFIX, DEFAULT_SUBPROTOCOL_NAMES, isSubprotocolToken } from '../codecs/negotiation.js';
+import { BEARER_SUBPROTOCOL_PREFIX } from '../constants.js';
+import { DEFAULT_SUBPROTOCOL_NAMES, isSubprotocolToken } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import { nestedOptions } from './option-keys.js';
 

@@ -1,7 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import { OptionsError, RequestAbortedError, SessionClosedError, StateTimeoutError, type WirestateError } from '../errors.js';
 import type { SessionStateName } from '../machine/types.js';
-import { MAX_TIMER_DELAY_MS } from '../streams/timers.js';
+import { MAX_TIMER_DELAY_MS } from '../constants.js';
 import type { SessionSnapshot } from './snapshot.js';
 
 /** Options of `session.ready()` and `session.waitFor()`. */

@@ -1,4 +1,5 @@
-import { MAX_TIMER_DELAY_MS, type Timers } from './timers.js';
+import { MAX_TIMER_DELAY_MS } from '../constants.js';
+import type { Timers } from './timers.js';
 
 /**
  * One timer for many deadlines: armed for the earliest, and not moved when that deadline's owner

@@ -20,4 +20,3 @@ export const platformTimers: Timers = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
 };
 
-export { MAX_TIMER_DELAY_MS } from '../constants.js';

@@ -7,7 +7,6 @@ import { BALANCER_PATH } from '../constants.js';
 import type { ServerContext } from './context.js';
 import type { BalancerRequestRecord } from './records.js';
 
-export { BALANCER_PATH };
 
 /** The default body of the `balancerMalformed` fault: JSON cut short. */
 export const DEFAULT_MALFORMED_BODY = '{"endpoint":';

@@ -24,7 +24,7 @@ export type {
 } from './records.js';
 export { WaitTimeoutError } from './typed-events.js';
 export { ECHO_METHOD, MethodError, SERVER_CLOSE_CODES, SERVER_ERROR_CODES } from './server-errors.js';
-export { BALANCER_PATH } from './balancer.js';
+export { BALANCER_PATH } from '../constants.js';
 export { SUPPORTED_VERSION } from './handshake.js';
 export { DEFAULT_STREAM_NAME_PATTERN, UNKNOWN_STREAM_PREFIX, isDefaultStreamName } from './stream-names.js';
 export type { StreamNameRule } from './stream-names.js';

@@ -2,7 +2,6 @@ import { BALANCER_PATH } from '../constants.js';
 import { BalancerError } from '../errors.js';
 import { redactUrlIn } from './redact-url.js';
 
-export { BALANCER_PATH };
 
 /** Options of {@link resolveEndpoint}. */
 export interface ResolveEndpointOptions {

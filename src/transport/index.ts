@@ -7,7 +7,8 @@
  */
 export { openSocket } from './socket.js';
 export { resolveWebSocket } from './default-websocket.js';
-export { resolveEndpoint, BALANCER_PATH } from './balancer.js';
+export { resolveEndpoint } from './balancer.js';
+export { BALANCER_PATH } from '../constants.js';
 export type { ResolveEndpointOptions, ResolvedEndpoint } from './balancer.js';
 export { redactUrl, redactUrlIn } from './redact-url.js';
 export { toFrame } from './incoming-frame.js';

@@ -2,7 +2,6 @@ import { OptionsError } from '../../errors.js';
 import { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION, SUBPROTOCOL_TOKEN } from '../../constants.js';
 import type { Handshake, HandshakeContext } from '../types.js';
 
-export { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION };
 
 /**
  * Builds the URL, subprotocols and headers of one connection attempt (docs/protocol.md section 2).

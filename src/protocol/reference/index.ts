@@ -55,6 +55,7 @@ export function referenceProtocol(options: ReferenceProtocolOptions = {}): Proto
 
 export { REFERENCE_CLOSE_CODES, CLOSE_CODE_NAMES } from './close-codes.js';
 export { REFERENCE_METHODS, REFERENCE_ERROR_CODES, encodeReferenceRequest, type ReferenceMethod, type ReferenceRequestPacket } from './packets.js';
-export { REFERENCE_PROTOCOL_VERSION, BEARER_SUBPROTOCOL_PREFIX, referenceHandshake } from './handshake.js';
+export { referenceHandshake } from './handshake.js';
+export { REFERENCE_PROTOCOL_VERSION, BEARER_SUBPROTOCOL_PREFIX } from '../../constants.js';
 export { classifyReferencePacket } from './classify.js';
 export { parseReferenceInitializeResult, referenceFailedStreams, isReferenceUnauthorized } from './results.js';

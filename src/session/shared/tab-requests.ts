@@ -1,6 +1,6 @@
 import { definedOnly } from '../../defined-only.js';
 import { ConnectionLostError, QueueFullError, RequestAbortedError, RequestTimeoutError } from '../../errors.js';
-import { MAX_TIMER_DELAY_MS } from '../../streams/timers.js';
+import { MAX_TIMER_DELAY_MS } from '../../constants.js';
 import type { SessionRequestOptions } from '../api.js';
 import { refusedTimeout } from '../number-option.js';
 import { REQUEST_TIMEOUT_SLACK_MS } from './timing.js';

@@ -44,6 +44,8 @@ const DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
  * "practically never" instead of "at once".
  */
 const TIMER_DELAY: NumberRule = { min: 0, exclusive: true, allowInfinity: true, max: MAX_TIMER_DELAY_MS };
+/** Like {@link TIMER_DELAY}, and 0 too ("at once"). */
+const TIMER_DELAY_OR_ZERO: NumberRule = { ...TIMER_DELAY, exclusive: false };
 const COUNT: NumberRule = { min: 1, integer: true };
 const FINITE_DELAY: NumberRule = { min: 0 };
 const GROWTH: NumberRule = { min: 1 };
@@ -146,7 +148,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     maxInboundBytes: numberOption('maxInboundBytes', options.maxInboundBytes, COUNT) ?? DEFAULT_MAX_INBOUND_BYTES,
     maxQueuedRequests: numberOption('maxQueuedRequests', options.maxQueuedRequests, COUNT) ?? 1000,
     maxStreamsPerPacket: numberOption('maxStreamsPerPacket', options.maxStreamsPerPacket, COUNT) ?? 1000,
-    unsubscribeLingerMs: numberOption('unsubscribeLingerMs', options.unsubscribeLingerMs, { ...TIMER_DELAY, exclusive: false }) ?? 0,
+    unsubscribeLingerMs: numberOption('unsubscribeLingerMs', options.unsubscribeLingerMs, TIMER_DELAY_OR_ZERO) ?? 0,
     lazy: options.lazy ?? true,
     protocol,
     clientName: options.clientName ?? 'wirestate/0.1.0',
@@ -172,6 +174,6 @@ function resolveRotation(value: unknown): RotationOptions | false {
   const given = nestedOptions('rotation', value, ROTATION_KEYS);
   return definedOnly({
     lifetimeMs: numberOption('rotation.lifetimeMs', given.lifetimeMs, TIMER_DELAY),
-    marginMs: numberOption('rotation.marginMs', given.marginMs, { ...TIMER_DELAY, exclusive: false }),
+    marginMs: numberOption('rotation.marginMs', given.marginMs, TIMER_DELAY_OR_ZERO),
   });
 }

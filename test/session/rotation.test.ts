@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RotationError, plainStreams, type SessionOptions } from '../../src/node.js';
+import { RotationError, plainStreams } from '../../src/node.js';
 import type { TestServer } from '../../src/testing/index.js';
 import { eventually, openSession, startServer, waitForState, type RecordedSession } from '../helpers/session-harness.js';
 
@@ -56,7 +56,7 @@ describe('rotation with resume (reference protocol)', () => {
     // Lifetime 400 ms announced in the INITIALIZE result; rotating 330 ms before it (every 70 ms)
     // leaves the handover room on a loaded machine, so the server's 1001 at 400 ms never comes.
     const server = await startServer({ maxLifetimeMs: 400 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 330 } } as SessionOptions);
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 330 } });
     const received: number[] = [];
     const subscription = session.stream<number>('btcusdt@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
@@ -89,7 +89,7 @@ describe('rotation with resume (reference protocol)', () => {
     // A wide margin (rotating every 150 ms, 450 ms before the lifetime): a request lost because the
     // server's lifetime close came first would be a ConnectionLostError, which is not what this tests.
     const server = await startServer({ maxLifetimeMs: 600 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 450 } } as SessionOptions);
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 450 } });
     await waitForState(session, 'authorized');
     const answers: Promise<unknown>[] = [];
     const sender = setInterval(() => answers.push(session.request('ECHO', answers.length)), 2);
@@ -114,7 +114,7 @@ describe('rotation with resume (reference protocol)', () => {
       // The retry waits 400 ms (no jitter), long enough to see the old connection serve meanwhile.
       reconnect: { initialDelayMs: 400, maxDelayMs: 400 },
       random: () => 0.999_999,
-    } as SessionOptions);
+    });
     const received: number[] = [];
     session.stream<number>('a@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
@@ -141,7 +141,7 @@ describe('rotation with resume (reference protocol)', () => {
 
   it('does not rotate with rotation: false: the server closes at the lifetime and the session resumes', async () => {
     const server = await startServer({ maxLifetimeMs: 150 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: false } as SessionOptions);
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: false });
     await waitForState(session, 'authorized');
     await eventually(() => server.disconnects().some((record) => record.code === 1001), 'the lifetime close', 2_000);
     await eventually(() => session.states.some((snapshot) => snapshot.value === 'resuming'), 'the resume', 2_000);
@@ -152,7 +152,7 @@ describe('rotation with resume (reference protocol)', () => {
 describe('rotation without resume (plain streams)', () => {
   it('subscribes on the new connection and switches each stream on its first message there', async () => {
     const server = await startServer({ dialect: 'plain-streams', maxLifetimeMs: 0 });
-    const session = openSession({ endpoint: server.endpointUrl, protocol: plainStreams(), lazy: false, rotation: { lifetimeMs: 200, marginMs: 100 } } as SessionOptions);
+    const session = openSession({ endpoint: server.endpointUrl, protocol: plainStreams(), lazy: false, rotation: { lifetimeMs: 200, marginMs: 100 } });
     const received: number[] = [];
     session.stream<number>('a@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');

@@ -82,6 +82,8 @@ describe('the live dashboard example', () => {
     for (const state of ['idle', 'resolving', 'preparing', 'connection', 'connection.opening', 'connection.initializing', 'connection.authorizing', 'connection.authorized', 'reconnecting', 'closed']) expect(drawn).toContain(state);
     // The drop of the previous test is in the log, with its close code.
     expect(await panel.locator('.wsd-log-table tbody tr[data-close="1006"]').count()).toBeGreaterThan(0);
+    // The streams table fills from the feed's samples (one a second), which may come after the chart.
+    await panel.locator('.wsd-streams-table tbody tr').nth(4).waitFor({ timeout: 5_000 });
     expect(await panel.locator('.wsd-streams-table tbody tr').count()).toBe(5);
     // Beside the trades, not below them (the page is wide enough).
     const trades = await page.locator('section', { has: page.locator('#trades') }).boundingBox();

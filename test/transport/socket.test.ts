@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/closed-port.js';
 import WebSocket, { WebSocketServer } from 'ws';
 import { OptionsError } from '../../src/errors.js';
 import { openSocket } from '../../src/transport/socket.js';
@@ -66,16 +66,6 @@ function closedRaw(raw: WebSocket): Promise<void> {
       resolve();
     });
   });
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function refusedPort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 describe('openSocket over ws', () => {
@@ -264,7 +254,7 @@ describe('openSocket over ws', () => {
   });
 
   it('reports an error then 1006 for a refused port', async () => {
-    const port = await refusedPort();
+    const port = await closedPort();
     const { recorder } = open({ url: `ws://127.0.0.1:${port}/ws?token=secret-token` });
     const closed = await recorder.next('close');
     expect(recorder.types()).toEqual(['error', 'close']);
@@ -300,7 +290,7 @@ describe('openSocket over a browser-like constructor', () => {
   });
 
   it('says that browsers give no detail when the connection fails', async () => {
-    const port = await refusedPort();
+    const port = await closedPort();
     const { recorder } = open({ url: `ws://127.0.0.1:${port}/ws`, WebSocket: BrowserLikeWebSocket });
     await recorder.next('close');
     expect(recorder.types()).toEqual(['error', 'close']);

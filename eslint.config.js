@@ -13,11 +13,11 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/testing/**', 'src/node.ts', 'src/devtools/node.ts', 'src/devtools/node/**'],
+    ignores: ['src/testing/**', 'src/node.ts', 'src/node-platform.ts', 'src/devtools/node.ts', 'src/devtools/node/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['ws', 'node:*'], message: 'The browser entry must not import ws or a Node built-in; only src/node.ts, src/testing/ and the devtools\' Node entry (src/devtools/node.ts, src/devtools/node/) may.' },
+          { group: ['ws', 'node:*'], message: 'The browser entry must not import ws or a Node built-in; only src/node.ts and src/node-platform.ts, src/testing/ and the devtools\' Node entry (src/devtools/node.ts, src/devtools/node/) may.' },
         ],
       }],
     },

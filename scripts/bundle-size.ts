@@ -91,12 +91,39 @@ export function upFrontOutputs(metafile: Metafile, outputFiles: readonly OutputF
   return { code, bytes: new TextEncoder().encode(code), byPackage: byPackage({ inputs: metafile.inputs, outputs }) };
 }
 
-/** Bundles one app as `variant` says and measures what it loads up front. */
-export async function measureBundle(variant: BundleVariant): Promise<BundleSize> {
-  const { app, external } = BUNDLE_VARIANTS[variant];
+/** An app to bundle: a file of its own, or source text resolved from a directory. */
+export type BrowserApp =
+  | { readonly entryPoint: string; readonly absWorkingDir: string }
+  | { readonly contents: string; readonly absWorkingDir: string };
+
+/** What a browser app loads up front, measured. */
+export interface BrowserBundle {
+  /** The up-front code, concatenated. */
+  readonly code: string;
+  /** Its minified bytes. */
+  readonly minifiedBytes: number;
+  /** Its gzip bytes (level 9). */
+  readonly gzipBytes: number;
+  /** Minified bytes per package (`wirestate` for our own code; the app's own lines as `wirestate-app`). */
+  readonly byPackage: Record<string, number>;
+  /** Every import specifier the bundled modules wrote, as written. */
+  readonly imports: readonly string[];
+}
+
+/**
+ * Bundles an app the way every measurement here does (esbuild, browser, ESM, ES2022, minified,
+ * code splitting) and measures what it loads up front. Used by {@link measureBundle} for apps on
+ * src/ and by test/package/consumer.test.ts for apps on the installed tarball. Without `splitting`,
+ * a chunk only a dynamic `import()` reaches is inlined; the tree-shaking checks want that, since
+ * esbuild makes such a chunk an entry even where the import() is dead code.
+ */
+export async function bundleForBrowser(app: BrowserApp, external: readonly string[] = [], splitting = true): Promise<BrowserBundle> {
+  const entry = 'entryPoint' in app ? app.entryPoint : 'app.ts';
   const result = await build({
-    stdin: { contents: app, resolveDir: repoRoot, loader: 'ts', sourcefile: 'app.ts' },
-    absWorkingDir: repoRoot,
+    ...('entryPoint' in app
+      ? { entryPoints: [resolve(app.absWorkingDir, app.entryPoint)] }
+      : { stdin: { contents: app.contents, resolveDir: app.absWorkingDir, loader: 'ts' as const, sourcefile: entry } }),
+    absWorkingDir: app.absWorkingDir,
     bundle: true,
     minify: true,
     platform: 'browser',
@@ -105,21 +132,23 @@ export async function measureBundle(variant: BundleVariant): Promise<BundleSize>
     external: [...external],
     write: false,
     metafile: true,
-    outdir: join(repoRoot, 'dist-bundle-size'),
-    splitting: true,
+    outdir: join(app.absWorkingDir, 'dist-bundle-size'),
+    splitting,
     logLevel: 'silent',
   });
-  const output = upFrontOutputs(result.metafile, result.outputFiles, repoRoot, 'app.ts');
-  const minifiedByPackage = output.byPackage;
+  const output = upFrontOutputs(result.metafile, result.outputFiles, app.absWorkingDir, entry);
+  const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.original ?? imported.path));
+  return { code: output.code, minifiedBytes: output.bytes.byteLength, gzipBytes: gzipSync(output.bytes, { level: 9 }).byteLength, byPackage: output.byPackage, imports };
+}
+
+/** Bundles one app as `variant` says and measures what it loads up front. */
+export async function measureBundle(variant: BundleVariant): Promise<BundleSize> {
+  const { app, external } = BUNDLE_VARIANTS[variant];
+  const bundle = await bundleForBrowser({ contents: app, absWorkingDir: repoRoot }, external);
+  const minifiedByPackage = { ...bundle.byPackage };
   // The app's own few lines are not ours to count.
   delete minifiedByPackage['wirestate-app'];
-  return {
-    variant,
-    minifiedBytes: output.bytes.byteLength,
-    gzipBytes: gzipSync(output.bytes, { level: 9 }).byteLength,
-    minifiedByPackage,
-    code: output.code,
-  };
+  return { variant, minifiedBytes: bundle.minifiedBytes, gzipBytes: bundle.gzipBytes, minifiedByPackage, code: bundle.code };
 }
 
 function kib(bytes: number): string {

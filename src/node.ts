@@ -5,10 +5,9 @@
  *
  * @packageDocumentation
  */
-import WebSocket from 'ws';
-import { createSession as createSessionWith, type Session } from './session.js';
+import { NODE_PLATFORM } from './node-platform.js';
+import { createSessionOn, type Session } from './session.js';
 import type { SessionOptions } from './session/options.js';
-import type { WebSocketConstructor } from './transport/types.js';
 
 export * from './index.js';
 
@@ -28,5 +27,5 @@ export * from './index.js';
  * ```
  */
 export function createSession(options: SessionOptions): Session {
-  return createSessionWith({ WebSocket: WebSocket as unknown as WebSocketConstructor, ...options });
+  return createSessionOn(NODE_PLATFORM, options);
 }

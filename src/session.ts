@@ -22,6 +22,7 @@ import { sendUnacknowledged } from './streams/unacknowledged.js';
 import { chunk } from './streams/stream-entry.js';
 import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
+import type { SocketExtensions, WebSocketConstructor } from './transport/types.js';
 
 export type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 
@@ -40,8 +41,27 @@ export type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestO
  * ```
  */
 export function createSession(options: SessionOptions): Session {
-  if (options?.share !== undefined) return createDeferredSharedSession(options, openSession);
-  return openSession(options);
+  return createSessionOn(BROWSER_PLATFORM, options);
+}
+
+/**
+ * What an entry point adds to the sessions it creates: the browser entry nothing, the Node entry
+ * `ws` as the default WebSocket and the extensions that read its handshake response, send ping
+ * frames and fragment (so that none of that code reaches a browser bundle).
+ */
+export interface SessionPlatform {
+  /** The WebSocket used when `options.WebSocket` is absent; else the platform's global one. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** What that WebSocket offers beyond the standard API. */
+  readonly socketExtensions?: SocketExtensions;
+}
+
+const BROWSER_PLATFORM: SessionPlatform = Object.freeze({});
+
+/** {@link createSession} on `platform`: what each entry point's `createSession` calls. */
+export function createSessionOn(platform: SessionPlatform, options: SessionOptions): Session {
+  if (options?.share !== undefined) return createDeferredSharedSession(options, (shared, resumeFrom) => openSession(shared, resumeFrom, platform));
+  return openSession(options, undefined, platform);
 }
 
 
@@ -49,11 +69,11 @@ export function createSession(options: SessionOptions): Session {
  * Creates a session in this tab or process (what {@link createSession} does without `share`),
  * optionally continuing a server session another client started (`resumeFrom`).
  */
-export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): OpenedSession {
+export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, platform: SessionPlatform = BROWSER_PLATFORM): OpenedSession {
   const resolved = resolveOptions(options);
   // The handed-over lastSeq stands until this session's own stream layer has one, or a fresh session replaces it.
   let resumeSeq = resumeFrom?.lastSeq;
-  const WebSocket = resolveWebSocket(resolved.WebSocket);
+  const WebSocket = resolveWebSocket(resolved.WebSocket ?? platform.WebSocket);
   const nextId = createIdSource();
   const events$ = new Subject<ServerEvent>();
   const errors$ = new Subject<WirestateError>();
@@ -147,6 +167,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       ...definedOnly({ maxFrameBytes: resolved.maxFrameBytes }),
       clientName: resolved.clientName,
       WebSocket,
+      ...definedOnly({ socketExtensions: platform.socketExtensions }),
       fetch: resolved.fetch,
       random: resolved.random,
       now: resolved.now,

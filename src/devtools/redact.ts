@@ -3,6 +3,7 @@
  * that knows the session's current secrets, URLs lose their credentials and query
  * (`redactUrl`, the same rule as error messages), and the Resume-Id is shown masked.
  */
+import { definedOnly } from '../defined-only.js';
 import type { SessionContext } from '../machine/types.js';
 import { redactUrl } from '../transport/redact-url.js';
 import type { CloseRecord, DevtoolsContext } from './records.js';
@@ -67,32 +68,31 @@ export function scrubberFor(secrets: readonly string[]): Scrubber {
   return (text) => longestFirst.reduce((scrubbed, secret) => (scrubbed.includes(secret) ? scrubbed.split(secret).join(HIDDEN) : scrubbed), text);
 }
 
+/** `map(value)`, or undefined when there is no value. */
+function mapDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : map(value);
+}
+
 /** A close, scrubbed. */
 export function closeRecord(close: { code: number; reason: string; wasClean?: boolean; clientRequested?: boolean }, scrub: Scrubber): CloseRecord {
-  return {
-    code: close.code,
-    reason: scrub(close.reason),
-    ...(close.wasClean === undefined ? {} : { wasClean: close.wasClean }),
-    ...(close.clientRequested === undefined ? {} : { clientRequested: close.clientRequested }),
-  };
+  return definedOnly({ code: close.code, reason: scrub(close.reason), wasClean: close.wasClean, clientRequested: close.clientRequested });
 }
 
 /** The context a person needs, with every secret redacted. */
 export function redactContext(context: SessionContext, scrub: Scrubber, reconnecting: boolean): DevtoolsContext {
-  const closed = context.closedReason;
-  return {
+  return definedOnly({
     attempt: context.attempt,
     resumed: context.resumed,
-    ...(reconnecting && context.retryDelayMs !== undefined ? { retryDelayMs: context.retryDelayMs } : {}),
-    ...(reconnecting && context.nextRetryAt !== undefined ? { nextRetryAt: context.nextRetryAt } : {}),
-    ...(context.codec === undefined ? {} : { codec: context.codec }),
-    ...(context.location === undefined ? {} : { location: scrub(context.location) }),
-    ...(context.endpoint === undefined ? {} : { endpoint: scrub(redactUrl(context.endpoint)) }),
-    ...(context.sessionId === undefined ? {} : { sessionId: scrub(context.sessionId) }),
-    ...(context.connectionId === undefined ? {} : { connectionId: scrub(context.connectionId) }),
-    ...(context.resumeId === undefined ? {} : { resumeId: maskSecret(context.resumeId) }),
-    ...(context.lastClose === undefined ? {} : { lastClose: closeRecord(context.lastClose, scrub) }),
-    ...(closed === undefined ? {} : { closed: closeRecord(closed, scrub) }),
-    ...(context.lastError === undefined ? {} : { lastError: { code: context.lastError.code, message: scrub(context.lastError.message) } }),
-  };
+    retryDelayMs: reconnecting ? context.retryDelayMs : undefined,
+    nextRetryAt: reconnecting ? context.nextRetryAt : undefined,
+    codec: context.codec,
+    location: mapDefined(context.location, scrub),
+    endpoint: mapDefined(context.endpoint, (endpoint) => scrub(redactUrl(endpoint))),
+    sessionId: mapDefined(context.sessionId, scrub),
+    connectionId: mapDefined(context.connectionId, scrub),
+    resumeId: mapDefined(context.resumeId, maskSecret),
+    lastClose: mapDefined(context.lastClose, (close) => closeRecord(close, scrub)),
+    closed: mapDefined(context.closedReason, (close) => closeRecord(close, scrub)),
+    lastError: mapDefined(context.lastError, (error) => ({ code: error.code, message: scrub(error.message) })),
+  });
 }

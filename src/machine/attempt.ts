@@ -33,6 +33,7 @@ export function socketInput(context: SessionContext, closeCode?: () => number): 
     createCodec: input.createCodec,
     subprotocolNames: input.subprotocolNames,
     WebSocket: input.WebSocket,
+    ...(input.socketExtensions === undefined ? {} : { socketExtensions: input.socketExtensions }),
     protocol: input.protocol,
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,

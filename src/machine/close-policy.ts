@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import type { CloseCodeTable, CloseReaction } from '../protocol/types.js';
 
@@ -66,7 +67,7 @@ export function closeReactionFor(code: number, table: CloseCodeTable, overrides?
     const override = overrides[code];
     if (override !== undefined) return override;
   }
-  if (code === 1000) return table.unaskedNormalClose;
+  if (code === CLOSE_CODES.Normal) return table.unaskedNormalClose;
   if (Object.hasOwn(table.codes, code)) {
     const exact = table.codes[code];
     if (exact !== undefined) return exact;

@@ -66,7 +66,7 @@ export function backoffOf(decision: CloseDecision | undefined): BackoffKind | un
 export const CLIENT_CLOSE: ClosedReason = { code: CLOSE_CODES.Normal, reason: 'client closed', clientRequested: true };
 
 /** Why the session ended with `error`, after the last close the session saw (1000 when none). */
-export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? 1000): ClosedReason {
+export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? CLOSE_CODES.Normal): ClosedReason {
   return { code, reason, clientRequested: false, error };
 }
 

@@ -2,7 +2,7 @@ import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import type { Secret } from '../secret.js';
 import type { CloseReaction, Credentials, Handshake, IncomingPacket, InitializeResult, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
-import type { WebSocketConstructor } from '../transport/types.js';
+import type { SocketExtensions, WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
 import type { CloseDecision } from './close-policy.js';
 
@@ -92,6 +92,8 @@ export interface SessionMachineInput {
   /** `name/version` sent in the initialize request. */
   readonly clientName: string;
   readonly WebSocket: WebSocketConstructor;
+  /** What the platform's WebSocket offers beyond the standard API: the Node entry passes the one for `ws`; none in browsers. */
+  readonly socketExtensions?: SocketExtensions;
   readonly fetch?: typeof fetch;
   readonly random: () => number;
   readonly now: () => number;

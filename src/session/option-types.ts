@@ -153,7 +153,11 @@ export interface SessionOptions {
   readonly protocol?: Protocol;
   /** `name/version` sent to the server in the initialize request; a non-empty string. @default 'wirestate/0.1.0' */
   readonly clientName?: string;
-  /** WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. */
+  /**
+   * WebSocket constructor. Defaults to `ws` in Node and the global `WebSocket` in browsers. What
+   * `ws` offers beyond the WebSocket API (response headers, ping frames, fragmenting) is used by
+   * the Node entry only, for `ws` or a `ws`-like constructor given here.
+   */
   readonly WebSocket?: WebSocketConstructor;
   /** `fetch` for the balancer call. @default globalThis.fetch */
   readonly fetch?: typeof fetch;

@@ -1,7 +1,8 @@
 import { Subscription, type Observable } from 'rxjs';
-import { OptionsError, RequestAbortedError, SessionClosedError, StateTimeoutError, type WirestateError } from '../errors.js';
+import { RequestAbortedError, SessionClosedError, StateTimeoutError, type WirestateError } from '../errors.js';
 import type { SessionStateName } from '../machine/types.js';
 import { MAX_TIMER_DELAY_MS } from '../constants.js';
+import { numberOption, type NumberRule } from './number-option.js';
 import type { SessionSnapshot } from './snapshot.js';
 
 /** Options of `session.ready()` and `session.waitFor()`. */
@@ -16,12 +17,13 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
 }
 
-function timeoutOf(timeoutMs: unknown): number | undefined {
-  if (timeoutMs === undefined || timeoutMs === Infinity) return undefined;
-  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new OptionsError('timeoutMs must be a non-negative number');
-  }
-  return Math.min(timeoutMs, MAX_TIMER_DELAY_MS);
+/** `timeoutMs` of a wait: any non-negative number of ms, `Infinity` (the default) for none. */
+const WAIT_TIMEOUT: NumberRule = { min: 0, allowInfinity: true };
+
+/** The timer delay of a wait, or undefined for none; an OptionsError when `timeoutMs` is wrong. */
+function timerDelayOf(timeoutMs: unknown): number | undefined {
+  const checked = numberOption('timeoutMs', timeoutMs, WAIT_TIMEOUT);
+  return checked === undefined || checked === Infinity ? undefined : Math.min(checked, MAX_TIMER_DELAY_MS);
 }
 
 /** Why a session that closed cannot reach `state` any more: its fatal error, or a SessionClosedError. */
@@ -40,7 +42,7 @@ export function waitForState(state$: Observable<SessionSnapshot>, state: Session
   const { signal } = options;
   return new Promise<SessionSnapshot>((resolve, reject) => {
     // Thrown inside the executor, a bad option rejects the promise rather than throwing at the call.
-    const timeoutMs = timeoutOf(options.timeoutMs);
+    const timeoutMs = timerDelayOf(options.timeoutMs);
     if (signal?.aborted === true) return reject(new RequestAbortedError(`waitFor('${state}')`, { cause: signal.reason }));
     let settled = false;
     // Unsubscribing it first makes the later add() tear down at once: state$ replays synchronously.

@@ -4,11 +4,9 @@ import { redactSubprotocols } from '../codecs/negotiation.js';
 import { CLOSE_CODES } from '../constants.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
-import { acceptableSubprotocol, listenForHandshakeResponse, readHandshakeHeaders } from './handshake-response.js';
 import { describeData, toFrame } from './incoming-frame.js';
 import { constructorError, errorFromEvent } from './socket-errors.js';
-import { listenForMessagesDirectly, listenForPongs, nodeFrameControl, preferredBinaryType, sendFragmented, watchForCloseFrame } from './ws-features.js';
-import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
+import type { AttachedSocketExtensions, OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
 const ABNORMAL_CLOSURE = CLOSE_CODES.Abnormal;
@@ -27,9 +25,9 @@ type Phase = 'connecting' | 'open' | 'closing' | 'finished';
  * `ws`, or one of your own) and reports its life to `handlers`.
  *
  * What the handlers see, always in this order:
- * 1. at most one `onOpen`, with the selected subprotocol and, where the implementation exposes
- *    the handshake response (`ws`, detected by its `on('upgrade')` event, never by importing it),
- *    the `Resume-Id` and `Connection-Id` response headers;
+ * 1. at most one `onOpen`, with the selected subprotocol and, where `options.extensions` can read
+ *    the handshake response (the Node entry's, for `ws`), the `Resume-Id` and `Connection-Id`
+ *    response headers;
  * 2. after `onOpen`, any number of `onFrame` (a string for a text frame, a `Uint8Array` for a
  *    binary one) and `onError`;
  * 3. exactly one `onClose`, after which nothing fires. A connection that fails before it opens
@@ -42,9 +40,8 @@ type Phase = 'connecting' | 'open' | 'closing' | 'finished';
  * handles one sequence for every failure.
  *
  * Request headers (`options.headers`) go to the constructor as its third argument `{ headers }`;
- * `ws` sends them, browsers ignore the argument. `binaryType` is set to `'arraybuffer'`, except on
- * EventEmitter-style sockets that accept `'nodebuffer'` (`ws`), which then deliver binary frames
- * without copying them.
+ * `ws` sends them, browsers ignore the argument. `binaryType` is set to `'arraybuffer'`; the `ws`
+ * extensions set `'nodebuffer'` instead, so that binary frames arrive without a copy.
  *
  * Error messages never contain the URL's query or credentials (where tokens travel). Handlers
  * must not throw: an exception would surface inside the WebSocket implementation's event dispatch.
@@ -74,13 +71,14 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
   }
-  return watchSocket(socket, options.url, options.protocols, handlers, options.maxFrameBytes);
+  return watchSocket(socket, options, handlers);
 }
 
 /** Wraps a socket that was created: reports its events in the documented order. */
-function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
-  // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
-  // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
+function watchSocket(socket: WebSocketLike, options: OpenSocketOptions, handlers: SocketHandlers): SocketConnection {
+  const { url, maxFrameBytes } = options;
+  // What the handshake response showed (an extension's): a refusing HTTP status, a subprotocol the
+  // client never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
   let unofferedSubprotocol: string | undefined;
   let selectedNone = false;
@@ -89,14 +87,11 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
   // that error is the caller's own doing, so it is not reported.
   let suppressErrors = false;
   let handshakeHeaders: Omit<SocketOpenInfo, 'protocol'> = {};
-  let stopListeningForUpgrade: (() => void) | undefined;
-  let stopListeningForMessages: (() => void) | undefined;
-  let stopListeningForPongs: (() => void) | undefined;
 
   function reportError(error: Error): void {
     if (phase === 'finished' || suppressErrors) return;
     // ws reports these handshake failures with its own words; the response itself says more.
-    if (unofferedSubprotocol !== undefined) handlers.onError(new NegotiationError(unofferedSubprotocol, redactSubprotocols(offered)));
+    if (unofferedSubprotocol !== undefined) handlers.onError(new NegotiationError(unofferedSubprotocol, redactSubprotocols(options.protocols)));
     else if (httpStatus !== undefined) handlers.onError(new TransportError('upgrade refused', { httpStatus }));
     else handlers.onError(error);
   }
@@ -115,39 +110,9 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     // Keep a listener: `ws` is an EventEmitter, and an 'error' emitted with no listener (as its
     // terminate() does on a socket still connecting) would be thrown as an uncaught exception.
     socket.onerror = ignoreEvent;
-    stopListeningForUpgrade?.();
-    stopListeningForUpgrade = undefined;
-    stopListeningForMessages?.();
-    stopListeningForMessages = undefined;
-    stopListeningForPongs?.();
-    stopListeningForPongs = undefined;
+    extension?.detach();
   }
 
-  socket.binaryType = preferredBinaryType(socket);
-  stopListeningForUpgrade = listenForHandshakeResponse(socket, {
-    onUpgrade(response) {
-      handshakeHeaders = readHandshakeHeaders(response);
-      const selected = acceptableSubprotocol(response, offered);
-      if (selected === 'none') selectedNone = true;
-      else if (selected !== 'offered') unofferedSubprotocol = selected.unoffered;
-    },
-    onRefused(status) {
-      httpStatus = status;
-      // With a listener for 'unexpected-response', ws leaves the aborting to it.
-      try {
-        socket.terminate?.();
-      } catch {
-        // Already gone.
-      }
-    },
-  });
-  watchForCloseFrame(socket, () => phase === 'open', (code, reason) => reportClose({ code, reason, wasClean: true }));
-
-  socket.onopen = () => {
-    if (phase !== 'connecting') return;
-    phase = 'open';
-    handlers.onOpen({ protocol: selectedNone ? '' : (socket.protocol ?? ''), ...handshakeHeaders });
-  };
   const deliver = (data: unknown): void => {
     if (phase !== 'open' && phase !== 'closing') return;
     const frame = toFrame(data);
@@ -164,34 +129,54 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     }
     handlers.onFrame(frame);
   };
-  stopListeningForMessages = socket.binaryType === 'nodebuffer' ? listenForMessagesDirectly(socket, deliver) : undefined;
-  if (stopListeningForMessages === undefined) socket.onmessage = (event) => deliver(event.data);
-  stopListeningForPongs = listenForPongs(socket, () => {
-    if (phase === 'open' || phase === 'closing') handlers.onPong?.();
+
+  socket.binaryType = 'arraybuffer';
+  // What the platform's WebSocket adds (ws, in Node), where the socket is one it knows.
+  const extension: AttachedSocketExtensions | undefined = options.extensions?.attach(socket, {
+    offered: options.protocols,
+    onHandshake(headers, selected) {
+      handshakeHeaders = headers;
+      if (selected === 'none') selectedNone = true;
+      else if (selected !== 'offered') unofferedSubprotocol = selected.unoffered;
+    },
+    onRefused: (status) => (httpStatus = status),
+    isOpen: () => phase === 'open',
+    onCloseFrame: (code, reason) => reportClose({ code, reason, wasClean: true }),
+    deliver,
+    onPong() {
+      if (phase === 'open' || phase === 'closing') handlers.onPong?.();
+    },
   });
-  const frames = socket.binaryType === 'nodebuffer' ? nodeFrameControl(socket) : undefined;
+  const sendFragmented = extension?.sendFragmented;
+
+  socket.onopen = () => {
+    if (phase !== 'connecting') return;
+    phase = 'open';
+    handlers.onOpen({ protocol: selectedNone ? '' : (socket.protocol ?? ''), ...handshakeHeaders });
+  };
+  if (extension?.deliversMessages !== true) socket.onmessage = (event) => deliver(event.data);
   socket.onerror = (event) => reportError(errorFromEvent(event, url));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
   return {
     send(frame: Frame) {
       if (phase !== 'open') return sendOutsideOpen(phase);
-      if (frames !== undefined && maxFrameBytes !== undefined && sendFragmented(frames, frame, maxFrameBytes)) return;
+      if (maxFrameBytes !== undefined && sendFragmented !== undefined && sendFragmented(frame, maxFrameBytes)) return;
       // Codecs produce ArrayBuffer-backed bytes; the DOM's send() types refuse the wider
       // ArrayBufferLike (a SharedArrayBuffer view would be refused at run time anyway).
       socket.send(frame as string | Uint8Array<ArrayBuffer>);
     },
     ping() {
-      if (phase !== 'open' || frames === undefined) return false;
+      if (phase !== 'open' || extension?.ping === undefined) return false;
       try {
-        frames.ping();
+        extension.ping();
         return true;
       } catch {
         // ws throws when the socket is no longer open; the close report follows.
         return false;
       }
     },
-    canFragment: frames !== undefined,
+    canFragment: sendFragmented !== undefined,
     close(code: number, reason = '') {
       assertSendableCloseCode(code);
       if (phase !== 'connecting' && phase !== 'open') return;

@@ -110,6 +110,8 @@ export interface OpenSocketOptions {
    * {@link SocketConnection.canFragment} for the other platforms. Unlimited when absent.
    */
   readonly maxFrameBytes?: number;
+  /** What the platform's WebSocket offers beyond the standard API (the Node entry's, for `ws`); none when absent. */
+  readonly extensions?: SocketExtensions;
 }
 
 /** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */
@@ -143,4 +145,51 @@ export interface SocketConnection {
   ping(): boolean;
   /** Whether a message over `maxFrameBytes` can be sent as several frames (`ws` can; browsers cannot). */
   readonly canFragment: boolean;
+}
+
+/**
+ * What a platform's WebSocket offers beyond the standard API, as the transport uses it. The Node
+ * entry installs the one for `ws` (response headers, the HTTP status of a refused upgrade, ping
+ * frames, fragmented sends, the server's close frame as it arrives); the browser entry installs
+ * none, so none of that code reaches a browser bundle.
+ */
+export interface SocketExtensions {
+  /**
+   * Called on every new socket before the transport sets its own handlers. Returns what it added,
+   * or undefined for a socket it does not recognize (which then runs on the standard API alone).
+   */
+  attach(socket: WebSocketLike, hooks: SocketExtensionHooks): AttachedSocketExtensions | undefined;
+}
+
+/** How an extension reports to the transport. */
+export interface SocketExtensionHooks {
+  /** The subprotocols the client offered. */
+  readonly offered: readonly string[];
+  /** The 101 response arrived: its headers, and what it selected (none, or one never offered). */
+  onHandshake(headers: Omit<SocketOpenInfo, 'protocol'>, selected: 'offered' | 'none' | { readonly unoffered: string }): void;
+  /** The server refused the upgrade with this HTTP status; the extension has dropped the socket. */
+  onRefused(status: number): void;
+  /** Whether the connection is open for the transport's caller. */
+  isOpen(): boolean;
+  /** The server's close frame arrived (before the TCP connection ends). */
+  onCloseFrame(code: number, reason: string): void;
+  /** A message, delivered by the extension instead of `onmessage` (a string, or bytes). */
+  deliver(data: unknown): void;
+  /** A pong frame arrived. */
+  onPong(): void;
+}
+
+/** What an extension added to one socket. */
+export interface AttachedSocketExtensions {
+  /** Whether messages come through {@link SocketExtensionHooks.deliver} (then `onmessage` is left unset). */
+  readonly deliversMessages: boolean;
+  /** Sends a ping frame; undefined where the socket cannot. */
+  readonly ping?: () => void;
+  /**
+   * Sends `frame` as several frames of at most `maxFrameBytes` and returns true, or returns false
+   * (sending nothing) when it fits in one; undefined where the socket cannot fragment.
+   */
+  readonly sendFragmented?: (frame: Frame, maxFrameBytes: number) => boolean;
+  /** Removes every listener it added. */
+  detach(): void;
 }

@@ -1,20 +1,11 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/closed-port.js';
 import { BalancerError, NegotiationError, PhaseTimeoutError, TransportError, UnauthorizedError } from '../../src/node.js';
 import { msgpack } from '../../src/msgpack.js';
 import { eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
 import { answerInitialize, startHostileServer } from './hostile-server.js';
 
 const quick = { reconnect: { initialDelayMs: 5, maxDelayMs: 20 } };
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe('subprotocol negotiation against servers that do not follow it', () => {
   it('a server that selects no subprotocol means JSON, in Node too', async () => {

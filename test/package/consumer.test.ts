@@ -4,11 +4,9 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEC_GLUE_BUDGET_BYTES, OWN_CODE_BUDGET_BYTES, WHOLE_APP_BUDGET_BYTES } from '../../scripts/bundle-budgets.js';
-import { upFrontOutputs } from '../../scripts/bundle-size.js';
+import { bundleForBrowser } from '../../scripts/bundle-size.js';
 
 /**
  * The package as users get it: `npm pack` (which builds), the tarball installed into a fresh
@@ -195,37 +193,17 @@ describe('TypeScript 6.0.3 in the consumer app (its own rxjs and xstate)', () =>
 describe('a browser bundle of the installed package (esbuild)', () => {
   const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
-  async function bundle(entry: string, external: readonly string[] = [], splitting = true) {
-    const result = await build({
-      entryPoints: [join(app, 'bundle', entry)],
-      absWorkingDir: app,
-      bundle: true,
-      minify: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
-      external: [...external],
-      write: false,
-      metafile: true,
-      outdir: join(app, 'out'),
-      // What the app loads up front is measured; the shared session is a chunk loaded when `share` is used.
-      // (esbuild makes that chunk an entry even where the import() is dead code, and its common chunk
-      // then holds rxjs: the tree-shaking checks below bundle without splitting.)
-      splitting,
-      logLevel: 'silent',
-    });
-    const output = upFrontOutputs(result.metafile, result.outputFiles, app, `bundle/${entry}`);
-    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.original ?? imported.path));
-    return { gzipBytes: gzipSync(output.bytes, { level: 9 }).byteLength, minifiedBytes: output.bytes.byteLength, code: output.code, packages: output.byPackage, imports };
-  }
+  // What the app loads up front is measured; the shared session is a chunk loaded when `share` is used.
+  // The tree-shaking checks below bundle without splitting (see bundleForBrowser).
+  const bundle = (entry: string, external: readonly string[] = [], splitting = true) => bundleForBrowser({ entryPoint: `bundle/${entry}`, absWorkingDir: app }, external, splitting);
 
   it('of a JSON-only app meets the budgets and holds no bson, msgpack, ws, Node built-in or plainStreams', async () => {
     const [whole, own] = await Promise.all([bundle('json-only.js'), bundle('json-only.js', ['rxjs', 'xstate'])]);
-    expect(Object.keys(whole.packages).sort()).toEqual(['rxjs', 'tslib', 'wirestate', 'xstate']);
+    expect(Object.keys(whole.byPackage).sort()).toEqual(['rxjs', 'tslib', 'wirestate', 'xstate']);
     expect(whole.imports.filter((specifier) => specifier === 'ws' || nodeBuiltins.has(specifier))).toEqual([]);
     expect(whole.code).not.toMatch(/["']plain-streams["']/);
     expect(whole.gzipBytes).toBeLessThanOrEqual(WHOLE_APP_BUDGET_BYTES);
-    expect(Object.keys(own.packages)).toEqual(['wirestate']);
+    expect(Object.keys(own.byPackage)).toEqual(['wirestate']);
     expect(own.gzipBytes).toBeLessThanOrEqual(OWN_CODE_BUDGET_BYTES);
     console.log(`consumer JSON-only bundle: own code ${own.gzipBytes} B gzip, whole app ${whole.gzipBytes} B gzip`);
   });
@@ -235,15 +213,15 @@ describe('a browser bundle of the installed package (esbuild)', () => {
     ['bson.js', 'bson'],
   ])('%s adds only %s and its codec adapter', async (entry, library) => {
     const [jsonOnly, withCodec] = await Promise.all([bundle('json-only.js'), bundle(entry)]);
-    expect(Object.keys(withCodec.packages).sort()).toEqual([...Object.keys(jsonOnly.packages), library].sort());
-    const glue = (withCodec.packages['wirestate'] ?? 0) - (jsonOnly.packages['wirestate'] ?? 0);
+    expect(Object.keys(withCodec.byPackage).sort()).toEqual([...Object.keys(jsonOnly.byPackage), library].sort());
+    const glue = (withCodec.byPackage['wirestate'] ?? 0) - (jsonOnly.byPackage['wirestate'] ?? 0);
     expect(glue).toBeLessThanOrEqual(CODEC_GLUE_BUDGET_BYTES);
   });
 
   it('drops the package from an app that only imports it, and keeps little for WirestateError alone (sideEffects: false)', async () => {
     const [bare, errorOnly] = await Promise.all([bundle('bare-import.js', [], false), bundle('error-only.js', [], false)]);
     expect(bare.minifiedBytes).toBeLessThan(64);
-    expect(Object.keys(errorOnly.packages)).toEqual(['wirestate']);
+    expect(Object.keys(errorOnly.byPackage)).toEqual(['wirestate']);
     expect(errorOnly.minifiedBytes).toBeLessThan(1024);
   });
 });

@@ -4,15 +4,14 @@
  * gets the messages after `lastSeq` replayed, and falls back to a fresh session with gaps$ when the
  * server no longer holds it.
  */
-import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { openSession as openResumable, type OpenedSession } from '../../src/session.js';
 import type { SessionOptions } from '../../src/session/options.js';
-import type { WebSocketConstructor } from '../../src/transport/types.js';
+import { NODE_PLATFORM } from '../../src/node-platform.js';
 import { FAST, eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
 
 function resumeSession(options: SessionOptions, resumeFrom: Parameters<typeof openResumable>[1]): OpenedSession {
-  return openResumable({ ...FAST, WebSocket: WebSocket as unknown as WebSocketConstructor, ...options }, resumeFrom);
+  return openResumable({ ...FAST, ...options }, resumeFrom, NODE_PLATFORM);
 }
 
 describe('a session started from a resume point', () => {

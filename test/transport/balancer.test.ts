@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { closedPort } from '../helpers/closed-port.js';
 import { BalancerError } from '../../src/errors.js';
 import { resolveEndpoint } from '../../src/transport/balancer.js';
 
@@ -45,16 +46,6 @@ async function failure(options: Partial<Parameters<typeof resolveEndpoint>[0]> =
   );
   expect(error).toBeInstanceOf(BalancerError);
   return error as BalancerError;
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function refusedPort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 describe('resolveEndpoint', () => {
@@ -127,7 +118,7 @@ describe('resolveEndpoint', () => {
   });
 
   it('a refused connection is retryable and names the cause', async () => {
-    const port = await refusedPort();
+    const port = await closedPort();
     const error = await failure({ balancerUrl: `http://127.0.0.1:${port}` });
     expect(error.retryable).toBe(true);
     expect(error.status).toBeUndefined();
@@ -194,7 +185,7 @@ describe('resolveEndpoint', () => {
     expect(withCredentials.message).not.toContain('hunter2');
     expect(withCredentials.message).not.toContain('secret-key');
 
-    const port = await refusedPort();
+    const port = await closedPort();
     const refused = await failure({ balancerUrl: `http://127.0.0.1:${port}/?apiKey=secret-key` });
     expect(refused.message).not.toContain('secret-key');
   });

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/closed-port.js';
 import WebSocket, { WebSocketServer } from 'ws';
 import { OptionsError } from '../../src/errors.js';
 import { openSocket } from '../../src/transport/socket.js';
+import { wsExtensions } from '../../src/transport/ws-extensions.js';
 import type { OpenSocketOptions, SocketConnection, WebSocketConstructor } from '../../src/transport/types.js';
 import { BrowserLikeWebSocket } from './browser-like-websocket.js';
 import { createSocketRecorder, settle } from './socket-recorder.js';
@@ -47,7 +48,7 @@ afterEach(async () => {
 function open(overrides: Partial<OpenSocketOptions> = {}) {
   const recorder = createSocketRecorder();
   recorders.push(recorder);
-  const connection = openSocket({ url, protocols: ['msgpack.v1', 'json.v1'], WebSocket: CapturingWebSocket, ...overrides }, recorder.handlers);
+  const connection = openSocket({ url, protocols: ['msgpack.v1', 'json.v1'], WebSocket: CapturingWebSocket, extensions: wsExtensions, ...overrides }, recorder.handlers);
   connections.push(connection);
   return { recorder, connection };
 }
@@ -68,16 +69,6 @@ function closedRaw(raw: WebSocket): Promise<void> {
   });
 }
 
-/** A port nothing listens on: bound once, then released. */
-async function refusedPort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe('openSocket over ws', () => {
   it('accepts ws and a browser-like class as constructors without casts', () => {
     const constructors: WebSocketConstructor[] = [WebSocket, BrowserLikeWebSocket];
@@ -94,6 +85,18 @@ describe('openSocket over ws', () => {
     // Frames come from ws's own 'message' event, without the MessageEvent its onmessage would wrap.
     expect(rawClients[0]?.onmessage).toBeNull();
     expect(rawClients[0]?.listenerCount('message')).toBe(1);
+  });
+
+  it('without the ws extensions (the browser entry), runs a ws socket on the standard API alone', async () => {
+    const { recorder, connection } = open({ extensions: undefined });
+    const opened = await recorder.next('open');
+    // No handshake response is read: no headers, and the subprotocol comes from the socket itself.
+    expect(opened.info).toEqual({ protocol: 'json.v1' });
+    expect(rawClients[0]?.binaryType).toBe('arraybuffer');
+    expect(rawClients[0]?.listenerCount('message')).toBe(1);
+    expect(rawClients[0]?.listenerCount('upgrade')).toBe(0);
+    expect(connection.ping()).toBe(false);
+    expect(connection.canFragment).toBe(false);
   });
 
   it("sets 'arraybuffer' on sockets that are not EventEmitters, even ones that would keep any value", async () => {
@@ -264,7 +267,7 @@ describe('openSocket over ws', () => {
   });
 
   it('reports an error then 1006 for a refused port', async () => {
-    const port = await refusedPort();
+    const port = await closedPort();
     const { recorder } = open({ url: `ws://127.0.0.1:${port}/ws?token=secret-token` });
     const closed = await recorder.next('close');
     expect(recorder.types()).toEqual(['error', 'close']);
@@ -300,7 +303,7 @@ describe('openSocket over a browser-like constructor', () => {
   });
 
   it('says that browsers give no detail when the connection fails', async () => {
-    const port = await refusedPort();
+    const port = await closedPort();
     const { recorder } = open({ url: `ws://127.0.0.1:${port}/ws`, WebSocket: BrowserLikeWebSocket });
     await recorder.next('close');
     expect(recorder.types()).toEqual(['error', 'close']);

@@ -5,7 +5,7 @@ import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
 import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol, ProtocolRequest } from '../../protocol/types.js';
-import type { SocketCloseInfo, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
+import type { SocketCloseInfo, SocketExtensions, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
 import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
 import { createHandover } from './handover.js';
@@ -41,6 +41,8 @@ export interface SocketActorInput {
   readonly createCodec: (name: CodecName) => Codec;
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly WebSocket: WebSocketConstructor;
+  /** What the platform's WebSocket offers beyond the standard API (the Node entry's, for `ws`). */
+  readonly socketExtensions?: SocketExtensions;
   readonly protocol: Protocol;
   readonly inbound: InboundSink;
   readonly maxMessageBytes: number;

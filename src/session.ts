@@ -8,7 +8,7 @@ import { publicStateName, sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { refusedMethod } from './protocol/callable-method.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
-import { attachLogger } from './session/logger.js';
+import { attachLogger } from './session/attach-logger.js';
 import { refusedTimeout } from './session/number-option.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';

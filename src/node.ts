@@ -1,13 +1,15 @@
 /**
  * The Node entry of `wirestate`, chosen by the `node` export condition: the same API as the
  * browser entry, with `ws` as the default WebSocket so that handshake headers (`Resume-Id`) can be
- * sent and response headers read.
+ * sent and response headers read, and the socket features of `ws` (`emitterSocketFeatures`:
+ * response headers, ping frames, fragmented sends), which the browser entry does not carry.
  *
  * @packageDocumentation
  */
 import WebSocket from 'ws';
-import { createSession as createSessionWith, type Session } from './session.js';
+import { createSessionWith, type Session } from './session.js';
 import type { SessionOptions } from './session/options.js';
+import { emitterSocketFeatures } from './transport/emitter-features.js';
 import type { WebSocketConstructor } from './transport/types.js';
 
 export * from './index.js';
@@ -28,5 +30,5 @@ export * from './index.js';
  * ```
  */
 export function createSession(options: SessionOptions): Session {
-  return createSessionWith({ WebSocket: WebSocket as unknown as WebSocketConstructor, ...options });
+  return createSessionWith({ WebSocket: WebSocket as unknown as WebSocketConstructor, ...options }, emitterSocketFeatures);
 }

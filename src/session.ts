@@ -22,6 +22,7 @@ import { sendUnacknowledged } from './streams/unacknowledged.js';
 import { chunk } from './streams/stream-entry.js';
 import { RequestCorrelator, type SendRequest } from './streams/requests.js';
 import { resolveWebSocket } from './transport/default-websocket.js';
+import type { SocketFeatures } from './transport/types.js';
 
 export type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 
@@ -40,16 +41,26 @@ export type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestO
  * ```
  */
 export function createSession(options: SessionOptions): Session {
-  if (options?.share !== undefined) return createDeferredSharedSession(options, openSession);
-  return openSession(options);
+  return createSessionWith(options);
+}
+
+/**
+ * {@link createSession} on a platform whose sockets offer more than the WebSocket API: the Node
+ * entry passes the features of `ws` (handshake headers, ping frames, fragmentation), which a
+ * browser bundle then never carries.
+ */
+export function createSessionWith(options: SessionOptions, socketFeatures?: SocketFeatures): Session {
+  if (options?.share !== undefined) return createDeferredSharedSession(options, (own, resumeFrom) => openSession(own, resumeFrom, socketFeatures));
+  return openSession(options, undefined, socketFeatures);
 }
 
 
 /**
  * Creates a session in this tab or process (what {@link createSession} does without `share`),
- * optionally continuing a server session another client started (`resumeFrom`).
+ * optionally continuing a server session another client started (`resumeFrom`), with the
+ * platform's socket features where it has any (see {@link createSessionWith}).
  */
-export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): OpenedSession {
+export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, socketFeatures?: SocketFeatures): OpenedSession {
   const resolved = resolveOptions(options);
   // The handed-over lastSeq stands until this session's own stream layer has one, or a fresh session replaces it.
   let resumeSeq = resumeFrom?.lastSeq;
@@ -147,6 +158,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint): 
       ...definedOnly({ maxFrameBytes: resolved.maxFrameBytes }),
       clientName: resolved.clientName,
       WebSocket,
+      ...definedOnly({ socketFeatures }),
       fetch: resolved.fetch,
       random: resolved.random,
       now: resolved.now,

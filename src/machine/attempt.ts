@@ -33,6 +33,7 @@ export function socketInput(context: SessionContext, closeCode?: () => number): 
     createCodec: input.createCodec,
     subprotocolNames: input.subprotocolNames,
     WebSocket: input.WebSocket,
+    ...(input.socketFeatures === undefined ? {} : { socketFeatures: input.socketFeatures }),
     protocol: input.protocol,
     inbound: input.inbound,
     maxMessageBytes: input.maxMessageBytes,

@@ -2,7 +2,7 @@ import type { Codec, CodecName } from '../codecs/codec.js';
 import type { WirestateError } from '../errors.js';
 import type { Secret } from '../secret.js';
 import type { CloseReaction, Credentials, Handshake, IncomingPacket, InitializeResult, Protocol, ProtocolRequest, ResponseError, TokenTransport } from '../protocol/types.js';
-import type { WebSocketConstructor } from '../transport/types.js';
+import type { SocketFeatures, WebSocketConstructor } from '../transport/types.js';
 import type { BackoffOptions } from './backoff.js';
 import type { CloseDecision } from './close-policy.js';
 
@@ -92,6 +92,8 @@ export interface SessionMachineInput {
   /** `name/version` sent in the initialize request. */
   readonly clientName: string;
   readonly WebSocket: WebSocketConstructor;
+  /** What the platform's sockets offer beyond the WebSocket API (the Node entry's, for `ws`); none when absent. */
+  readonly socketFeatures?: SocketFeatures;
   readonly fetch?: typeof fetch;
   readonly random: () => number;
   readonly now: () => number;

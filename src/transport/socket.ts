@@ -4,11 +4,9 @@ import { redactSubprotocols } from '../codecs/negotiation.js';
 import { CLOSE_CODES } from '../constants.js';
 import { NegotiationError, TransportError, WirestateError } from '../errors.js';
 import { assertSendableCloseCode, truncateCloseReason } from './close-arguments.js';
-import { acceptableSubprotocol, listenForHandshakeResponse, readHandshakeHeaders } from './handshake-response.js';
 import { describeData, toFrame } from './incoming-frame.js';
 import { constructorError, errorFromEvent } from './socket-errors.js';
-import { listenForMessagesDirectly, listenForPongs, nodeFrameControl, preferredBinaryType, sendFragmented, watchForCloseFrame } from './ws-features.js';
-import type { OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
+import type { AttachedSocketFeatures, OpenSocketOptions, SocketCloseInfo, SocketConnection, SocketHandlers, SocketOpenInfo, WebSocketLike } from './types.js';
 
 /** RFC 6455: the connection ended without a close frame. Also what a failed open reports. */
 const ABNORMAL_CLOSURE = CLOSE_CODES.Abnormal;
@@ -27,9 +25,9 @@ type Phase = 'connecting' | 'open' | 'closing' | 'finished';
  * `ws`, or one of your own) and reports its life to `handlers`.
  *
  * What the handlers see, always in this order:
- * 1. at most one `onOpen`, with the selected subprotocol and, where the implementation exposes
- *    the handshake response (`ws`, detected by its `on('upgrade')` event, never by importing it),
- *    the `Resume-Id` and `Connection-Id` response headers;
+ * 1. at most one `onOpen`, with the selected subprotocol and, where `options.features` reads the
+ *    handshake response (`emitterSocketFeatures` for `ws`, which the Node entry passes), the
+ *    `Resume-Id` and `Connection-Id` response headers;
  * 2. after `onOpen`, any number of `onFrame` (a string for a text frame, a `Uint8Array` for a
  *    binary one) and `onError`;
  * 3. exactly one `onClose`, after which nothing fires. A connection that fails before it opens
@@ -42,8 +40,8 @@ type Phase = 'connecting' | 'open' | 'closing' | 'finished';
  * handles one sequence for every failure.
  *
  * Request headers (`options.headers`) go to the constructor as its third argument `{ headers }`;
- * `ws` sends them, browsers ignore the argument. `binaryType` is set to `'arraybuffer'`, except on
- * EventEmitter-style sockets that accept `'nodebuffer'` (`ws`), which then deliver binary frames
+ * `ws` sends them, browsers ignore the argument. `binaryType` is set to `'arraybuffer'`; the features of
+ * EventEmitter-style sockets (`ws`) switch it to `'nodebuffer'`, which delivers binary frames
  * without copying them.
  *
  * Error messages never contain the URL's query or credentials (where tokens travel). Handlers
@@ -74,11 +72,11 @@ export function openSocket(options: OpenSocketOptions, handlers: SocketHandlers)
   } catch (thrown) {
     return failedConnection(constructorError(thrown, options.url), handlers);
   }
-  return watchSocket(socket, options.url, options.protocols, handlers, options.maxFrameBytes);
+  return watchSocket(socket, options, handlers);
 }
 
 /** Wraps a socket that was created: reports its events in the documented order. */
-function watchSocket(socket: WebSocketLike, url: string, offered: readonly string[], handlers: SocketHandlers, maxFrameBytes?: number): SocketConnection {
+function watchSocket(socket: WebSocketLike, { url, protocols: offered, maxFrameBytes, features }: OpenSocketOptions, handlers: SocketHandlers): SocketConnection {
   // What the handshake response showed (ws only): a refusing HTTP status, a subprotocol the client
   // never offered, or none at all (which docs/protocol.md section 2 reads as JSON, as browsers do).
   let httpStatus: number | undefined;
@@ -89,9 +87,6 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
   // that error is the caller's own doing, so it is not reported.
   let suppressErrors = false;
   let handshakeHeaders: Omit<SocketOpenInfo, 'protocol'> = {};
-  let stopListeningForUpgrade: (() => void) | undefined;
-  let stopListeningForMessages: (() => void) | undefined;
-  let stopListeningForPongs: (() => void) | undefined;
 
   function reportError(error: Error): void {
     if (phase === 'finished' || suppressErrors) return;
@@ -115,33 +110,11 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     // Keep a listener: `ws` is an EventEmitter, and an 'error' emitted with no listener (as its
     // terminate() does on a socket still connecting) would be thrown as an uncaught exception.
     socket.onerror = ignoreEvent;
-    stopListeningForUpgrade?.();
-    stopListeningForUpgrade = undefined;
-    stopListeningForMessages?.();
-    stopListeningForMessages = undefined;
-    stopListeningForPongs?.();
-    stopListeningForPongs = undefined;
+    // Set below, before any event can arrive.
+    attached?.detach();
   }
 
-  socket.binaryType = preferredBinaryType(socket);
-  stopListeningForUpgrade = listenForHandshakeResponse(socket, {
-    onUpgrade(response) {
-      handshakeHeaders = readHandshakeHeaders(response);
-      const selected = acceptableSubprotocol(response, offered);
-      if (selected === 'none') selectedNone = true;
-      else if (selected !== 'offered') unofferedSubprotocol = selected.unoffered;
-    },
-    onRefused(status) {
-      httpStatus = status;
-      // With a listener for 'unexpected-response', ws leaves the aborting to it.
-      try {
-        socket.terminate?.();
-      } catch {
-        // Already gone.
-      }
-    },
-  });
-  watchForCloseFrame(socket, () => phase === 'open', (code, reason) => reportClose({ code, reason, wasClean: true }));
+  socket.binaryType = 'arraybuffer';
 
   socket.onopen = () => {
     if (phase !== 'connecting') return;
@@ -164,34 +137,54 @@ function watchSocket(socket: WebSocketLike, url: string, offered: readonly strin
     }
     handlers.onFrame(frame);
   };
-  stopListeningForMessages = socket.binaryType === 'nodebuffer' ? listenForMessagesDirectly(socket, deliver) : undefined;
-  if (stopListeningForMessages === undefined) socket.onmessage = (event) => deliver(event.data);
-  stopListeningForPongs = listenForPongs(socket, () => {
-    if (phase === 'open' || phase === 'closing') handlers.onPong?.();
+  const attached: AttachedSocketFeatures | undefined = features?.(socket, {
+    offered,
+    upgraded(headers, selected) {
+      handshakeHeaders = headers;
+      if (selected === 'none') selectedNone = true;
+      else if (selected !== 'offered') unofferedSubprotocol = selected.unoffered;
+    },
+    refused(status) {
+      httpStatus = status;
+      // With a listener for 'unexpected-response', ws leaves the aborting to it.
+      try {
+        socket.terminate?.();
+      } catch {
+        // Already gone.
+      }
+    },
+    isOpen: () => phase === 'open',
+    closeFrame: (code, reason) => reportClose({ code, reason, wasClean: true }),
+    deliver,
+    pong() {
+      if (phase === 'open' || phase === 'closing') handlers.onPong?.();
+    },
   });
-  const frames = socket.binaryType === 'nodebuffer' ? nodeFrameControl(socket) : undefined;
+  if (attached?.direct !== true) socket.onmessage = (event) => deliver(event.data);
+  const ping = attached?.ping;
+  const sendFragmented = attached?.sendFragmented;
   socket.onerror = (event) => reportError(errorFromEvent(event, url));
   socket.onclose = (event) => reportClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
 
   return {
     send(frame: Frame) {
       if (phase !== 'open') return sendOutsideOpen(phase);
-      if (frames !== undefined && maxFrameBytes !== undefined && sendFragmented(frames, frame, maxFrameBytes)) return;
+      if (sendFragmented !== undefined && maxFrameBytes !== undefined && sendFragmented(frame, maxFrameBytes)) return;
       // Codecs produce ArrayBuffer-backed bytes; the DOM's send() types refuse the wider
       // ArrayBufferLike (a SharedArrayBuffer view would be refused at run time anyway).
       socket.send(frame as string | Uint8Array<ArrayBuffer>);
     },
     ping() {
-      if (phase !== 'open' || frames === undefined) return false;
+      if (phase !== 'open' || ping === undefined) return false;
       try {
-        frames.ping();
+        ping();
         return true;
       } catch {
         // ws throws when the socket is no longer open; the close report follows.
         return false;
       }
     },
-    canFragment: frames !== undefined,
+    canFragment: sendFragmented !== undefined,
     close(code: number, reason = '') {
       assertSendableCloseCode(code);
       if (phase !== 'connecting' && phase !== 'open') return;

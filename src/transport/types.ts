@@ -110,7 +110,47 @@ export interface OpenSocketOptions {
    * {@link SocketConnection.canFragment} for the other platforms. Unlimited when absent.
    */
   readonly maxFrameBytes?: number;
+  /** What the platform's sockets can do beyond the WebSocket API (`ws` in Node: see the Node entry); none when absent. */
+  readonly features?: SocketFeatures;
 }
+
+/** What a socket's platform features report to the wrapper `openSocket` makes. */
+export interface SocketFeatureHooks {
+  /** The subprotocols offered, to check the handshake response against. */
+  readonly offered: readonly string[];
+  /** The handshake response arrived: its headers, and whether it selected an offered subprotocol, none, or one never offered. */
+  upgraded(headers: Omit<SocketOpenInfo, 'protocol'>, selected: 'offered' | 'none' | { readonly unoffered: string }): void;
+  /** The server refused the upgrade with this HTTP status (0 when unknown). */
+  refused(status: number): void;
+  /** Whether the socket is open, as the caller sees it. */
+  isOpen(): boolean;
+  /** The client answered the server's close frame: the close as the server sent it. */
+  closeFrame(code: number, reason: string): void;
+  /** A message, when the features deliver messages themselves (`direct`). */
+  deliver(data: unknown): void;
+  /** A pong answered a ping frame. */
+  pong(): void;
+}
+
+/** The platform features attached to one socket. */
+export interface AttachedSocketFeatures {
+  /** Whether messages come through `hooks.deliver` (then `onmessage` is not used). */
+  readonly direct: boolean;
+  /** Sends a ping frame; absent where the socket has none (browsers). */
+  readonly ping?: () => void;
+  /** Sends `frame` as frames of at most `maxFrameBytes`; false when it fits in one, which the caller then sends. Absent where the socket cannot fragment. */
+  readonly sendFragmented?: (frame: Frame, maxFrameBytes: number) => boolean;
+  /** Removes every listener the features added. */
+  detach(): void;
+}
+
+/**
+ * Attaches what a platform's sockets offer beyond the WebSocket API (handshake response headers,
+ * binary frames without a copy, ping frames, fragmentation), or returns undefined for a socket
+ * that offers none of it. The Node entry passes the one for `ws`; browsers need none, so the
+ * browser entry does not carry it.
+ */
+export type SocketFeatures = (socket: WebSocketLike, hooks: SocketFeatureHooks) => AttachedSocketFeatures | undefined;
 
 /** One open (or opening) socket, wrapped so the rest of the library never touches the raw API. */
 export interface SocketConnection {

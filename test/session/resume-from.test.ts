@@ -8,11 +8,13 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { openSession as openResumable, type OpenedSession } from '../../src/session.js';
 import type { SessionOptions } from '../../src/session/options.js';
+import { emitterSocketFeatures } from '../../src/transport/emitter-features.js';
 import type { WebSocketConstructor } from '../../src/transport/types.js';
 import { FAST, eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
 
 function resumeSession(options: SessionOptions, resumeFrom: Parameters<typeof openResumable>[1]): OpenedSession {
-  return openResumable({ ...FAST, WebSocket: WebSocket as unknown as WebSocketConstructor, ...options }, resumeFrom);
+  // As the Node entry opens it: ws with its socket features.
+  return openResumable({ ...FAST, WebSocket: WebSocket as unknown as WebSocketConstructor, ...options }, resumeFrom, emitterSocketFeatures);
 }
 
 describe('a session started from a resume point', () => {

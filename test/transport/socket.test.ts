@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { OptionsError } from '../../src/errors.js';
+import { emitterSocketFeatures } from '../../src/transport/emitter-features.js';
 import { openSocket } from '../../src/transport/socket.js';
 import type { OpenSocketOptions, SocketConnection, WebSocketConstructor } from '../../src/transport/types.js';
 import { BrowserLikeWebSocket } from './browser-like-websocket.js';
@@ -47,7 +48,8 @@ afterEach(async () => {
 function open(overrides: Partial<OpenSocketOptions> = {}) {
   const recorder = createSocketRecorder();
   recorders.push(recorder);
-  const connection = openSocket({ url, protocols: ['msgpack.v1', 'json.v1'], WebSocket: CapturingWebSocket, ...overrides }, recorder.handlers);
+  // The features the Node entry passes for ws (they attach nothing to a browser-like socket).
+  const connection = openSocket({ url, protocols: ['msgpack.v1', 'json.v1'], WebSocket: CapturingWebSocket, features: emitterSocketFeatures, ...overrides }, recorder.handlers);
   connections.push(connection);
   return { recorder, connection };
 }

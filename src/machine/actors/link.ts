@@ -2,7 +2,7 @@ import type { Codec } from '../../codecs/codec.js';
 import { ConnectionLostError } from '../../errors.js';
 import type { Handshake } from '../../protocol/types.js';
 import { openSocket } from '../../transport/socket.js';
-import type { SocketConnection, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
+import type { SocketConnection, SocketFeatures, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
 import type { InboundSink } from '../types.js';
 
 /** The error a send gets when it reaches the machine between connections; the correlator re-queues or fails it by its own rule. */
@@ -37,6 +37,7 @@ export interface Link {
 /** What opening a link needs from the socket actor's input. */
 export interface LinkOptions {
   readonly WebSocket: WebSocketConstructor;
+  readonly socketFeatures?: SocketFeatures;
   readonly maxInboundBytes?: number;
   readonly maxFrameBytes?: number;
   readonly onSocketGone?: (gone: Promise<void>) => void;
@@ -53,6 +54,7 @@ export function openLink(options: LinkOptions, handshake: Handshake, handlers: (
       WebSocket: options.WebSocket,
       maxInboundBytes: options.maxInboundBytes,
       ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
+      ...(options.socketFeatures === undefined ? {} : { features: options.socketFeatures }),
     },
     handlers(link),
   );

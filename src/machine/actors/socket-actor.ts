@@ -5,7 +5,7 @@ import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
 import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, RotationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol, ProtocolRequest } from '../../protocol/types.js';
-import type { SocketCloseInfo, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
+import type { SocketCloseInfo, SocketFeatures, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
 import type { DirectSend, InboundSink, LifecycleStep, RotateCommand, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
 import { handoverCode, NO_HANDOVER } from './handover-code.js';
@@ -42,6 +42,8 @@ export interface SocketActorInput {
   readonly createCodec: (name: CodecName) => Codec;
   readonly subprotocolNames: Readonly<Record<CodecName, string>>;
   readonly WebSocket: WebSocketConstructor;
+  /** What the platform's sockets offer beyond the WebSocket API (the Node entry's, for `ws`); none when absent. */
+  readonly socketFeatures?: SocketFeatures;
   readonly protocol: Protocol;
   readonly inbound: InboundSink;
   readonly maxMessageBytes: number;

@@ -208,14 +208,35 @@ ${sizeTable(sizes)}
 
 **The aims are not reached yet.** Our own code is about ${kib(own.gzipBytes)} against the aim of
 ${kib(OWN_CODE_AIM_BYTES)}; the budgets sit just above the measured figures so that growth is noticed,
-not at the aims. The largest parts are the session machine, the stream registry, option validation,
-the balancer call, request correlation and the error classes, and a large share of the minified
-bytes are the long prose of error and option messages: the redesign's short coded messages are the
-main lever. Lower the budgets in \`scripts/bundle-budgets.ts\` when they land.
+not at the aims. What is left up front is the engine every session runs: the session machine and
+its setup, the socket actor and transport, the stream registry, request correlation, option
+checks, the close-code policy, the reference protocol's packet checks and the error classes. Lower
+the budgets in \`scripts/bundle-budgets.ts\` when it shrinks.
 
-The figures count what an app loads up front. The shared session (the \`share\` option) is not in
-them: \`createSession\` loads it with a dynamic \`import()\` when \`share\` is passed, so a bundler
-puts it in a chunk of its own (about 4 KiB gzip) that only a sharing app fetches.
+## Code loaded on demand
+
+The figures count what an app loads up front. Code that only some sessions use, and that is needed
+only at a moment that is asynchronous anyway, is reached through a dynamic \`import()\`: a bundler
+(esbuild, Vite, Rollup, webpack) puts each in a chunk file of its own next to the app's bundle and
+fetches it the first time it is needed, so an app that never uses the feature never downloads it.
+A bundler that is told not to split (or a single-file IIFE build) inlines them instead; the
+behaviour is the same, only the up-front size grows.
+
+| chunk | what is in it | loaded when |
+|---|---|---|
+| the balancer call | \`transport/balancer.ts\` | a session with the \`balancer\` option first asks it, while the URL provider is asked |
+| the rotation handover | \`machine/actors/handover.ts\` (make before break) | the rotation is scheduled (the server announced \`connectionLifetimeMs\`, or \`rotation.lifetimeMs\` is given), long before it is due |
+| the logger's lines | \`session/log-lines.ts\` | the first session created with the \`logger\` option |
+| the shared session | \`session/shared/\` (about 4 KiB gzip) | \`createSession\` with the \`share\` option |
+
+Nothing is lost while a chunk loads: the logger holds what happened, in order, and logs it when its
+lines arrive; a rotation that comes due first waits for its chunk. A chunk that cannot be fetched is
+a typed, visible error, retried like the failure it resembles: the balancer attempt fails with a
+retryable \`BalancerError\`, the rotation with a \`RotationError\` (stage \`connect\`, the
+serving connection goes on), the logger logs the failure at \`error\` level.
+
+The socket features of Node's \`ws\` (handshake response headers, ping frames, fragmented sends)
+are not in a browser bundle at all: the Node entry passes them ([packaging](packaging.md)).
 
 ## Codecs cost only when offered
 

@@ -1,7 +1,9 @@
 /**
  * The Node entry of `wirestate`, chosen by the `node` export condition: the same API as the
  * browser entry, with `ws` as the default WebSocket so that handshake headers (`Resume-Id`) can be
- * sent and response headers read.
+ * sent and response headers read, and the extensions that use what `ws` offers beyond the
+ * WebSocket API (src/node-platform.ts: response headers, ping frames, fragmented sends), which the
+ * browser entry does not carry.
  *
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 import { CLOSE_CODES } from './constants.js';
-import { BehaviorSubject, Subject, defer, of, type Observable } from 'rxjs';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
 import { definedOnly } from './defined-only.js';
 import { SessionClosedError, WirestateError } from './errors.js';
@@ -8,7 +8,7 @@ import { publicStateName, sessionMachine } from './machine/session-machine.js';
 import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateName } from './machine/types.js';
 import { refusedMethod } from './protocol/callable-method.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
-import { attachLogger } from './session/logger.js';
+import { attachLogger } from './session/attach-logger.js';
 import { refusedTimeout } from './session/number-option.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';
@@ -67,7 +67,8 @@ export function createSessionOn(platform: SessionPlatform, options: SessionOptio
 
 /**
  * Creates a session in this tab or process (what {@link createSession} does without `share`),
- * optionally continuing a server session another client started (`resumeFrom`).
+ * optionally continuing a server session another client started (`resumeFrom`), with the
+ * platform's socket extensions where it has any (see {@link createSessionOn}).
  */
 export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, platform: SessionPlatform = BROWSER_PLATFORM): OpenedSession {
   const resolved = resolveOptions(options);
@@ -256,7 +257,13 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
   if (!resolved.lazy) start();
 
   // A completed BehaviorSubject replays nothing: a late observer gets the final snapshot instead.
-  const publicState$ = defer(() => (finalSnapshot === undefined ? state$ : of(finalSnapshot)));
+  // Written out rather than defer and of, which would bring about 4 KiB of RxJS (minified) into every app's bundle.
+  const publicState$ = new Observable<SessionSnapshot>((subscriber) => {
+    if (finalSnapshot === undefined) return state$.subscribe(subscriber);
+    subscriber.next(finalSnapshot);
+    subscriber.complete();
+    return undefined;
+  });
   const session: OpenedSession = {
     state$: publicState$,
     ready(waitOptions?: WaitOptions) {

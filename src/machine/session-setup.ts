@@ -7,6 +7,7 @@
 import { assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { BalancerError, OptionsError, WirestateError } from '../errors.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
+import { handoverCode } from './actors/handover-code.js';
 import { notConnectedError, socketActor } from './actors/socket-actor.js';
 import { authorizeRequest, forgetting, initializeRequest, lostConnection, socketInput } from './attempt.js';
 import { backoffCeiling, backoffDelay, type BackoffKind } from './backoff.js';
@@ -152,7 +153,10 @@ export const sessionSetup = setup({
           ? // The ceiling, without jitter: a retry is one client's, and the reconnect backoff's random draws stay its own.
             rotationRetryDelayMs(input.rotation, context.connectionLifetimeMs, backoffCeiling(context.rotationFailures - 1, input.backoff))
           : rotationDelayMs(input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? input.now(), input.now());
-      if (delay !== undefined) enqueue.raise({ type: 'ROTATION.DUE' }, { id: 'rotation', delay });
+      if (delay === undefined) return;
+      // The handover's code is fetched now, long before the rotation is due; a failed fetch is tried again then.
+      enqueue(() => void handoverCode.load().catch(() => undefined));
+      enqueue.raise({ type: 'ROTATION.DUE' }, { id: 'rotation', delay });
     }),
     cancelRotation: cancel('rotation'),
     /** Asks the socket actor for a replacement that resumes this session; the whole handover gets the connect and initialize timeouts. */

@@ -1,6 +1,4 @@
 import { OptionsError } from '../errors.js';
-import type { BackoffOptions } from '../machine/backoff.js';
-import type { PhaseTimeouts, RotationOptions } from '../machine/types.js';
 import type { AuthOptions, SessionOptions } from './option-types.js';
 
 /**
@@ -19,19 +17,6 @@ export const SESSION_OPTION_KEYS = keysOf({
   maxStreamsPerPacket: true, unsubscribeLingerMs: true, lazy: true, protocol: true, clientName: true, WebSocket: true, fetch: true,
   inspect: true, random: true, now: true, logger: true, share: true, rotation: true,
 } satisfies Record<keyof SessionOptions, true>);
-
-/** Every key of the `timeouts` option. */
-export const TIMEOUT_KEYS = keysOf({
-  balancerMs: true, providerMs: true, connectMs: true, initializeMs: true, authorizeMs: true,
-} satisfies Record<keyof PhaseTimeouts, true>);
-
-/** Every key of the `reconnect` option. */
-export const RECONNECT_KEYS = keysOf({
-  initialDelayMs: true, maxDelayMs: true, multiplier: true, longDelayFactor: true, maxAttempts: true, minUptimeMs: true,
-} satisfies Record<keyof BackoffOptions, true>);
-
-/** Every key of the `rotation` option. */
-export const ROTATION_KEYS = keysOf({ lifetimeMs: true, marginMs: true } satisfies Record<keyof RotationOptions, true>);
 
 type AuthForm<Key extends string> = Extract<AuthOptions, Record<Key, unknown>>;
 

@@ -11,7 +11,7 @@ import { resolveAuth } from './auth-options.js';
 import { resolveCodecs } from './codecs.js';
 import { validateLogger, type SessionLogger } from './logger.js';
 import { numberOption, POSITIVE_OR_INFINITY as POSITIVE, type NumberRule } from './number-option.js';
-import { nestedOptions, RECONNECT_KEYS, rejectUnknownKeys, ROTATION_KEYS, SESSION_OPTION_KEYS, TIMEOUT_KEYS } from './option-keys.js';
+import { nestedOptions, rejectUnknownKeys, SESSION_OPTION_KEYS } from './option-keys.js';
 import type { SessionOptions } from './option-types.js';
 import { resolveSubprotocolNames } from './subprotocol-options.js';
 
@@ -69,30 +69,38 @@ function isInspector(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function';
 }
 
-/** The `timeouts` option with its defaults: every phase's timeout, clamped like every timer delay. */
-function resolveTimeouts(value: unknown): PhaseTimeouts {
-  const given = nestedOptions('timeouts', value, TIMEOUT_KEYS);
-  const timeout = (key: keyof PhaseTimeouts): number => numberOption(`timeouts.${key}`, given[key], TIMER_DELAY) ?? DEFAULT_TIMEOUT_MS;
-  return {
-    balancerMs: timeout('balancerMs'),
-    connectMs: timeout('connectMs'),
-    initializeMs: timeout('initializeMs'),
-    authorizeMs: timeout('authorizeMs'),
-    providerMs: timeout('providerMs'),
-  };
+/** Every phase's timeout, clamped like every timer delay. */
+const TIMEOUT_RULES = {
+  balancerMs: TIMER_DELAY, connectMs: TIMER_DELAY, initializeMs: TIMER_DELAY, authorizeMs: TIMER_DELAY, providerMs: TIMER_DELAY,
+} as const satisfies Record<keyof PhaseTimeouts, NumberRule>;
+
+/** The `reconnect` option's rules; the backoff functions trust what they let through. */
+const RECONNECT_RULES = {
+  initialDelayMs: FINITE_DELAY, maxDelayMs: FINITE_DELAY, multiplier: GROWTH, longDelayFactor: GROWTH,
+  maxAttempts: { min: 0, integer: true, allowInfinity: true }, minUptimeMs: { ...FINITE_DELAY, max: MAX_TIMER_DELAY_MS },
+} as const satisfies Record<keyof BackoffOptions, NumberRule>;
+
+/** The `rotation` option's delays, checked like every timer delay. */
+const ROTATION_RULES = { lifetimeMs: TIMER_DELAY, marginMs: TIMER_DELAY_OR_ZERO } as const satisfies Record<keyof RotationOptions, NumberRule>;
+
+/**
+ * An options object of numbers (`timeouts`, `reconnect`, `rotation`): its keys are those of
+ * `rules` (any other is refused), each checked by its rule, in the order of `rules`, and
+ * `fallback` fills in what is not given (left out when it gives undefined).
+ */
+function numbersIn<K extends string>(name: string, value: unknown, rules: Readonly<Record<K, NumberRule>>, fallback: (key: K) => number | undefined): Record<K, number> {
+  const given = nestedOptions(name, value, Object.keys(rules));
+  const numbers: Partial<Record<K, number>> = {};
+  for (const key in rules) {
+    const number = numberOption(`${name}.${key}`, given[key], rules[key]) ?? fallback(key);
+    if (number !== undefined) numbers[key] = number;
+  }
+  return numbers as Record<K, number>;
 }
 
-/** The `reconnect` option over {@link DEFAULT_BACKOFF}; the backoff functions trust what this returns. */
+/** The `reconnect` option over {@link DEFAULT_BACKOFF}. */
 function resolveBackoff(value: unknown): BackoffOptions {
-  const given = nestedOptions('reconnect', value, RECONNECT_KEYS);
-  const backoff: BackoffOptions = {
-    initialDelayMs: numberOption('reconnect.initialDelayMs', given.initialDelayMs, FINITE_DELAY) ?? DEFAULT_BACKOFF.initialDelayMs,
-    maxDelayMs: numberOption('reconnect.maxDelayMs', given.maxDelayMs, FINITE_DELAY) ?? DEFAULT_BACKOFF.maxDelayMs,
-    multiplier: numberOption('reconnect.multiplier', given.multiplier, GROWTH) ?? DEFAULT_BACKOFF.multiplier,
-    longDelayFactor: numberOption('reconnect.longDelayFactor', given.longDelayFactor, GROWTH) ?? DEFAULT_BACKOFF.longDelayFactor,
-    maxAttempts: numberOption('reconnect.maxAttempts', given.maxAttempts, { min: 0, integer: true, allowInfinity: true }) ?? DEFAULT_BACKOFF.maxAttempts,
-    minUptimeMs: numberOption('reconnect.minUptimeMs', given.minUptimeMs, { ...FINITE_DELAY, max: MAX_TIMER_DELAY_MS }) ?? DEFAULT_BACKOFF.minUptimeMs,
-  };
+  const backoff = numbersIn('reconnect', value, RECONNECT_RULES, (key) => DEFAULT_BACKOFF[key]);
   if (backoff.initialDelayMs > backoff.maxDelayMs) {
     throw new OptionsError('reconnect.initialDelayMs must not exceed reconnect.maxDelayMs');
   }
@@ -116,7 +124,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   const { codecs, createCodec } = resolveCodecs(options.codecs);
   const subprotocolNames = resolveSubprotocolNames(options.subprotocols, codecs);
   const backoff = resolveBackoff(options.reconnect);
-  const timeouts = resolveTimeouts(options.timeouts);
+  const timeouts = numbersIn('timeouts', options.timeouts, TIMEOUT_RULES, () => DEFAULT_TIMEOUT_MS);
   if (options.lazy !== undefined && typeof options.lazy !== 'boolean') throw new OptionsError('lazy must be a boolean');
   if (options.clientName !== undefined && (typeof options.clientName !== 'string' || options.clientName.length === 0)) {
     throw new OptionsError('clientName must be a non-empty string');
@@ -168,12 +176,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   };
 }
 
-/** The `rotation` option: `false`, or its delays checked like every timer delay. */
+/** The `rotation` option: `false`, or its delays. */
 function resolveRotation(value: unknown): RotationOptions | false {
-  if (value === false) return false;
-  const given = nestedOptions('rotation', value, ROTATION_KEYS);
-  return definedOnly({
-    lifetimeMs: numberOption('rotation.lifetimeMs', given.lifetimeMs, TIMER_DELAY),
-    marginMs: numberOption('rotation.marginMs', given.marginMs, TIMER_DELAY_OR_ZERO),
-  });
+  return value === false ? false : numbersIn('rotation', value, ROTATION_RULES, () => undefined);
 }

@@ -77,22 +77,12 @@ export function toSessionSnapshot(machineValue: unknown, context: SessionContext
   };
 }
 
-/** Whether two snapshots differ in anything a consumer can see. */
+/**
+ * Whether two snapshots differ in anything a consumer can see: a field of one that the other lacks
+ * or holds differently (snapshots never hold undefined, see `toSessionSnapshot`).
+ */
 export function snapshotChanged(previous: SessionSnapshot | undefined, next: SessionSnapshot): boolean {
   if (previous === undefined) return true;
-  return (
-    previous.value !== next.value ||
-    previous.attempt !== next.attempt ||
-    previous.nextRetryAt !== next.nextRetryAt ||
-    previous.lastClose !== next.lastClose ||
-    previous.lastFailure !== next.lastFailure ||
-    previous.endpoint !== next.endpoint ||
-    previous.location !== next.location ||
-    previous.sessionId !== next.sessionId ||
-    previous.connectionId !== next.connectionId ||
-    previous.codec !== next.codec ||
-    previous.resumed !== next.resumed ||
-    previous.closedReason !== next.closedReason ||
-    previous.rotations !== next.rotations
-  );
+  const keys = Object.keys(next) as (keyof SessionSnapshot)[];
+  return keys.length !== Object.keys(previous).length || keys.some((key) => previous[key] !== next[key]);
 }

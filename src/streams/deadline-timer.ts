@@ -8,43 +8,47 @@ import type { Timers } from './timers.js';
  * concurrent requests now share one; it is stopped only when nothing is pending.
  */
 export class DeadlineTimer {
-  private timer: unknown = undefined;
+  #timer: unknown = undefined;
   /** When the armed timer fires (not the deadline when that is beyond what a timer can wait); Infinity when disarmed. */
-  private armedFor = Infinity;
+  #armedFor = Infinity;
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly now: () => number,
-    /** Called when the timer fires, with the time it stands for: every deadline up to it has come. */
-    private readonly onReached: (reached: number) => void,
-  ) {}
+  readonly #timers: Timers;
+  readonly #now: () => number;
+  /** Called when the timer fires, with the time it stands for: every deadline up to it has come. */
+  readonly #onReached: (reached: number) => void;
+
+  constructor(timers: Timers, now: () => number, onReached: (reached: number) => void) {
+    this.#timers = timers;
+    this.#now = now;
+    this.#onReached = onReached;
+  }
 
   /** Whether a timer is armed. */
   get armed(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   /** Makes sure the timer fires by `deadline`: re-arms only when it is armed for later (or not at all). */
   arm(deadline: number): void {
-    if (deadline >= this.armedFor || deadline === Infinity) return;
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    const now = this.now();
+    if (deadline >= this.#armedFor || deadline === Infinity) return;
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    const now = this.#now();
     const delay = Math.min(Math.max(0, deadline - now), MAX_TIMER_DELAY_MS);
-    this.armedFor = now + delay;
-    this.timer = this.timers.setTimeout(() => this.fire(), delay);
+    this.#armedFor = now + delay;
+    this.#timer = this.#timers.setTimeout(() => this.#fire(), delay);
   }
 
   disarm(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.armedFor = Infinity;
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
   }
 
-  private fire(): void {
+  #fire(): void {
     // The timer firing proves its deadline has come, whatever the clock says.
-    const reached = Math.max(this.armedFor, this.now());
-    this.timer = undefined;
-    this.armedFor = Infinity;
-    this.onReached(reached);
+    const reached = Math.max(this.#armedFor, this.#now());
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+    this.#onReached(reached);
   }
 }

@@ -58,42 +58,42 @@ export class StreamRegistry {
    */
   readonly gaps$: Observable<readonly string[]>;
 
-  private readonly call: StreamRegistryOptions['call'];
-  private readonly failedStreams: StreamRegistryOptions['failedStreams'];
+  readonly #call: StreamRegistryOptions['call'];
+  readonly #failedStreams: StreamRegistryOptions['failedStreams'];
   /** Holds unsubscribes back for `lingerMs`; absent when it is 0. */
-  private readonly linger: Linger | undefined;
-  private readonly trackSeq: boolean;
-  private readonly onError: (error: Error) => void;
-  private readonly onObserve: () => void;
-  private readonly gaps = new Subject<readonly string[]>();
-  private readonly streams = new Map<string, RegistryEntry>();
+  readonly #linger: Linger | undefined;
+  readonly #trackSeq: boolean;
+  readonly #onError: (error: Error) => void;
+  readonly #onObserve: () => void;
+  readonly #gaps = new Subject<readonly string[]>();
+  readonly #streams = new Map<string, RegistryEntry>();
   /** Entries whose wanted or server state changed since the last flush. */
-  private readonly dirty = new Set<StreamEntry>();
-  private readonly failures = new Map<string, Error>();
+  readonly #dirty = new Set<StreamEntry>();
+  readonly #failures = new Map<string, Error>();
   /** Lowered when the server refuses a packet as oversize; never above `maxStreamsPerPacket`. */
-  private packetLimit: number;
-  private ready = false;
-  private everReady = false;
-  private flushScheduled = false;
-  private closed: { readonly error: Error | undefined } | undefined;
+  #packetLimit: number;
+  #ready = false;
+  #everReady = false;
+  #flushScheduled = false;
+  #closed: { readonly error: Error | undefined } | undefined;
   /**
    * The seq of the last stream message, and the first seq of the contiguous run that ends there
    * (since the session started or the last anomaly). NaN before the first message: every compare
    * with NaN is false, so the hot path needs no separate check for it.
    */
-  private lastSeqSeen = NaN;
-  private runStart = NaN;
+  #lastSeqSeen = NaN;
+  #runStart = NaN;
 
   constructor(options: StreamRegistryOptions) {
     const lingerMs = options.lingerMs ?? 0;
-    this.call = options.call;
-    this.failedStreams = options.failedStreams;
-    this.packetLimit = options.maxStreamsPerPacket ?? 1000;
-    this.linger = lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, (entry) => this.markDirty(entry)) : undefined;
-    this.trackSeq = options.trackSeq ?? true;
-    this.onError = options.onError ?? (() => {});
-    this.onObserve = options.onObserve ?? (() => {});
-    this.gaps$ = this.gaps.asObservable();
+    this.#call = options.call;
+    this.#failedStreams = options.failedStreams;
+    this.#packetLimit = options.maxStreamsPerPacket ?? 1000;
+    this.#linger = lingerMs > 0 ? new Linger(lingerMs, options.timers ?? platformTimers, (entry) => this.#markDirty(entry)) : undefined;
+    this.#trackSeq = options.trackSeq ?? true;
+    this.#onError = options.onError ?? (() => {});
+    this.#onObserve = options.onObserve ?? (() => {});
+    this.gaps$ = this.#gaps.asObservable();
   }
 
   /**
@@ -108,7 +108,7 @@ export class StreamRegistry {
    * a mistake worth hearing about, not an empty stream).
    */
   observe<T>(name: string): Observable<T> {
-    return new StreamObservable<T>((subscriber, lean) => this.open(name, subscriber, lean));
+    return new StreamObservable<T>((subscriber, lean) => this.#open(name, subscriber, lean));
   }
 
   /**
@@ -122,15 +122,15 @@ export class StreamRegistry {
    * A message for a stream nobody observes is dropped, but its seq still counts.
    */
   route(stream: string, data: unknown, seq: number | undefined): void {
-    if (seq !== undefined && this.trackSeq) {
-      if (seq !== this.lastSeqSeen + 1) {
-        if (seq >= this.runStart && seq <= this.lastSeqSeen) return;
-        if (!Number.isNaN(this.lastSeqSeen)) this.seqAnomaly(stream, seq);
-        this.runStart = seq;
+    if (seq !== undefined && this.#trackSeq) {
+      if (seq !== this.#lastSeqSeen + 1) {
+        if (seq >= this.#runStart && seq <= this.#lastSeqSeen) return;
+        if (!Number.isNaN(this.#lastSeqSeen)) this.#seqAnomaly(stream, seq);
+        this.#runStart = seq;
       }
-      this.lastSeqSeen = seq;
+      this.#lastSeqSeen = seq;
     }
-    const entry = this.streams.get(stream);
+    const entry = this.#streams.get(stream);
     if (entry === undefined || entry.observers === 0) return;
     entry.messages++;
     if (seq !== undefined) entry.lastSeq = seq;
@@ -139,7 +139,7 @@ export class StreamRegistry {
 
   /** The `seq` of the last stream message received in this session (undefined before the first, and after a fresh session replaced it). */
   get lastSeq(): number | undefined {
-    return Number.isNaN(this.lastSeqSeen) ? undefined : this.lastSeqSeen;
+    return Number.isNaN(this.#lastSeqSeen) ? undefined : this.#lastSeqSeen;
   }
 
   /**
@@ -152,20 +152,20 @@ export class StreamRegistry {
    *   meanwhile is sent.
    */
   sessionReady(info: SessionReadyInfo): void {
-    if (this.closed !== undefined) return;
-    const replaced = !info.resumed && info.fresh && this.everReady;
-    this.everReady = true;
-    this.ready = true;
+    if (this.#closed !== undefined) return;
+    const replaced = !info.resumed && info.fresh && this.#everReady;
+    this.#everReady = true;
+    this.#ready = true;
     if (replaced) {
-      this.lastSeqSeen = NaN;
-      this.runStart = NaN;
+      this.#lastSeqSeen = NaN;
+      this.#runStart = NaN;
       // Every entry is re-examined, in the order the streams were first observed.
-      this.dirty.clear();
-      const missed = forgetServerSession(this.streams.values());
-      for (const entry of this.streams.values()) this.dirty.add(entry);
-      if (missed.length > 0) this.gaps.next(missed);
+      this.#dirty.clear();
+      const missed = forgetServerSession(this.#streams.values());
+      for (const entry of this.#streams.values()) this.#dirty.add(entry);
+      if (missed.length > 0) this.#gaps.next(missed);
     }
-    this.flush();
+    this.#flush();
   }
 
   /**
@@ -175,10 +175,10 @@ export class StreamRegistry {
    * server", so a refusal of the re-sent copy still ends in an unsubscribe if nobody wants them.
    */
   connectionLost(): void {
-    this.ready = false;
+    this.#ready = false;
     // The server may have acted on a request in flight before the drop, even if the copy the
     // correlator re-sends is refused later: until an answer says otherwise, the stream may be there.
-    for (const entry of this.streams.values()) if (entry.inFlight !== undefined) entry.presence = 'maybe';
+    for (const entry of this.#streams.values()) if (entry.inFlight !== undefined) entry.presence = 'maybe';
   }
 
   /**
@@ -187,169 +187,169 @@ export class StreamRegistry {
    * Nothing is sent to the server.
    */
   close(error?: Error): void {
-    if (this.closed !== undefined) return;
-    this.closed = { error };
-    this.ready = false;
-    this.linger?.cancelAll();
-    const entries = Array.from(this.streams.values());
-    this.streams.clear();
-    this.dirty.clear();
+    if (this.#closed !== undefined) return;
+    this.#closed = { error };
+    this.#ready = false;
+    this.#linger?.cancelAll();
+    const entries = Array.from(this.#streams.values());
+    this.#streams.clear();
+    this.#dirty.clear();
     for (const entry of entries) {
       const observers = entry.subscribers;
       entry.subscribers = undefined;
       endAll(observers, error);
     }
-    this.gaps.complete();
+    this.#gaps.complete();
   }
 
   /** A snapshot of one stream's state for users (see {@link StreamState}); cheap, no subscription involved. */
   streamState(name: string): StreamState {
-    return streamStateOf(this.streams.get(name), this.failures.has(name));
+    return streamStateOf(this.#streams.get(name), this.#failures.has(name));
   }
 
   /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
   inspect(): StreamInfo[] {
-    return Array.from(this.streams.values(), (entry) => streamInfoOf(entry, this.streamState(entry.name)));
+    return Array.from(this.#streams.values(), (entry) => streamInfoOf(entry, this.streamState(entry.name)));
   }
 
   /** Reports a seq that neither continues the run nor repeats part of it, and names on `gaps$` the streams it may have cost messages. */
-  private seqAnomaly(stream: string, seq: number): void {
-    const expected = this.lastSeqSeen + 1;
-    const missed = missedBySeqAnomaly(this.streams, stream, seq, expected);
-    this.onError(new SeqAnomalyError(stream, expected, seq));
-    if (missed.length > 0) this.gaps.next(missed);
+  #seqAnomaly(stream: string, seq: number): void {
+    const expected = this.#lastSeqSeen + 1;
+    const missed = missedBySeqAnomaly(this.#streams, stream, seq, expected);
+    this.#onError(new SeqAnomalyError(stream, expected, seq));
+    if (missed.length > 0) this.#gaps.next(missed);
   }
 
   /** Adds a subscriber of `observe(name)` to the stream's observers, with the entry as its teardown. */
-  private open(name: string, subscriber: Subscriber<unknown>, lean: boolean): void {
-    this.onObserve();
-    const refusal = observeRefusal(name, this.closed);
+  #open(name: string, subscriber: Subscriber<unknown>, lean: boolean): void {
+    this.#onObserve();
+    const refusal = observeRefusal(name, this.#closed);
     if (refusal !== undefined) {
       subscriber.error(refusal);
       return;
     }
-    const entry = this.acquire(name);
+    const entry = this.#acquire(name);
     entry.subscribers = addObserver(entry.subscribers, subscriber);
     // The entry is the teardown: it drops the closed subscriber and calls release (see RegistryEntry).
     if (lean) (subscriber as StreamSubscriber).leave = entry;
     else attachTeardown(subscriber, entry);
   }
 
-  private acquire(name: string): RegistryEntry {
-    let entry = this.streams.get(name);
+  #acquire(name: string): RegistryEntry {
+    let entry = this.#streams.get(name);
     if (entry === undefined) {
-      entry = new RegistryEntry(name, this.observerLeft);
-      this.streams.set(name, entry);
+      entry = new RegistryEntry(name, this.#observerLeft);
+      this.#streams.set(name, entry);
     }
     entry.lingerGroup = undefined;
     if (entry.observers++ === 0) {
-      this.failures.delete(name);
-      this.markDirty(entry);
+      this.#failures.delete(name);
+      this.#markDirty(entry);
     }
     return entry;
   }
 
   /** One function for every entry, so an idle entry holds no closure of its own. */
-  private readonly observerLeft = (entry: StreamEntry): void => this.release(entry);
+  readonly #observerLeft = (entry: StreamEntry): void => this.#release(entry);
 
-  private release(entry: StreamEntry): void {
-    if (this.closed !== undefined) return;
+  #release(entry: StreamEntry): void {
+    if (this.#closed !== undefined) return;
     if (--entry.observers > 0) return;
-    this.linger?.hold(entry);
-    this.markDirty(entry);
+    this.#linger?.hold(entry);
+    this.#markDirty(entry);
   }
 
-  private markDirty(entry: StreamEntry): void {
-    this.dirty.add(entry);
-    this.scheduleFlush();
+  #markDirty(entry: StreamEntry): void {
+    this.#dirty.add(entry);
+    this.#scheduleFlush();
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled || !this.ready || this.closed !== undefined) return;
-    this.flushScheduled = true;
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || !this.#ready || this.#closed !== undefined) return;
+    this.#flushScheduled = true;
     queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.flush();
+      this.#flushScheduled = false;
+      this.#flush();
     });
   }
 
   /** Sends the difference between the observed names and the server's, for every entry that changed. */
-  private flush(): void {
-    if (!this.ready || this.closed !== undefined || this.dirty.size === 0) return;
+  #flush(): void {
+    if (!this.#ready || this.#closed !== undefined || this.#dirty.size === 0) return;
     const toSubscribe: StreamEntry[] = [];
     const toUnsubscribe: StreamEntry[] = [];
-    for (const entry of this.dirty) {
+    for (const entry of this.#dirty) {
       // A stale object whose name was deleted and created again, or one whose answer is awaited
       // (it is marked dirty again when that answer comes).
-      if (this.streams.get(entry.name) !== entry || entry.inFlight !== undefined) continue;
+      if (this.#streams.get(entry.name) !== entry || entry.inFlight !== undefined) continue;
       if (entry.observers > 0) {
         if (entry.presence !== 'yes') toSubscribe.push(entry);
       } else if (entry.presence === 'no') {
-        this.streams.delete(entry.name);
+        this.#streams.delete(entry.name);
       } else if (entry.lingerGroup === undefined) {
         toUnsubscribe.push(entry);
       }
     }
-    this.dirty.clear();
-    this.send('unsubscribe', toUnsubscribe);
-    this.send('subscribe', toSubscribe);
+    this.#dirty.clear();
+    this.#send('unsubscribe', toUnsubscribe);
+    this.#send('subscribe', toSubscribe);
   }
 
-  private send(kind: BatchKind, entries: StreamEntry[]): void {
-    for (const batch of chunk(entries, this.packetLimit)) {
+  #send(kind: BatchKind, entries: StreamEntry[]): void {
+    for (const batch of chunk(entries, this.#packetLimit)) {
       const names = batch.map((entry) => entry.name);
       for (const entry of batch) entry.inFlight = kind;
       let answer: Promise<unknown>;
       try {
-        answer = this.call({ kind, streams: names });
+        answer = this.#call({ kind, streams: names });
       } catch (error) {
         answer = Promise.reject(error);
       }
       answer.then(
-        () => this.confirmed(kind, batch),
-        (error: unknown) => this.refused(kind, batch, names, error),
+        () => this.#confirmed(kind, batch),
+        (error: unknown) => this.#refused(kind, batch, names, error),
       );
     }
   }
 
-  private confirmed(kind: BatchKind, batch: StreamEntry[]): void {
-    if (this.closed !== undefined) return;
+  #confirmed(kind: BatchKind, batch: StreamEntry[]): void {
+    if (this.#closed !== undefined) return;
     settleConfirmed(kind, batch);
-    for (const entry of batch) this.dirty.add(entry);
+    for (const entry of batch) this.#dirty.add(entry);
     // Observers may have come or gone while the request was on its way.
-    this.scheduleFlush();
+    this.#scheduleFlush();
   }
 
-  private refused(kind: BatchKind, batch: StreamEntry[], names: string[], reason: unknown): void {
-    if (this.closed !== undefined) return;
+  #refused(kind: BatchKind, batch: StreamEntry[], names: string[], reason: unknown): void {
+    if (this.#closed !== undefined) return;
     const error = reason instanceof Error ? reason : new Error(String(reason));
     const outcome = settleFailed(kind, batch, error);
-    for (const entry of batch) this.dirty.add(entry);
-    if (outcome.packetLimit !== undefined) this.packetLimit = outcome.packetLimit;
-    if (outcome.refusedSubscribe !== undefined) this.subscribeRefused(batch, names, outcome.refusedSubscribe);
-    if (outcome.tooLarge !== undefined) this.fail(outcome.tooLarge, error);
-    if (outcome.report) this.onError(error);
-    if (outcome.flushNow) this.scheduleFlush();
+    for (const entry of batch) this.#dirty.add(entry);
+    if (outcome.packetLimit !== undefined) this.#packetLimit = outcome.packetLimit;
+    if (outcome.refusedSubscribe !== undefined) this.#subscribeRefused(batch, names, outcome.refusedSubscribe);
+    if (outcome.tooLarge !== undefined) this.#fail(outcome.tooLarge, error);
+    if (outcome.report) this.#onError(error);
+    if (outcome.flushNow) this.#scheduleFlush();
   }
 
   /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */
-  private subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
+  #subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
     const response = error.data === undefined ? { code: error.serverCode, message: error.serverMessage } : { code: error.serverCode, message: error.serverMessage, data: error.data };
-    const blamed = new Set(this.failedStreams(response, names));
+    const blamed = new Set(this.#failedStreams(response, names));
     const anyBlamed = batch.some((entry) => blamed.has(entry.name));
     for (const entry of batch) {
       // A protocol that names none of the batch has told us nothing: every name fails, or it would be retried for ever.
       if (anyBlamed && !blamed.has(entry.name)) continue;
-      this.fail(entry, new SubscribeError(entry.name, response.code, response.message));
+      this.#fail(entry, new SubscribeError(entry.name, response.code, response.message));
     }
   }
 
   /** Errors the current observers of `entry` (only those); later observers start afresh. */
-  private fail(entry: StreamEntry, error: Error): void {
-    this.failures.set(entry.name, error);
-    if (this.failures.size > REMEMBERED_FAILURES) {
-      const oldest = this.failures.keys().next();
-      if (oldest.done !== true) this.failures.delete(oldest.value);
+  #fail(entry: StreamEntry, error: Error): void {
+    this.#failures.set(entry.name, error);
+    if (this.#failures.size > REMEMBERED_FAILURES) {
+      const oldest = this.#failures.keys().next();
+      if (oldest.done !== true) this.#failures.delete(oldest.value);
     }
     const observers = entry.subscribers;
     entry.subscribers = undefined;

@@ -67,30 +67,30 @@ function methodOf(request: ProtocolRequest): string {
  * ```
  */
 export class RequestCorrelator {
-  private readonly nextId: () => number;
-  private readonly send: SendRequest;
-  private readonly defaultTimeoutMs: number;
-  private readonly maxQueued: number;
-  private readonly whyNotSent: () => string;
-  private readonly now: () => number;
+  readonly #nextId: () => number;
+  readonly #send: SendRequest;
+  readonly #defaultTimeoutMs: number;
+  readonly #maxQueued: number;
+  readonly #whyNotSent: () => string;
+  readonly #now: () => number;
   /** One timer for every request's deadline (see {@link DeadlineTimer}). */
-  private readonly deadlines: DeadlineTimer;
+  readonly #deadlines: DeadlineTimer;
   /** Requests waiting for the session to be ready, in FIFO order (a Set keeps insertion order and deletes in O(1)). */
-  private queue = new Set<Outstanding>();
+  #queue = new Set<Outstanding>();
   /** Requests sent and awaiting their answer, by id. */
-  private readonly inFlight = new Map<number, Outstanding>();
-  private ready = false;
-  private closedWith: Error | undefined;
-  private arrivals = 0;
+  readonly #inFlight = new Map<number, Outstanding>();
+  #ready = false;
+  #closedWith: Error | undefined;
+  #arrivals = 0;
 
   constructor(options: RequestCorrelatorOptions) {
-    this.nextId = options.nextId;
-    this.send = options.send;
-    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
-    this.maxQueued = options.maxQueued ?? 1000;
-    this.whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
-    this.now = options.now ?? (() => performance.now());
-    this.deadlines = new DeadlineTimer(options.timers ?? platformTimers, this.now, (reached) => this.deadlineReached(reached));
+    this.#nextId = options.nextId;
+    this.#send = options.send;
+    this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
+    this.#maxQueued = options.maxQueued ?? 1000;
+    this.#whyNotSent = options.whyNotSent ?? (() => 'the session is not ready');
+    this.#now = options.now ?? (() => performance.now());
+    this.#deadlines = new DeadlineTimer(options.timers ?? platformTimers, this.#now, (reached) => this.#deadlineReached(reached));
   }
 
   /**
@@ -106,21 +106,21 @@ export class RequestCorrelator {
    */
   request(request: ProtocolRequest, options: RequestOptions = {}): Promise<unknown> {
     const method = methodOf(request);
-    if (this.closedWith !== undefined) {
-      return Promise.reject(this.closedError());
+    if (this.#closedWith !== undefined) {
+      return Promise.reject(this.#closedError());
     }
     const { signal } = options;
     if (signal?.aborted) {
       return Promise.reject(new RequestAbortedError(method, { cause: signal.reason }));
     }
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    if (!this.ready && this.queue.size >= this.maxQueued) {
-      return Promise.reject(new QueueFullError(this.maxQueued));
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
+    if (!this.#ready && this.#queue.size >= this.#maxQueued) {
+      return Promise.reject(new QueueFullError(this.#maxQueued));
     }
     const promise = new Promise<unknown>(captureSettlers);
-    const deadline = timeoutMs === Infinity ? Infinity : this.now() + timeoutMs;
+    const deadline = timeoutMs === Infinity ? Infinity : this.#now() + timeoutMs;
     const entry: Outstanding = {
-      order: this.arrivals++,
+      order: this.#arrivals++,
       request,
       method,
       idempotent: options.idempotent ?? false,
@@ -134,15 +134,15 @@ export class RequestCorrelator {
       onAbort: undefined,
       settled: false,
     };
-    this.deadlines.arm(deadline);
+    this.#deadlines.arm(deadline);
     if (signal !== undefined) {
-      entry.onAbort = () => this.settle(entry, new RequestAbortedError(method, { cause: signal.reason }));
+      entry.onAbort = () => this.#settle(entry, new RequestAbortedError(method, { cause: signal.reason }));
       signal.addEventListener('abort', entry.onAbort, { once: true });
     }
-    if (this.ready) {
-      this.dispatch(entry);
+    if (this.#ready) {
+      this.#dispatch(entry);
     } else {
-      this.queue.add(entry);
+      this.#queue.add(entry);
     }
     return promise;
   }
@@ -153,32 +153,32 @@ export class RequestCorrelator {
    * queue. It does not touch requests in flight: use {@link RequestCorrelator.connectionLost} for that.
    */
   setReady(ready: boolean): void {
-    if (this.closedWith !== undefined) return;
-    this.ready = ready;
-    if (!ready || this.queue.size === 0) return;
+    if (this.#closedWith !== undefined) return;
+    this.#ready = ready;
+    if (!ready || this.#queue.size === 0) return;
     // Snapshot, so a request re-queued by a failing send during this flush waits for the next
     // ready instead of being retried in a loop.
-    const waiting = Array.from(this.queue);
+    const waiting = Array.from(this.#queue);
     for (const entry of waiting) {
-      if (!this.ready) break;
-      if (entry.settled || !this.queue.delete(entry)) continue;
-      this.dispatch(entry);
+      if (!this.#ready) break;
+      if (entry.settled || !this.#queue.delete(entry)) continue;
+      this.#dispatch(entry);
     }
   }
 
   /** Resolves the request with this id. Returns false when the id is not outstanding (unknown, timed out, aborted): the answer is ignored. */
   handleResult(id: number, result: unknown): boolean {
-    const entry = this.inFlight.get(id);
+    const entry = this.#inFlight.get(id);
     if (entry === undefined) return false;
-    this.settle(entry, undefined, result);
+    this.#settle(entry, undefined, result);
     return true;
   }
 
   /** Rejects the request with this id with a {@link ServerError}. Returns false when the id is not outstanding: the answer is ignored. */
   handleError(id: number, error: ResponseError): boolean {
-    const entry = this.inFlight.get(id);
+    const entry = this.#inFlight.get(id);
     if (entry === undefined) return false;
-    this.settle(entry, new ServerError(entry.method, error.code, error.message, error.data));
+    this.#settle(entry, new ServerError(entry.method, error.code, error.message, error.data));
     return true;
   }
 
@@ -190,20 +190,20 @@ export class RequestCorrelator {
    * running from the original call.
    */
   connectionLost(): void {
-    this.ready = false;
-    if (this.inFlight.size === 0) return;
-    const sent = Array.from(this.inFlight.values());
-    this.inFlight.clear();
+    this.#ready = false;
+    if (this.#inFlight.size === 0) return;
+    const sent = Array.from(this.#inFlight.values());
+    this.#inFlight.clear();
     const requeued: Outstanding[] = [];
     for (const entry of sent) {
       entry.id = undefined;
       if (entry.idempotent) {
         requeued.push(entry);
       } else {
-        this.settle(entry, this.lostError(entry));
+        this.#settle(entry, this.#lostError(entry));
       }
     }
-    this.requeue(requeued);
+    this.#requeue(requeued);
   }
 
   /**
@@ -212,109 +212,109 @@ export class RequestCorrelator {
    * (or `error` itself when it is one).
    */
   closeAll(error: Error = new SessionClosedError()): void {
-    if (this.closedWith !== undefined) return;
-    this.closedWith = error;
-    this.ready = false;
-    const everything = [...this.queue, ...this.inFlight.values()];
-    this.queue.clear();
-    this.inFlight.clear();
-    this.deadlines.disarm();
-    for (const entry of everything) this.settle(entry, error);
+    if (this.#closedWith !== undefined) return;
+    this.#closedWith = error;
+    this.#ready = false;
+    const everything = [...this.#queue, ...this.#inFlight.values()];
+    this.#queue.clear();
+    this.#inFlight.clear();
+    this.#deadlines.disarm();
+    for (const entry of everything) this.#settle(entry, error);
   }
 
   /** Number of requests waiting for the session to be ready. */
   queuedCount(): number {
-    return this.queue.size;
+    return this.#queue.size;
   }
 
-  private dispatch(entry: Outstanding): void {
-    let id = this.nextId();
+  #dispatch(entry: Outstanding): void {
+    let id = this.#nextId();
     // Only matters after the id source wraps: never reuse an id that is still awaiting its answer.
-    for (let tries = 0; this.inFlight.has(id) && tries <= this.inFlight.size; tries++) id = this.nextId();
+    for (let tries = 0; this.#inFlight.has(id) && tries <= this.#inFlight.size; tries++) id = this.#nextId();
     entry.id = id;
     const sentBefore = entry.everSent;
     entry.everSent = true;
-    this.inFlight.set(id, entry);
+    this.#inFlight.set(id, entry);
     // Bound rather than a closure: cheaper to create than a closure over this scope (still one function per send).
-    const onSendError = this.sendFailed.bind(this, entry, id, sentBefore) as (error: Error) => void;
+    const onSendError = this.#sendFailed.bind(this, entry, id, sentBefore) as (error: Error) => void;
     try {
-      this.send(id, entry.request, onSendError);
+      this.#send(id, entry.request, onSendError);
     } catch (error) {
       onSendError(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  private sendFailed(entry: Outstanding, id: number, sentBefore: boolean, error: Error): void {
-    if (entry.settled || this.inFlight.get(id) !== entry) return;
+  #sendFailed(entry: Outstanding, id: number, sentBefore: boolean, error: Error): void {
+    if (entry.settled || this.#inFlight.get(id) !== entry) return;
     const notConnected = (error as { code?: unknown }).code === 'connection';
     if (notConnected && entry.idempotent) {
-      this.inFlight.delete(id);
+      this.#inFlight.delete(id);
       entry.id = undefined;
       // This attempt never left: only an earlier one counts as sent.
       entry.everSent = sentBefore;
-      this.requeue([entry]);
+      this.#requeue([entry]);
     } else {
-      this.settle(entry, notConnected ? this.lostError(entry, error) : error);
+      this.#settle(entry, notConnected ? this.#lostError(entry, error) : error);
     }
   }
 
   /** Puts sent requests back into the queue in their original arrival order. */
-  private requeue(entries: Outstanding[]): void {
+  #requeue(entries: Outstanding[]): void {
     if (entries.length === 0) return;
-    const merged = [...entries, ...this.queue].sort((a, b) => a.order - b.order);
-    this.queue = new Set(merged);
+    const merged = [...entries, ...this.#queue].sort((a, b) => a.order - b.order);
+    this.#queue = new Set(merged);
     // A settle on the way may have found nothing pending and stopped the deadline timer.
-    for (const entry of entries) this.deadlines.arm(entry.deadline);
+    for (const entry of entries) this.#deadlines.arm(entry.deadline);
   }
 
   /** Settles a request exactly once, and drops every reference to it: timer, abort listener, queue, map. */
-  private settle(entry: Outstanding, error: Error | undefined, result?: unknown): void {
+  #settle(entry: Outstanding, error: Error | undefined, result?: unknown): void {
     if (entry.settled) return;
     entry.settled = true;
     if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort);
     entry.onAbort = undefined;
     entry.signal = undefined;
-    this.queue.delete(entry);
-    if (entry.id !== undefined && this.inFlight.get(entry.id) === entry) this.inFlight.delete(entry.id);
-    if (this.deadlines.armed && this.queue.size === 0 && this.inFlight.size === 0) this.deadlines.disarm();
+    this.#queue.delete(entry);
+    if (entry.id !== undefined && this.#inFlight.get(entry.id) === entry) this.#inFlight.delete(entry.id);
+    if (this.#deadlines.armed && this.#queue.size === 0 && this.#inFlight.size === 0) this.#deadlines.disarm();
     if (error === undefined) entry.resolve(result);
     else entry.reject(error);
   }
 
   /** Times out every request whose deadline has come, then re-arms for the earliest one left (none left: no timer). */
-  private deadlineReached(reached: number): void {
+  #deadlineReached(reached: number): void {
     let next = Infinity;
     const expired: Outstanding[] = [];
-    for (const entries of [this.queue, this.inFlight.values()]) {
+    for (const entries of [this.#queue, this.#inFlight.values()]) {
       for (const entry of entries) {
         if (entry.deadline <= reached) expired.push(entry);
         else if (entry.deadline < next) next = entry.deadline;
       }
     }
-    for (const entry of expired) this.settle(entry, this.timeoutError(entry, entry.timeoutMs));
-    this.deadlines.arm(next);
+    for (const entry of expired) this.#settle(entry, this.#timeoutError(entry, entry.timeoutMs));
+    this.#deadlines.arm(next);
   }
 
-  private timeoutError(entry: Outstanding, timeoutMs: number): RequestTimeoutError {
+  #timeoutError(entry: Outstanding, timeoutMs: number): RequestTimeoutError {
     if (entry.everSent) return new RequestTimeoutError(entry.method, timeoutMs);
     let reason: string;
     try {
-      reason = this.whyNotSent();
+      reason = this.#whyNotSent();
     } catch {
       reason = 'the session is not ready';
     }
     return new RequestTimeoutError(entry.method, timeoutMs, { reason });
   }
 
-  private lostError(entry: Outstanding, cause?: unknown): ConnectionLostError {
+  #lostError(entry: Outstanding, cause?: unknown): ConnectionLostError {
     return new ConnectionLostError(
       'connection lost in flight; not idempotent',
       { cause },
     );
   }
 
-  private closedError(): SessionClosedError {
-    const reason = this.closedWith;
+  #closedError(): SessionClosedError {
+    const reason = this.#closedWith;
     return reason instanceof SessionClosedError ? reason : new SessionClosedError(undefined, { cause: reason });
   }
 }

@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import { BalancerError, OptionsError } from '../../errors.js';
 import { Secret } from '../../secret.js';
-import { resolveEndpoint } from '../../transport/balancer.js';
+import { onDemand } from '../../on-demand.js';
 import type { ValueOrProvider } from '../types.js';
 
 /** Reads a value-or-provider option; a provider is asked again on every attempt. */
@@ -28,6 +28,9 @@ function withinTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortS
   });
 }
 
+/** The balancer call, fetched by a session that has the `balancer` option when it first asks. */
+export const balancerCode = onDemand(() => import('../../transport/balancer.js'));
+
 /** Input of {@link balancerActor}. */
 export interface BalancerActorInput {
   readonly balancerUrl: ValueOrProvider<string>;
@@ -37,13 +40,21 @@ export interface BalancerActorInput {
 
 /**
  * Asks the balancer for an endpoint. The machine stops it when `resolving` exits, which aborts the
- * HTTP call through the actor's signal.
+ * HTTP call through the actor's signal. The call's code is loaded on first use (a chunk of its own
+ * in a split bundle, fetched while the URL provider is asked); a chunk that fails to load fails the
+ * attempt with a retryable {@link BalancerError}, as a network error would.
  */
 export const balancerActor = fromPromise<{ endpoint: string; location?: string }, BalancerActorInput>(async ({ input, signal }) => {
+  const code = balancerCode.load();
+  // Settled later, or never if the provider fails first: not an unhandled rejection meanwhile.
+  code.catch(() => undefined);
   // The balancer phase's timeout covers a provider that never settles as well as the HTTP call.
   const balancerUrl = await withinTimeout(readProvided(input.balancerUrl), input.timeoutMs, signal, () =>
     new BalancerError('balancer URL provider timed out', { retryable: true }),
   );
+  const { resolveEndpoint } = await withinTimeout(code, input.timeoutMs, signal, () => new BalancerError('balancer timed out', { retryable: true })).catch((error: unknown) => {
+    throw error instanceof BalancerError ? error : new BalancerError('balancer code failed to load', { retryable: true, cause: error });
+  });
   return resolveEndpoint({
     balancerUrl,
     timeoutMs: input.timeoutMs,

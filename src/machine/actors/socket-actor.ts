@@ -3,13 +3,14 @@ import { fromCallback } from 'xstate';
 import type { Codec, CodecName, Frame } from '../../codecs/codec.js';
 import { encodePacket } from '../../codecs/encodable.js';
 import { selectCodec } from '../../codecs/negotiation.js';
-import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, TransportError, WirestateError } from '../../errors.js';
+import { FrameTooLargeError, NegotiationError, OversizeMessageError, ProtocolViolationError, RotationError, TransportError, WirestateError } from '../../errors.js';
 import type { Handshake, Protocol, ProtocolRequest } from '../../protocol/types.js';
 import type { SocketCloseInfo, SocketExtensions, SocketHandlers, WebSocketConstructor } from '../../transport/types.js';
-import type { DirectSend, InboundSink, LifecycleStep, SocketCommand, SocketEvent } from '../types.js';
+import type { DirectSend, InboundSink, LifecycleStep, RotateCommand, SocketCommand, SocketEvent } from '../types.js';
 import { Secret } from '../../secret.js';
-import { createHandover } from './handover.js';
+import { handoverCode, NO_HANDOVER } from './handover-code.js';
 import { oversizeFrame, refusedAsOversize, utf8ByteLength } from './inbound-limit.js';
+import type { HandoverHost } from './handover.js';
 import { closeGracefully, drop, notConnectedError, openLink, track, type Link } from './link.js';
 
 export { notConnectedError } from './link.js';
@@ -151,7 +152,9 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     },
   }));
 
-  const handovers = createHandover({
+  // No rotation until the machine asks for one: the handover's code is loaded then (or earlier, see handover-code.ts).
+  let handovers = NO_HANDOVER;
+  const handoverHost: HandoverHost = {
     protocol,
     inbound,
     resumes,
@@ -166,7 +169,20 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     sendOn,
     end: reportClose,
     sendBack,
-  });
+  };
+  function rotate(command: RotateCommand): void {
+    const code = handoverCode.loaded;
+    if (code !== undefined) {
+      if (handovers === NO_HANDOVER) handovers = code.createHandover(handoverHost);
+      handovers.rotate(command, serving.codec !== undefined);
+      return;
+    }
+    // Not loaded in time (the rotation came due before the chunk arrived): rotate once it has, unless the socket is gone by then.
+    handoverCode.load().then(
+      () => !finished && rotate(command),
+      (error: unknown) => !finished && sendBack({ type: 'SOCKET.ROTATION_FAILED', error: new RotationError('connect', { cause: error }) }),
+    );
+  }
 
   function reportClose(info: SocketCloseInfo, error: WirestateError | undefined = transportFailure): void {
     finished = true;
@@ -330,7 +346,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         return;
       }
       case 'ROTATE':
-        handovers.rotate(command, serving.codec !== undefined);
+        rotate(command);
         return;
       case 'RELEASE':
         release(command.code);

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LogDetails, SessionOptions, WirestateError } from '../../src/node.js';
+import { onDemand } from '../../src/on-demand.js';
+import { eventually } from '../helpers/eventually.js';
+import { startServer } from '../helpers/session-harness.js';
+
+/**
+ * The code only some sessions need is loaded on demand (docs/bundle-size.md): the balancer call,
+ * the rotation handover and the logger's lines. A chunk that fails to load (mocked here as a module
+ * whose evaluation throws, which is what a failed chunk fetch looks like to `import()`) must show
+ * up as a typed error, never as a silent hang; and a logger must lose no line while its code loads.
+ */
+
+const closers: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()?.();
+  vi.doUnmock('../../src/transport/balancer.js');
+  vi.doUnmock('../../src/machine/actors/handover.js');
+  vi.doUnmock('../../src/session/log-lines.js');
+  vi.resetModules();
+});
+
+/** A fresh copy of the package, so that nothing is loaded yet, with `mocked` failing to load. */
+async function freshPackage(...failing: string[]) {
+  vi.resetModules();
+  for (const path of failing) {
+    vi.doMock(path, () => {
+      throw new Error('chunk failed to load');
+    });
+  }
+  const wirestate = await import('../../src/node.js');
+  return {
+    ...wirestate,
+    open(options: SessionOptions) {
+      const session = wirestate.createSession({ reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...options });
+      closers.push(() => session.close());
+      const errors: WirestateError[] = [];
+      session.errors$.subscribe((error) => errors.push(error));
+      return { session, errors };
+    },
+  };
+}
+
+
+describe('onDemand', () => {
+  it('loads once, keeps the module, and loads again after a failure', async () => {
+    let calls = 0;
+    const chunk = onDemand(async () => {
+      calls++;
+      if (calls === 1) throw new Error('offline');
+      return { value: calls };
+    });
+    expect(chunk.loaded).toBeUndefined();
+    await expect(chunk.load()).rejects.toThrow('offline');
+    expect(chunk.loaded).toBeUndefined();
+    const [first, second] = await Promise.all([chunk.load(), chunk.load()]);
+    expect(first).toBe(second);
+    expect(chunk.loaded).toEqual({ value: 2 });
+    expect(calls).toBe(2);
+  });
+});
+
+describe('a chunk that fails to load', () => {
+  it('fails a balancer attempt with a retryable BalancerError, reported and retried', async () => {
+    const server = await startServer();
+    const { BalancerError, ...wirestate } = await freshPackage('../../src/transport/balancer.js');
+    const { session, errors } = wirestate.open({ balancer: server.balancerUrl, lazy: false });
+    await eventually(() => errors.length >= 2);
+    expect(errors[0]).toBeInstanceOf(BalancerError);
+    expect(errors[0]).toMatchObject({ code: 'balancer', message: 'balancer code failed to load', retryable: true });
+    expect(errors[0]?.cause).toBeInstanceOf(Error);
+    expect(server.balancerRequests()).toHaveLength(0);
+    expect(session.actor.getSnapshot().context.attempt).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fails a rotation with a RotationError (stage connect) while the serving connection goes on', async () => {
+    const server = await startServer({ maxLifetimeMs: 2_000 });
+    const { RotationError, ...wirestate } = await freshPackage('../../src/machine/actors/handover.js');
+    const { session, errors } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 1_900 } });
+    await eventually(() => errors.length > 0);
+    expect(errors[0]).toBeInstanceOf(RotationError);
+    expect(errors[0]).toMatchObject({ code: 'rotation', stage: 'connect' });
+    const { value, context } = session.actor.getSnapshot();
+    expect(JSON.stringify(value)).toContain('authorized');
+    expect(context.rotationFailures).toBeGreaterThanOrEqual(1);
+    expect(context.rotations).toBe(0);
+  });
+
+  it('is logged at error level by a logger, and fetched again with the next line', async () => {
+    const server = await startServer();
+    const wirestate = await freshPackage('../../src/session/log-lines.js');
+    const lines: Array<{ message: string; details: LogDetails | undefined }> = [];
+    const logger = { error: (message: string, details?: LogDetails) => lines.push({ message, details }) };
+    const { session } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, logger });
+    await session.ready();
+    await eventually(() => lines.length >= 2);
+    expect(lines[0]).toMatchObject({ message: 'wirestate: logger code failed to load' });
+    expect(lines.every((line) => line.message === 'wirestate: logger code failed to load')).toBe(true);
+  });
+});
+
+describe('a logger whose code is still loading', () => {
+  it('loses no line and keeps their order', async () => {
+    const server = await startServer();
+    const wirestate = await freshPackage();
+    const lines: string[] = [];
+    const at = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const { session } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, logger });
+    // The session has already begun (idle, then connecting), but the lines' code has not arrived.
+    expect(lines).toEqual([]);
+    await session.ready();
+    await session.close();
+    await eventually(() => lines.includes('info wirestate: closed (1000)'));
+    expect(lines.filter((line) => line.startsWith('debug')).slice(0, 2)).toEqual(['debug wirestate: state idle', 'debug wirestate: state connecting']);
+    expect(lines.indexOf('debug wirestate: state connecting')).toBeLessThan(lines.indexOf('info wirestate: authorized'));
+    expect(lines.at(-1)).toBe('info wirestate: closed (1000)');
+  });
+});

@@ -34,13 +34,15 @@ export class WirestateError extends Error {
   constructor(code: WirestateErrorCode, message: string, options?: { cause?: unknown }, fields?: object) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
+    // Not new.target.name alone: a minifier renames classes, and `name` is what logs and stack traces show.
+    this.name = new.target === WirestateError ? 'WirestateError' : new.target.name;
     Object.assign(this, fields);
   }
 }
 
 /** An option passed to `createSession` (or another factory) is missing, of the wrong type or inconsistent; the message names it. */
 export class OptionsError extends WirestateError {
+  override readonly name: string = 'OptionsError';
   constructor(message: string) {
     super('options', message);
   }
@@ -48,6 +50,7 @@ export class OptionsError extends WirestateError {
 
 /** A frame could not be decoded by the negotiated codec, or had the wrong frame type for it. */
 export class DecodeError extends WirestateError {
+  override readonly name: string = 'DecodeError';
   /** The codec that failed. */
   declare readonly codec: string;
   /** Whether the frame arrived as text or binary. */
@@ -60,6 +63,7 @@ export class DecodeError extends WirestateError {
 
 /** The server selected a subprotocol the client did not offer. */
 export class NegotiationError extends WirestateError {
+  override readonly name: string = 'NegotiationError';
   /** The subprotocol the server selected. */
   declare readonly selected: string;
   /** What the client offered (bearer entries redacted). */
@@ -72,6 +76,7 @@ export class NegotiationError extends WirestateError {
 
 /** The balancer could not be reached or gave an unusable answer. `retryable` says whether backing off and retrying makes sense. */
 export class BalancerError extends WirestateError {
+  override readonly name: string = 'BalancerError';
   /** HTTP status, when the balancer answered at all. */
   declare readonly status: number | undefined;
   /** True for network errors, timeouts, 5xx and 429; false for other 4xx and malformed answers. */
@@ -84,6 +89,7 @@ export class BalancerError extends WirestateError {
 
 /** A lifecycle phase (balancer, provider, connect, initialize, authorize) did not finish within its timeout. */
 export class PhaseTimeoutError extends WirestateError {
+  override readonly name: string = 'PhaseTimeoutError';
   /** The phase that timed out (`provider`: an endpoint or token provider that did not settle). */
   declare readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
   /** The timeout that fired, in milliseconds. */
@@ -101,6 +107,7 @@ export class PhaseTimeoutError extends WirestateError {
  * with 401 or 403 counts as rejected credentials).
  */
 export class TransportError extends WirestateError {
+  override readonly name: string = 'TransportError';
   /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`; browsers never do). */
   declare readonly httpStatus: number | undefined;
 
@@ -111,6 +118,7 @@ export class TransportError extends WirestateError {
 
 /** The connection failed or was closed, and the close-code policy made that fatal. */
 export class ConnectionClosedError extends WirestateError {
+  override readonly name: string = 'ConnectionClosedError';
   /** WebSocket close code. */
   declare readonly closeCode: number;
   /** Close reason text sent by the server (may be empty). */
@@ -123,6 +131,7 @@ export class ConnectionClosedError extends WirestateError {
 
 /** The server rejected the credentials (an authorize request answered with error 401, or close 4001). */
 export class UnauthorizedError extends WirestateError {
+  override readonly name: string = 'UnauthorizedError';
   /** The HTTP status of a refused upgrade (401 or 403), when that is how the server said it. */
   declare readonly httpStatus?: number;
   /** The close code (4001), when the server said it by closing. */
@@ -135,6 +144,7 @@ export class UnauthorizedError extends WirestateError {
 
 /** The operation could not finish because the session is closed (or closed while it was pending); `cause` holds the error that closed it. */
 export class SessionClosedError extends WirestateError {
+  override readonly name: string = 'SessionClosedError';
   constructor(message = 'session closed', options?: { cause?: unknown }) {
     super('closed', message, options);
   }
@@ -142,6 +152,7 @@ export class SessionClosedError extends WirestateError {
 
 /** The server answered a request with an error object; its code, message and data are in fields. */
 export class ServerError extends WirestateError {
+  override readonly name: string = 'ServerError';
   /** Error code from the server (for example 401, 404, -32601). */
   declare readonly serverCode: number;
   /** The server's own error message, verbatim. */
@@ -162,6 +173,7 @@ export class ServerError extends WirestateError {
  * on it), with the reason in `notSentReason`; `true` when it went out and no answer came.
  */
 export class RequestTimeoutError extends WirestateError {
+  override readonly name: string = 'RequestTimeoutError';
   /** The method of the request. */
   declare readonly method: string;
   /** The timeout that fired, in milliseconds. */
@@ -180,6 +192,7 @@ export class RequestTimeoutError extends WirestateError {
 
 /** A request (or a `waitFor`) was aborted through its AbortSignal; `cause` is the signal's reason. */
 export class RequestAbortedError extends WirestateError {
+  override readonly name: string = 'RequestAbortedError';
   /** The method of the request (`waitFor('authorized')` for a wait). */
   declare readonly method: string;
 
@@ -190,6 +203,7 @@ export class RequestAbortedError extends WirestateError {
 
 /** An outgoing message was larger than the limit; it was not sent and the session stays up. */
 export class OversizeMessageError extends WirestateError {
+  override readonly name: string = 'OversizeMessageError';
   /** Encoded size in bytes. */
   declare readonly size: number;
   /** The configured limit in bytes. */
@@ -202,6 +216,7 @@ export class OversizeMessageError extends WirestateError {
 
 /** Too many requests were queued while the session was not yet authorized. */
 export class QueueFullError extends WirestateError {
+  override readonly name: string = 'QueueFullError';
   /** The limit that was reached (option `maxQueuedRequests`). */
   declare readonly limit: number;
 
@@ -212,6 +227,7 @@ export class QueueFullError extends WirestateError {
 
 /** A subscribe request failed for the named stream(s). Only the observers of those streams receive it. */
 export class SubscribeError extends WirestateError {
+  override readonly name: string = 'SubscribeError';
   /** The stream this error is delivered for. */
   declare readonly stream: string;
   /** Error code from the server. */
@@ -226,6 +242,7 @@ export class SubscribeError extends WirestateError {
 
 /** The server sent something the protocol does not allow (for example an initialize result of the wrong shape). */
 export class ProtocolViolationError extends WirestateError {
+  override readonly name: string = 'ProtocolViolationError';
   constructor(message: string, fields?: object) {
     super('protocol', message, undefined, fields);
   }
@@ -241,6 +258,7 @@ export class ProtocolViolationError extends WirestateError {
  * is then treated as if the connection had dropped under it.
  */
 export class ConnectionLostError extends WirestateError {
+  override readonly name: string = 'ConnectionLostError';
   constructor(message = 'connection lost before the answer', options?: { cause?: unknown }) {
     super('connection', message, options);
   }
@@ -252,6 +270,7 @@ export class ConnectionLostError extends WirestateError {
  * {@link PhaseTimeoutError}.
  */
 export class StateTimeoutError extends WirestateError {
+  override readonly name: string = 'StateTimeoutError';
   /** The state that was awaited. */
   declare readonly state: string;
   /** The timeout that ran out. */
@@ -270,6 +289,7 @@ export class StateTimeoutError extends WirestateError {
  * Its `code` is `'protocol'`, like {@link ProtocolViolationError}.
  */
 export class SeqAnomalyError extends ProtocolViolationError {
+  override readonly name: string = 'SeqAnomalyError';
   /** The stream of the message that broke the sequence. */
   declare readonly stream: string;
   /** The `seq` that would have continued the sequence. */
@@ -290,6 +310,7 @@ export class SeqAnomalyError extends ProtocolViolationError {
  * session. Nothing was sent. Use `stream()` for subscriptions; the session runs the rest itself.
  */
 export class ReservedMethodError extends WirestateError {
+  override readonly name: string = 'ReservedMethodError';
   /** The refused method. */
   declare readonly method: string;
   /** The protocol that reserves it. */
@@ -308,6 +329,7 @@ export class ReservedMethodError extends WirestateError {
  * sent and the session stays up; `path` says where the value is (`params.a[3].b`), `problem` what it is.
  */
 export class EncodeError extends WirestateError {
+  override readonly name: string = 'EncodeError';
   /** The codec that cannot carry the value. */
   declare readonly codec: string;
   /** Where the value sits in the packet, e.g. `params.a[3].b`; empty when the codec could not say. */
@@ -326,6 +348,7 @@ export class EncodeError extends WirestateError {
  * which cannot refuse a frame, it was dropped undecoded and the connection stays up.
  */
 export class InboundOversizeError extends WirestateError {
+  override readonly name: string = 'InboundOversizeError';
   /** Size of the message in bytes, when known (a refused frame's size is not). */
   declare readonly size: number | undefined;
   /** The configured limit in bytes. */
@@ -344,6 +367,7 @@ export class InboundOversizeError extends WirestateError {
  * A subclass of {@link OversizeMessageError} (so its handlers handle this too); `limit` is the frame limit.
  */
 export class FrameTooLargeError extends OversizeMessageError {
+  override readonly name: string = 'FrameTooLargeError';
   constructor(size: number, maxFrameBytes: number) {
     super(size, maxFrameBytes);
     this.message = 'outgoing message over the frame limit';
@@ -356,6 +380,7 @@ export class FrameTooLargeError extends OversizeMessageError {
  * rotation is tried again after a backoff.
  */
 export class RotationError extends WirestateError {
+  override readonly name: string = 'RotationError';
   /** How far the replacement connection got. */
   declare readonly stage: 'connect' | 'initialize' | 'timeout';
 

@@ -21,7 +21,36 @@ export { backoffDelay, backoffCeiling, DEFAULT_BACKOFF, type BackoffOptions, typ
 export { referenceProtocol, REFERENCE_CLOSE_CODES, type ReferenceProtocolOptions } from './protocol/reference/index.js';
 export { CLOSE_CODES, ERROR_CODES, type CloseCodeName } from './constants.js';
 export { plainStreams, PLAIN_STREAMS_CLOSE_CODES, PLAIN_STREAMS_HEARTBEAT_MS, type PlainStreamsOptions, type PlainStreamsMethodNames } from './protocol/plain-streams/index.js';
-export * from './errors.js';
+// Named, not `export *`: esbuild without code splitting can leave a module re-exported with
+// `export *` uninitialized when a dynamic import also reaches it (the classes come out undefined).
+export {
+  WirestateError,
+  OptionsError,
+  DecodeError,
+  NegotiationError,
+  BalancerError,
+  PhaseTimeoutError,
+  TransportError,
+  ConnectionClosedError,
+  UnauthorizedError,
+  SessionClosedError,
+  ServerError,
+  RequestTimeoutError,
+  RequestAbortedError,
+  OversizeMessageError,
+  QueueFullError,
+  SubscribeError,
+  ProtocolViolationError,
+  ConnectionLostError,
+  StateTimeoutError,
+  SeqAnomalyError,
+  ReservedMethodError,
+  EncodeError,
+  InboundOversizeError,
+  FrameTooLargeError,
+  RotationError,
+  type WirestateErrorCode,
+} from './errors.js';
 export { CODEC_NAMES } from './codecs/codec.js';
 export { JsonCodec, JSON_CARRIES, json } from './codecs/json.js';
 export type { Codec, CodecName, FrameType, Frame, DecodeResult, EncodableValues } from './codecs/codec.js';

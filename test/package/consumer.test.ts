@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEC_GLUE_BUDGET_BYTES, OWN_CODE_BUDGET_BYTES, WHOLE_APP_BUDGET_BYTES } from '../../scripts/bundle-budgets.js';
 import { bundleForBrowser } from '../../scripts/bundle-size.js';
@@ -223,5 +223,17 @@ describe('a browser bundle of the installed package (esbuild)', () => {
     expect(bare.minifiedBytes).toBeLessThan(64);
     expect(Object.keys(errorOnly.byPackage)).toEqual(['wirestate']);
     expect(errorOnly.minifiedBytes).toBeLessThan(1024);
+  });
+
+  // esbuild without splitting wraps what a dynamic import() reaches (the on-demand chunks) in lazy
+  // initializers, and drops the initializer of a module re-exported with `export *` from a package
+  // with sideEffects false: bundled from src/, whose index re-exported errors.ts so, the classes
+  // were undefined. The published entry names its exports; this keeps the tarball's case covered.
+  it('runs an unsplit bundle that uses only the error classes', async () => {
+    const { code } = await bundle('error-classes.js', [], false);
+    const file = join(app, 'error-classes.bundle.mjs');
+    await writeFile(file, code);
+    const { made } = (await import(pathToFileURL(file).href)) as { made: unknown };
+    expect(made).toEqual({ isWirestateError: true, code: 'options' });
   });
 });

@@ -7,22 +7,32 @@ import { bundleForBrowser } from '../scripts/bundle-size.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every error class, made in an app minified as for production, with the `name` each instance shows. */
+/**
+ * Every error class, made in an app minified as for production: the `name` each instance shows, and
+ * what a follower tab of a shared session rebuilds from it (src/session/shared/wire-error.ts).
+ */
 const APP = `import * as errors from './src/errors.ts';
-export const names = Object.entries(errors).map(([exported, ErrorClass]) => [exported, new (ErrorClass as new (...args: unknown[]) => Error)('x', {}).name]);
+import { fromWireError, toWireError } from './src/session/shared/wire-error.ts';
+export const made = Object.entries(errors).map(([exported, ErrorClass]) => {
+  const error = new (ErrorClass as new (...args: unknown[]) => Error)('x', {});
+  const rebuilt = fromWireError(structuredClone(toWireError(error)));
+  return { exported, name: error.name, rebuilt: rebuilt.name, sameClass: rebuilt instanceof (ErrorClass as new () => Error) && Object.getPrototypeOf(rebuilt) === Object.getPrototypeOf(error) };
+});
 `;
 
 describe('error names in a minified bundle', () => {
   // A minifier renames classes: a name taken from the class would print as "c: request timed out".
-  it('are the class names, for every error class', async () => {
+  it('are the class names, for every error class, and a shared session rebuilds each class by it', async () => {
     const { code } = await bundleForBrowser({ contents: APP, absWorkingDir: repoRoot });
     const directory = await mkdtemp(join(tmpdir(), 'wirestate-names-'));
     try {
       const file = join(directory, 'app.mjs');
       await writeFile(file, code);
-      const { names } = (await import(pathToFileURL(file).href)) as { names: Array<[string, string]> };
-      expect(names.length).toBeGreaterThan(20);
-      for (const [exported, name] of names) expect(name, exported).toBe(exported);
+      const { made } = (await import(pathToFileURL(file).href)) as { made: Array<{ exported: string; name: string; rebuilt: string; sameClass: boolean }> };
+      expect(made.length).toBeGreaterThan(20);
+      for (const { exported, name, rebuilt, sameClass } of made) {
+        expect({ name, rebuilt, sameClass }, exported).toEqual({ name: exported, rebuilt: exported, sameClass: true });
+      }
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

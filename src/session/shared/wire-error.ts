@@ -22,6 +22,8 @@ import {
   ReservedMethodError,
   EncodeError,
   InboundOversizeError,
+  FrameTooLargeError,
+  RotationError,
   type WirestateErrorCode,
 } from '../../errors.js';
 
@@ -36,11 +38,40 @@ export interface WireError {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** Every error class of errors.ts, by name, so that a tab rebuilds what the leader saw (`instanceof` holds). */
-// Named one by one rather than through `import * as`: a namespace import keeps every class (and
-// its message text) in every app's bundle, shared session or not.
-const ERROR_CLASSES = new Map<string, ErrorClass>(
-  [WirestateError, OptionsError, DecodeError, NegotiationError, BalancerError, PhaseTimeoutError, TransportError, ConnectionClosedError, UnauthorizedError, SessionClosedError, ServerError, RequestTimeoutError, RequestAbortedError, OversizeMessageError, QueueFullError, SubscribeError, ProtocolViolationError, ConnectionLostError, StateTimeoutError, SeqAnomalyError, ReservedMethodError, EncodeError, InboundOversizeError].map((errorClass) => [errorClass.name, errorClass]),
+/**
+ * Every error class of errors.ts, by name, so that a tab rebuilds what the leader saw (`instanceof`
+ * holds). Keyed by object keys as written, which a minifier keeps, not by `Class.name`, which it
+ * renames. Named one by one rather than through `import * as`: a namespace import keeps every class
+ * (and its message text) in every app's bundle, shared session or not.
+ */
+const ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map(
+  Object.entries({
+    WirestateError,
+    OptionsError,
+    DecodeError,
+    NegotiationError,
+    BalancerError,
+    PhaseTimeoutError,
+    TransportError,
+    ConnectionClosedError,
+    UnauthorizedError,
+    SessionClosedError,
+    ServerError,
+    RequestTimeoutError,
+    RequestAbortedError,
+    OversizeMessageError,
+    QueueFullError,
+    SubscribeError,
+    ProtocolViolationError,
+    ConnectionLostError,
+    StateTimeoutError,
+    SeqAnomalyError,
+    ReservedMethodError,
+    EncodeError,
+    InboundOversizeError,
+    FrameTooLargeError,
+    RotationError,
+  }),
 );
 
 const NOT_FIELDS = new Set(['name', 'code', 'message', 'stack', 'cause']);

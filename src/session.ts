@@ -139,7 +139,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     onEvent: (event, data) => events$.next(data === undefined ? { event } : { event, data }),
     onError: (error) => errors$.next(error),
     // A rotation without resume subscribes these on the replacement connection.
-    activeStreamBatches: () => chunk(registry.inspect().filter((row) => row.state === 'active').map((row) => row.name), resolved.maxStreamsPerPacket),
+    activeStreamBatches: () => chunk(registry.activeStreams(), resolved.maxStreamsPerPacket),
     // Lost with a socket a rotation let go: the idempotent requests queued again go out now.
     onRequestsLost: () => {
       if (directSend === undefined) return;

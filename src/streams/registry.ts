@@ -207,6 +207,13 @@ export class StreamRegistry {
     return streamStateOf(this.#streams.get(name), this.#failures.has(name));
   }
 
+  /** The streams the server holds for this session now (state `active`), in the order first observed: what a replacement connection subscribes. */
+  activeStreams(): string[] {
+    const names: string[] = [];
+    for (const entry of this.#streams.values()) if (streamStateOf(entry, this.#failures.has(entry.name)) === 'active') names.push(entry.name);
+    return names;
+  }
+
   /** Every stream the registry holds (observed, lingering or awaiting an answer), for diagnostics. */
   inspect(): StreamInfo[] {
     return Array.from(this.#streams.values(), (entry) => streamInfoOf(entry, this.streamState(entry.name)));

@@ -108,6 +108,20 @@ describe('StreamRegistry: ref counting and batching', () => {
     expect(registry.streamState('btcusdt@trade')).toBe('inactive');
   });
 
+  it('lists as active only the streams the server confirmed, in the order first observed', async () => {
+    const { registry, calls, watch } = setup();
+    registry.sessionReady(ready);
+    watch('b');
+    watch('a');
+    await settle();
+    calls[0]!.resolve();
+    await settle();
+    watch('pending');
+    await settle();
+    expect(registry.streamState('pending')).toBe('subscribing');
+    expect(registry.activeStreams()).toEqual(['b', 'a']);
+  });
+
   it('sends nothing for a re-mount within the same tick', async () => {
     const { registry, calls, watch } = setup();
     registry.sessionReady(ready);

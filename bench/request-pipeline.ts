@@ -21,23 +21,17 @@ const runs = Number(process.argv[3] ?? 15);
 const count = Number(process.argv[4] ?? 20_000);
 const PARAMS = { symbol: 'BTCUSDT', side: 'buy', quantity: '0.01000000', price: '43000.12' };
 
-/** The stand-in speaks the negotiated codec; requests are answered by the loop below, not by the stand-in. */
+/** Answers the handshake like the plain stand-in; afterwards it only records what the client sends, and the loop below answers. */
 class CodecStandIn extends StandInWebSocket {
-  override protocol = codec === 'json' ? 'json.v1' : 'msgpack.v1';
   /** The last request frame the client sent (after the handshake). */
   lastSent: string | Uint8Array | undefined;
   answering = true;
   override send(data: string | Uint8Array): void {
-    if (!this.answering) {
-      this.lastSent = data;
-      return;
-    }
-    const packet = (typeof data === 'string' ? JSON.parse(data) : new Decoder().decode(data)) as { id: number; method: string };
-    const result = packet.method === 'INITIALIZE' ? { sessionId: 's', resumeId: 'r', resumed: false, heartbeatMs: 600000, authRequired: false } : null;
-    const answer = { id: packet.id, result };
-    setImmediate(() => this.emit('message', codec === 'json' ? Buffer.from(JSON.stringify(answer)) : Buffer.from(new Encoder().encode(answer)), codec !== 'json'));
+    if (this.answering) super.send(data);
+    else this.lastSent = data;
   }
 }
+StandInWebSocket.codec = codec;
 
 const encoder = new Encoder();
 const decoder = new Decoder();

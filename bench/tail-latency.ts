@@ -46,7 +46,8 @@ export interface TailLatencyLoad {
 /** Messages of the first part of a round, while the JIT warms up, that do not count. */
 const WARM_UP_SHARE = 0.2;
 
-async function measureRound(server: BenchServer, kind: ClientKind, codec: BenchCodec, load: TailLatencyLoad): Promise<number[]> {
+/** One round of one client: the stamp-to-observer delays of the messages after the warm-up, in arrival order. */
+export async function measureRound(server: BenchServer, kind: ClientKind, codec: BenchCodec, load: TailLatencyLoad): Promise<number[]> {
   await server.command('reset');
   const delays: number[] = [];
   const onData = (data: unknown) => {

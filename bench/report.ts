@@ -283,7 +283,7 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
   const rows = codecs.map((codec) => {
     const baseline = results.find((result) => result.codec === codec && result.kind === 'baseline');
     const wirestate = results.find((result) => result.codec === codec && result.kind === 'wirestate');
-    const ratioOf = (key: 'p50' | 'p99' | 'roundP999') => (wirestate?.[key] ?? Number.NaN) / (baseline?.[key] ?? Number.NaN);
+    const ratioOf = (key: 'p50' | 'p99' | 'pooledP999') => (wirestate?.[key] ?? Number.NaN) / (baseline?.[key] ?? Number.NaN);
     const interval = wirestate?.p999Ratio;
     const p999Ratio = interval?.ratio ?? Number.NaN;
     const intervalText = interval === undefined ? '' : ` (95% ${formatRatio(interval.low)}-${formatRatio(interval.high)})`;
@@ -297,7 +297,7 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
       `${micro(baseline?.p999)} / ${micro(wirestate?.p999)}`,
       `${formatRatio(p999Ratio)}${intervalText}`,
       micro((wirestate?.p999 ?? Number.NaN) - (baseline?.p999 ?? Number.NaN)),
-      `${micro(baseline?.roundP999)} / ${micro(wirestate?.roundP999)} (${formatRatio(ratioOf('roundP999'))})`,
+      `${micro(baseline?.pooledP999)} / ${micro(wirestate?.pooledP999)} (${formatRatio(ratioOf('pooledP999'))})`,
     ];
   });
   const first = results[0];
@@ -310,18 +310,20 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
     `round robin over ${formatInteger(load.streams)} streams for ${(load.durationMs / 1_000).toFixed(0)} s; each client records the time from the stamp to its`,
     `observer. Baseline and wirestate alternate, ${rounds} rounds each; the first fifth of each round is warm-up.`,
     '',
-    `Each percentile is taken over every round's samples pooled per client (${formatInteger(pooled)} samples, so the p99.9 rests on`,
-    `about ${formatInteger(pooled / 1_000)}). A tail on a shared machine is made of stalls (the process not scheduled, a collection) that`,
-    "hit many consecutive messages at once, so one round's p99.9 rests on a handful of stalls, and one stall",
-    "more or less moves it by a factor of two: the median of the rounds' p99.9 (last column) swung between",
-    '0.95x and 1.9x from one full run to the next. The interval beside the p99.9 ratio is a 95% block',
-    'bootstrap: each client\'s samples are cut into blocks of one second, blocks are drawn with replacement',
-    'for each client, and the ratio of the two pools\' p99.9 is taken, 2,000 times. An interval that holds',
-    '1.0 says the two tails cannot be told apart in this run. Both processes read the same clock, so an',
-    'offset between them would add the same to both clients: the difference of the p99.9s is free of it.',
+    `The p50 and p99 are taken over every round's samples pooled per client (${formatInteger(pooled)} samples). A tail on a`,
+    'shared machine is made of stalls (the process not scheduled, a collection) that hit many consecutive',
+    "messages at once, so one round's p99.9 (about 20 samples) rests on a handful of stalls and moves by a",
+    "factor of two with one stall more or less, and one long stall of another process (tens of",
+    'milliseconds, seen several times a day here) sets the p99.9 of all samples pooled. The p99.9 that the',
+    "target is read on is therefore the geometric mean of the rounds' p99.9 without the highest and the",
+    "lowest round, robust to one stalled round each way; its interval is a 95% bootstrap over the rounds",
+    "(each client's rounds drawn with replacement, 2,000 times). An interval that holds 1.0 says the two",
+    'tails cannot be told apart in this run. The pooled p99.9 is in the last column. Both processes read',
+    'the same clock, so an offset between them would add the same to both clients: the difference of the',
+    'p99.9s is free of it.',
     '',
     ...table(
-      ['codec', 'p50 baseline / wirestate', 'ratio', 'p99 baseline / wirestate', 'ratio', 'p99.9 baseline / wirestate', 'ratio (95% interval)', 'p99.9 difference', 'median of rounds\' p99.9 (ratio)'],
+      ['codec', 'p50 baseline / wirestate', 'ratio', 'p99 baseline / wirestate', 'ratio', 'p99.9 baseline / wirestate', 'ratio (95% interval)', 'p99.9 difference', 'pooled p99.9 (ratio)'],
       rows,
     ),
     '',

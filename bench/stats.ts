@@ -96,23 +96,7 @@ export async function alternatingSamples<K extends string>(
   return samples;
 }
 
-/**
- * Cuts each round's samples (in arrival order) into consecutive blocks of `blockSize`, the last
- * block of a round taking what is left when that is at least half a block.
- */
-export function blocksOf(rounds: readonly (readonly number[])[], blockSize: number): number[][] {
-  const blocks: number[][] = [];
-  for (const samples of rounds) {
-    for (let start = 0; start < samples.length; start += blockSize) {
-      const block = samples.slice(start, start + blockSize);
-      if (block.length >= blockSize / 2 || blocks.length === 0) blocks.push(block);
-      else blocks[blocks.length - 1]?.push(...block);
-    }
-  }
-  return blocks;
-}
-
-/** A small seeded generator (mulberry32), so a report's interval does not change between renderings of the same samples. */
+/** A small seeded generator (mulberry32), so a report's interval does not change between renderings of the same figures. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -124,23 +108,16 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** The top `count` values of a block, largest first: all a high percentile of a pool of blocks can be. */
-function largest(block: readonly number[], count: number): number[] {
-  return [...block].sort((a, b) => b - a).slice(0, count);
-}
-
 /**
- * The `p`-th percentile (nearest rank, p ≥ 90) of the pool of blocks picked by `picks`, from their
- * top values only: the value of rank ⌈p/100 · n⌉ among n samples is among the n − rank + 1 largest.
+ * The geometric mean of positive `values` without the highest and the lowest (when there are at
+ * least four): one round hit by a long stall of another process, or one unusually quiet round,
+ * does not move it.
  */
-function poolPercentileOfTops(tops: readonly number[][], sizes: readonly number[], picks: readonly number[], p: number): number {
-  let total = 0;
-  for (const pick of picks) total += sizes[pick] as number;
-  const fromTop = total - Math.min(total, Math.max(1, Math.ceil((p / 100) * total))) + 1;
-  const candidates: number[] = [];
-  for (const pick of picks) candidates.push(...(tops[pick] as number[]));
-  candidates.sort((a, b) => b - a);
-  return candidates[fromTop - 1] as number;
+export function trimmedGeometricMean(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const kept = sorted.length >= 4 ? sorted.slice(1, -1) : sorted;
+  if (kept.length === 0) return Number.NaN;
+  return Math.exp(kept.reduce((sum, value) => sum + Math.log(value), 0) / kept.length);
 }
 
 /** A ratio with the bounds of its bootstrap interval. */
@@ -151,34 +128,19 @@ export interface RatioInterval {
 }
 
 /**
- * The ratio of the high percentile `p` (≥ 90) of two pools of samples, `numerator` over
- * `denominator`, each given as blocks of consecutive samples (see {@link blocksOf}), with a 95%
- * block-bootstrap interval: `iterations` times, each side's blocks are drawn with replacement and
- * the ratio of the two resampled pools' percentiles taken. Blocks rather than single samples are
- * drawn because a tail is made of stalls that hit many consecutive messages at once (a pause of
- * the process, a collection): single samples are not independent, blocks of a second nearly are.
+ * `statistic(numerator) / statistic(denominator)` with a 95% bootstrap interval: `iterations`
+ * times, each side's values (one per round) are drawn with replacement and the ratio taken again.
  */
-export function bootstrapPercentileRatio(
-  numerator: readonly (readonly number[])[],
-  denominator: readonly (readonly number[])[],
-  p: number,
+export function bootstrapRatio(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  statistic: (values: readonly number[]) => number,
   iterations = 2_000,
   seed = 1,
 ): RatioInterval {
   const random = seededRandom(seed);
-  const prepare = (blocks: readonly (readonly number[])[]) => {
-    const sizes = blocks.map((block) => block.length);
-    const total = sizes.reduce((sum, size) => sum + size, 0);
-    const keep = total - Math.ceil((p / 100) * total) + 1;
-    return { sizes, tops: blocks.map((block) => largest(block, keep)), all: blocks.map((_, index) => index) };
-  };
-  const top = prepare(numerator);
-  const bottom = prepare(denominator);
-  const ratio = poolPercentileOfTops(top.tops, top.sizes, top.all, p) / poolPercentileOfTops(bottom.tops, bottom.sizes, bottom.all, p);
-  const draw = (count: number) => Array.from({ length: count }, () => Math.floor(random() * count));
+  const draw = (values: readonly number[]) => Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number);
   const ratios: number[] = [];
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    ratios.push(poolPercentileOfTops(top.tops, top.sizes, draw(top.sizes.length), p) / poolPercentileOfTops(bottom.tops, bottom.sizes, draw(bottom.sizes.length), p));
-  }
-  return { ratio, low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
+  for (let iteration = 0; iteration < iterations; iteration++) ratios.push(statistic(draw(numerator)) / statistic(draw(denominator)));
+  return { ratio: statistic(numerator) / statistic(denominator), low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
 }

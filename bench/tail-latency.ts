@@ -7,15 +7,16 @@
  *
  * The p99.9 of one round rests on a few dozen samples, and a tail on a shared machine is made of
  * stalls (the process not scheduled, a collection) that hit many consecutive messages at once: one
- * stall more or less in a round moves that round's p99.9 by a factor of two. So the figure reported
- * is the p99.9 of every round's samples pooled per client, with a 95% block-bootstrap interval of
- * the ratio (blocks of one second of messages, see `bootstrapPercentileRatio`); the median over the
- * rounds of each round's p99.9 is kept beside it.
+ * stall more or less in a round moves that round's p99.9 by a factor of two, and one long stall of
+ * another process (tens of milliseconds) sets the p99.9 of every sample pooled. So the p99.9
+ * reported is the geometric mean of the rounds' p99.9 without the highest and the lowest round
+ * (`trimmedGeometricMean`), with a 95% bootstrap interval of the ratio over the rounds; the pooled
+ * p99.9 is kept beside it.
  */
 import { openClient, type BenchCodec, type ClientKind } from './clients.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
-import { alternatingSamples, blocksOf, bootstrapPercentileRatio, median, percentile, type RatioInterval } from './stats.js';
+import { alternatingSamples, bootstrapRatio, percentile, trimmedGeometricMean, type RatioInterval } from './stats.js';
 
 /** Stamp-to-observer figures of one client, in microseconds. */
 export interface TailLatencyResult {
@@ -24,15 +25,15 @@ export interface TailLatencyResult {
   /** Percentiles of all rounds' samples pooled. */
   readonly p50: number;
   readonly p99: number;
+  readonly pooledP999: number;
+  /** The rounds' p99.9 by {@link trimmedGeometricMean}: the figure the target is read on. */
   readonly p999: number;
-  /** The median over the rounds of each round's p99.9. */
-  readonly roundP999: number;
   /** Each round's p99.9, in round order. */
   readonly roundP999s: readonly number[];
   /** Messages observed per round (after the warm-up). */
   readonly samplesPerRound: number;
   readonly rounds: number;
-  /** Wirestate only: its pooled p99.9 over the baseline's, with a 95% block-bootstrap interval. */
+  /** Wirestate only: its p99.9 over the baseline's, with a 95% bootstrap interval over the rounds. */
   readonly p999Ratio?: RatioInterval;
 }
 
@@ -76,12 +77,13 @@ export async function measureRound(server: BenchServer, kind: ClientKind, codec:
 /** `p50 57 µs p99 140 µs p99.9 4000 µs (rounds 3100-5200 µs)`, for the log. */
 function describe(result: TailLatencyResult): string {
   const rounds = [...result.roundP999s].sort((a, b) => a - b);
-  return `${result.kind} p50 ${result.p50.toFixed(0)} µs p99 ${result.p99.toFixed(0)} µs p99.9 ${result.p999.toFixed(0)} µs (rounds ${rounds[0]?.toFixed(0)}-${rounds.at(-1)?.toFixed(0)} µs)`;
+  return `${result.kind} p50 ${result.p50.toFixed(0)} µs p99 ${result.p99.toFixed(0)} µs p99.9 ${result.p999.toFixed(0)} µs (rounds ${rounds[0]?.toFixed(0)}-${rounds.at(-1)?.toFixed(0)} µs, pooled ${result.pooledP999.toFixed(0)} µs)`;
 }
 
 /**
  * Runs `rounds` alternating rounds of baseline and wirestate per codec and reports, per client, the
- * percentiles of the pooled samples, and for wirestate the ratio of the pooled p99.9s with its interval.
+ * pooled p50 and p99, the p99.9 of the rounds (trimmed geometric mean) and pooled, and for wirestate
+ * the p99.9 ratio with its interval.
  */
 export async function runTailLatency(
   server: BenchServer,
@@ -93,19 +95,20 @@ export async function runTailLatency(
   const results: TailLatencyResult[] = [];
   for (const codec of codecs) {
     const byKind = await alternatingSamples(['baseline', 'wirestate'] as const, rounds, (kind) => measureRound(server, kind, codec, load));
-    const baselineBlocks = blocksOf(byKind.get('baseline') ?? [], load.ratePerSecond);
+    const roundP999sOf = (perRound: readonly (readonly number[])[]) => perRound.map((samples) => percentile(samples, 99.9));
+    const baselineP999s = roundP999sOf(byKind.get('baseline') ?? []);
     const line: string[] = [];
     for (const [kind, perRound] of byKind) {
       const pooled = perRound.flat();
-      const roundP999s = perRound.map((samples) => percentile(samples, 99.9));
-      const p999Ratio = kind === 'wirestate' ? bootstrapPercentileRatio(blocksOf(perRound, load.ratePerSecond), baselineBlocks, 99.9) : undefined;
+      const roundP999s = roundP999sOf(perRound);
+      const p999Ratio = kind === 'wirestate' ? bootstrapRatio(roundP999s, baselineP999s, trimmedGeometricMean) : undefined;
       const result: TailLatencyResult = {
         codec,
         kind,
         p50: percentile(pooled, 50),
         p99: percentile(pooled, 99),
-        p999: percentile(pooled, 99.9),
-        roundP999: median(roundP999s),
+        pooledP999: percentile(pooled, 99.9),
+        p999: trimmedGeometricMean(roundP999s),
         roundP999s,
         samplesPerRound: perRound[0]?.length ?? 0,
         rounds,

@@ -154,14 +154,15 @@ function latencySection(report: BenchReport, targets: string[]): string[] {
       `request round trip p50 ≤ ${TARGET_REQUEST_RATIO}x raw \`ws\` (${codec}): ${formatRatio(ratio?.median ?? Number.NaN)} (rounds ${formatRatio(ratio?.low ?? Number.NaN)}-${formatRatio(ratio?.high ?? Number.NaN)}), ${mark((ratio?.median ?? Number.NaN) <= TARGET_REQUEST_RATIO)}`,
     );
   }
-  const first = results[0];
+  const measured = results.find((result) => result.p50Ratio !== undefined);
+  const rounds = measured?.p50Ratio?.rounds ?? 0;
   return [
     '## Request/response latency',
     '',
     'Sequential `ECHO` round trips over loopback (a small order-like object), after a warm-up. The baseline',
-    'correlates ids by hand over raw `ws`. Both clients are connected at once and take turns request by',
-    'request (who goes first alternates), so each pair of round trips meets the same moment of the shared',
-    `machine; ${first?.p50Ratio?.rounds ?? 0} rounds of ${formatInteger((first?.samples ?? 0) / (first?.p50Ratio?.rounds ?? 1))} round trips per client, each on fresh connections. Each figure is the`,
+    'correlates ids by hand over raw `ws`. Both clients are connected at once and take turns of 100 round',
+    'trips (who goes first alternates), so both meet the same moments of the shared machine;',
+    `${rounds} rounds of ${formatInteger((measured?.samples ?? 0) / Math.max(1, rounds))} round trips per client, each on fresh connections. Each figure is the`,
     "median over the rounds of one round's percentile; the p50 ratio is the median of the rounds' ratios, with",
     'their range. The p99.9 rests on a few samples per round: a trend, not a figure to hold to.',
     '',

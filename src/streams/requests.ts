@@ -45,6 +45,9 @@ function captureSettlers(resolve: (value: unknown) => void, reject: (error: Erro
   capturedReject = reject;
 }
 
+/** An already-settled promise, to run a function a microtask later. */
+const SETTLED = Promise.resolve();
+
 /** How a request is named in errors (`ServerError.method`, `RequestTimeoutError.method`): the method of a call, else its kind. */
 function methodOf(request: ProtocolRequest): string {
   return request.kind === 'call' ? request.method : request.kind;
@@ -286,7 +289,8 @@ export class RequestCorrelator {
     // microsecond a round trip in Node). Nothing pending a microtask later stops it.
     if (this.deadlines.armed && !this.idleCheckQueued && this.queue.size === 0 && this.inFlight.size === 0) {
       this.idleCheckQueued = true;
-      queueMicrotask(this.disarmIfIdle);
+      // A promise reaction rather than queueMicrotask, which Node wraps in an AsyncResource each call.
+      void SETTLED.then(this.disarmIfIdle);
     }
   }
 

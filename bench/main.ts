@@ -2,7 +2,7 @@
  * `npm run bench`: throughput, request latency, end-to-end latency, memory and reconnect benchmarks of wirestate against a raw
  * `ws` baseline and RxJS `webSocket().multiplex()`, written to docs/benchmarks.md.
  *
- *   npm run bench                       full run (about 4 minutes), writes docs/benchmarks.md
+ *   npm run bench                       full run (about 5 minutes), writes docs/benchmarks.md
  *   npm run bench -- --quick            smaller bursts and fewer runs (about a minute), prints only
  *   npm run bench -- --only throughput,memory --out /tmp/bench.md
  */
@@ -112,9 +112,9 @@ async function main(): Promise<void> {
   let report: BenchReport;
   try {
     const throughput = run('throughput') ? await runThroughput(server, throughputCases(options.quick), runs, log) : undefined;
-    const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, 3, log) : undefined;
-    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 5_000 };
-    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 5, log) : undefined;
+    const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, options.quick ? 3 : 9, log) : undefined;
+    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 4_000 };
+    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 8, log) : undefined;
     const reconnectRate = 200_000;
     const reconnect = run('reconnect') ? await runReconnect(server, 10_000, reconnectRate, options.quick ? 1 : 3, log) : undefined;
     const idleMemory = run('memory')

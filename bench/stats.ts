@@ -79,3 +79,68 @@ export async function alternatingPercentiles<K extends string>(
 export function describePercentiles(label: string, figures: Percentiles): string {
   return `${label} p50 ${figures.p50.toFixed(0)} µs p99 ${figures.p99.toFixed(0)} µs p99.9 ${figures.p999.toFixed(0)} µs`;
 }
+
+/**
+ * Runs `measure` for each of `kinds` in turn, `rounds` times (alternating, as
+ * {@link alternatingPercentiles}), and gives every round's samples per kind, in round order.
+ */
+export async function alternatingSamples<K extends string>(
+  kinds: readonly K[],
+  rounds: number,
+  measure: (kind: K, round: number) => Promise<readonly number[]>,
+): Promise<Map<K, (readonly number[])[]>> {
+  const samples = new Map<K, (readonly number[])[]>(kinds.map((kind) => [kind, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) samples.get(kind)?.push(await measure(kind, round));
+  }
+  return samples;
+}
+
+/** A small seeded generator (mulberry32), so a report's interval does not change between renderings of the same figures. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * The geometric mean of positive `values` without the highest and the lowest (when there are at
+ * least four): one round hit by a long stall of another process, or one unusually quiet round,
+ * does not move it.
+ */
+export function trimmedGeometricMean(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const kept = sorted.length >= 4 ? sorted.slice(1, -1) : sorted;
+  if (kept.length === 0) return Number.NaN;
+  return Math.exp(kept.reduce((sum, value) => sum + Math.log(value), 0) / kept.length);
+}
+
+/** A ratio with the bounds of its bootstrap interval. */
+export interface RatioInterval {
+  readonly ratio: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * `statistic(numerator) / statistic(denominator)` with a 95% bootstrap interval: `iterations`
+ * times, each side's values (one per round) are drawn with replacement and the ratio taken again.
+ */
+export function bootstrapRatio(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  statistic: (values: readonly number[]) => number,
+  iterations = 2_000,
+  seed = 1,
+): RatioInterval {
+  const random = seededRandom(seed);
+  const draw = (values: readonly number[]) => Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number);
+  const ratios: number[] = [];
+  for (let iteration = 0; iteration < iterations; iteration++) ratios.push(statistic(draw(numerator)) / statistic(draw(denominator)));
+  return { ratio: statistic(numerator) / statistic(denominator), low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
+}

@@ -80,10 +80,21 @@ describe('encoded bytes', () => {
     expect(decoded(codec.decode(first))).toEqual(packet);
   });
 
-  it('msgpack returns exactly sized bytes, not a view of its encoder buffer', () => {
-    const bytes = new MsgpackCodec().encode({ id: 1, method: 'PING' });
-    expect(bytes.byteOffset).toBe(0);
-    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+  it('msgpack returns exactly sized bytes that no other encode shares: small ones a region of a pooled block, large ones a buffer of their own', () => {
+    const codec = new MsgpackCodec();
+    const packets = [{ id: 1, method: 'PING' }, { id: 2, method: 'ECHO', params: 'x'.repeat(300) }, { id: 3, method: 'PING' }];
+    const regions = packets.map((packet) => codec.encode(packet));
+    for (const [index, bytes] of regions.entries()) expect(bytes).toEqual(new Encoder().encode(packets[index]));
+    // Regions of one block never overlap (a block may also have filled up in between).
+    for (const [index, bytes] of regions.entries()) {
+      for (const later of regions.slice(index + 1)) {
+        if (later.buffer === bytes.buffer) expect(later.byteOffset).toBeGreaterThanOrEqual(bytes.byteOffset + bytes.byteLength);
+      }
+    }
+    expect(regions[0]!.buffer.byteLength).toBeGreaterThan(regions[0]!.byteLength);
+    const large = codec.encode({ id: 4, method: 'ECHO', params: 'y'.repeat(10_000) });
+    expect(large.byteOffset).toBe(0);
+    expect(large.buffer.byteLength).toBe(large.byteLength);
   });
 
   it.each(BINARY_CODECS)('%s decodes a frame that is a view into a larger buffer', (name) => {

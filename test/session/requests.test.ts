@@ -10,6 +10,7 @@ import {
   SessionClosedError,
   createSession,
 } from '../../src/node.js';
+import { json, msgpack } from '../../src/codecs/index.js';
 import { openSession, startServer, waitForState } from '../helpers/session-harness.js';
 
 describe('request()', () => {
@@ -32,6 +33,22 @@ describe('request()', () => {
     const server = await startServer({ methods: { NEVER: () => new Promise(() => undefined) } });
     const session = openSession({ endpoint: server.endpointUrl });
     await expect(session.request('NEVER', undefined, { timeoutMs: 50 })).rejects.toBeInstanceOf(RequestTimeoutError);
+  });
+
+  it('times out a request made right after an answered one at its own deadline, over msgpack too', async () => {
+    const server = await startServer({ methods: { NEVER: () => new Promise(() => undefined) } });
+    for (const codec of [json(), msgpack()]) {
+      const session = openSession({ endpoint: server.endpointUrl, codecs: [codec] });
+      // One after another, as a bot's loop makes them: each answer comes back whole (a pooled
+      // MessagePack frame is the request's own bytes) and the deadline timer is kept between them.
+      for (let index = 0; index < 20; index++) expect(await session.request('ECHO', { index, pad: 'x'.repeat(index * 300) })).toEqual({ index, pad: 'x'.repeat(index * 300) });
+      const started = performance.now();
+      const error = await session.request('NEVER', undefined, { timeoutMs: 150 }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      // Not earlier than its own deadline (the kept timer was armed for the last answered request's).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(149);
+      await session.close();
+    }
   });
 
   it('rejects with a RequestAbortedError when aborted', async () => {

@@ -288,6 +288,47 @@ describe('RequestCorrelator', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps its one timer across requests made one after another, and stops it a microtask after the last settles', async () => {
+    let started = 0;
+    let stopped = 0;
+    const { correlator, sent } = setup({
+      timers: {
+        setTimeout: (callback, ms) => (started++, setTimeout(callback, ms)),
+        clearTimeout: (handle) => (stopped++, clearTimeout(handle as ReturnType<typeof setTimeout>)),
+      },
+    });
+    correlator.setReady(true);
+    for (let index = 0; index < 5; index++) {
+      const answer = correlator.request(call('ECHO', index));
+      // Answered later, as a socket does: the loop is already waiting for it.
+      queueMicrotask(() => correlator.handleResult(sent[index]!.id, index));
+      expect(await answer).toBe(index);
+    }
+    expect([started, stopped]).toEqual([1, 0]);
+    await Promise.resolve();
+    expect([started, stopped]).toEqual([1, 1]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('times out a request made after an answer at its own deadline, not at the kept timer of the one before', async () => {
+    const { correlator, sent } = setup({ defaultTimeoutMs: 1000 });
+    correlator.setReady(true);
+    const first = correlator.request(call('FIRST'));
+    vi.advanceTimersByTime(500);
+    correlator.handleResult(sent[0]!.id, 'ok');
+    await first;
+    const second = track(correlator.request(call('SECOND')));
+    vi.advanceTimersByTime(500);
+    await Promise.resolve();
+    expect(second.settled).toBe(false);
+    vi.advanceTimersByTime(499);
+    await Promise.resolve();
+    expect(second.settled).toBe(false);
+    vi.advanceTimersByTime(1);
+    await vi.waitFor(() => expect(second.error).toMatchObject({ method: 'SECOND', timeoutMs: 1000 }));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('times out each request at its own deadline with one timer, whatever order the deadlines come in', async () => {
     const { correlator, sent } = setup();
     correlator.setReady(true);

@@ -293,7 +293,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     });
     if (held) return undefined;
     const error = sendOn(serving, id, request);
-    if (error === undefined && resumes) track(serving, id, now(), onLateError);
+    // sendOn has just read the clock: its reading serves, one clock read less per request.
+    if (error === undefined && resumes) track(serving, id, lastSentAt, onLateError);
     return error;
   }
 

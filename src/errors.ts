@@ -42,6 +42,7 @@ export class WirestateError extends Error {
 
 /** An option passed to `createSession` (or another factory) is missing, of the wrong type or inconsistent; the message names it. */
 export class OptionsError extends WirestateError {
+  /** Always `'OptionsError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'OptionsError';
   constructor(message: string) {
     super('options', message);
@@ -50,6 +51,7 @@ export class OptionsError extends WirestateError {
 
 /** A frame could not be decoded by the negotiated codec, or had the wrong frame type for it. */
 export class DecodeError extends WirestateError {
+  /** Always `'DecodeError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'DecodeError';
   /** The codec that failed. */
   declare readonly codec: string;
@@ -63,6 +65,7 @@ export class DecodeError extends WirestateError {
 
 /** The server selected a subprotocol the client did not offer. */
 export class NegotiationError extends WirestateError {
+  /** Always `'NegotiationError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'NegotiationError';
   /** The subprotocol the server selected. */
   declare readonly selected: string;
@@ -76,6 +79,7 @@ export class NegotiationError extends WirestateError {
 
 /** The balancer could not be reached or gave an unusable answer. `retryable` says whether backing off and retrying makes sense. */
 export class BalancerError extends WirestateError {
+  /** Always `'BalancerError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'BalancerError';
   /** HTTP status, when the balancer answered at all. */
   declare readonly status: number | undefined;
@@ -89,6 +93,7 @@ export class BalancerError extends WirestateError {
 
 /** A lifecycle phase (balancer, provider, connect, initialize, authorize) did not finish within its timeout. */
 export class PhaseTimeoutError extends WirestateError {
+  /** Always `'PhaseTimeoutError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'PhaseTimeoutError';
   /** The phase that timed out (`provider`: an endpoint or token provider that did not settle). */
   declare readonly phase: 'balancer' | 'provider' | 'connect' | 'initialize' | 'authorize';
@@ -107,6 +112,7 @@ export class PhaseTimeoutError extends WirestateError {
  * with 401 or 403 counts as rejected credentials).
  */
 export class TransportError extends WirestateError {
+  /** Always `'TransportError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'TransportError';
   /** The HTTP status that refused the upgrade, where the platform shows it (Node `ws`; browsers never do). */
   declare readonly httpStatus: number | undefined;
@@ -118,6 +124,7 @@ export class TransportError extends WirestateError {
 
 /** The connection failed or was closed, and the close-code policy made that fatal. */
 export class ConnectionClosedError extends WirestateError {
+  /** Always `'ConnectionClosedError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'ConnectionClosedError';
   /** WebSocket close code. */
   declare readonly closeCode: number;
@@ -131,6 +138,7 @@ export class ConnectionClosedError extends WirestateError {
 
 /** The server rejected the credentials (an authorize request answered with error 401, or close 4001). */
 export class UnauthorizedError extends WirestateError {
+  /** Always `'UnauthorizedError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'UnauthorizedError';
   /** The HTTP status of a refused upgrade (401 or 403), when that is how the server said it. */
   declare readonly httpStatus?: number;
@@ -144,6 +152,7 @@ export class UnauthorizedError extends WirestateError {
 
 /** The operation could not finish because the session is closed (or closed while it was pending); `cause` holds the error that closed it. */
 export class SessionClosedError extends WirestateError {
+  /** Always `'SessionClosedError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'SessionClosedError';
   constructor(message = 'session closed', options?: { cause?: unknown }) {
     super('closed', message, options);
@@ -152,6 +161,7 @@ export class SessionClosedError extends WirestateError {
 
 /** The server answered a request with an error object; its code, message and data are in fields. */
 export class ServerError extends WirestateError {
+  /** Always `'ServerError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'ServerError';
   /** Error code from the server (for example 401, 404, -32601). */
   declare readonly serverCode: number;
@@ -173,6 +183,7 @@ export class ServerError extends WirestateError {
  * on it), with the reason in `notSentReason`; `true` when it went out and no answer came.
  */
 export class RequestTimeoutError extends WirestateError {
+  /** Always `'RequestTimeoutError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'RequestTimeoutError';
   /** The method of the request. */
   declare readonly method: string;
@@ -192,6 +203,7 @@ export class RequestTimeoutError extends WirestateError {
 
 /** A request (or a `waitFor`) was aborted through its AbortSignal; `cause` is the signal's reason. */
 export class RequestAbortedError extends WirestateError {
+  /** Always `'RequestAbortedError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'RequestAbortedError';
   /** The method of the request (`waitFor('authorized')` for a wait). */
   declare readonly method: string;
@@ -203,6 +215,7 @@ export class RequestAbortedError extends WirestateError {
 
 /** An outgoing message was larger than the limit; it was not sent and the session stays up. */
 export class OversizeMessageError extends WirestateError {
+  /** Always `'OversizeMessageError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'OversizeMessageError';
   /** Encoded size in bytes. */
   declare readonly size: number;
@@ -216,6 +229,7 @@ export class OversizeMessageError extends WirestateError {
 
 /** Too many requests were queued while the session was not yet authorized. */
 export class QueueFullError extends WirestateError {
+  /** Always `'QueueFullError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'QueueFullError';
   /** The limit that was reached (option `maxQueuedRequests`). */
   declare readonly limit: number;
@@ -227,6 +241,7 @@ export class QueueFullError extends WirestateError {
 
 /** A subscribe request failed for the named stream(s). Only the observers of those streams receive it. */
 export class SubscribeError extends WirestateError {
+  /** Always `'SubscribeError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'SubscribeError';
   /** The stream this error is delivered for. */
   declare readonly stream: string;
@@ -242,6 +257,7 @@ export class SubscribeError extends WirestateError {
 
 /** The server sent something the protocol does not allow (for example an initialize result of the wrong shape). */
 export class ProtocolViolationError extends WirestateError {
+  /** Always `'ProtocolViolationError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'ProtocolViolationError';
   constructor(message: string, fields?: object) {
     super('protocol', message, undefined, fields);
@@ -258,6 +274,7 @@ export class ProtocolViolationError extends WirestateError {
  * is then treated as if the connection had dropped under it.
  */
 export class ConnectionLostError extends WirestateError {
+  /** Always `'ConnectionLostError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'ConnectionLostError';
   constructor(message = 'connection lost before the answer', options?: { cause?: unknown }) {
     super('connection', message, options);
@@ -270,6 +287,7 @@ export class ConnectionLostError extends WirestateError {
  * {@link PhaseTimeoutError}.
  */
 export class StateTimeoutError extends WirestateError {
+  /** Always `'StateTimeoutError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'StateTimeoutError';
   /** The state that was awaited. */
   declare readonly state: string;
@@ -289,6 +307,7 @@ export class StateTimeoutError extends WirestateError {
  * Its `code` is `'protocol'`, like {@link ProtocolViolationError}.
  */
 export class SeqAnomalyError extends ProtocolViolationError {
+  /** Always `'SeqAnomalyError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'SeqAnomalyError';
   /** The stream of the message that broke the sequence. */
   declare readonly stream: string;
@@ -310,6 +329,7 @@ export class SeqAnomalyError extends ProtocolViolationError {
  * session. Nothing was sent. Use `stream()` for subscriptions; the session runs the rest itself.
  */
 export class ReservedMethodError extends WirestateError {
+  /** Always `'ReservedMethodError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'ReservedMethodError';
   /** The refused method. */
   declare readonly method: string;
@@ -329,6 +349,7 @@ export class ReservedMethodError extends WirestateError {
  * sent and the session stays up; `path` says where the value is (`params.a[3].b`), `problem` what it is.
  */
 export class EncodeError extends WirestateError {
+  /** Always `'EncodeError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'EncodeError';
   /** The codec that cannot carry the value. */
   declare readonly codec: string;
@@ -348,6 +369,7 @@ export class EncodeError extends WirestateError {
  * which cannot refuse a frame, it was dropped undecoded and the connection stays up.
  */
 export class InboundOversizeError extends WirestateError {
+  /** Always `'InboundOversizeError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'InboundOversizeError';
   /** Size of the message in bytes, when known (a refused frame's size is not). */
   declare readonly size: number | undefined;
@@ -367,6 +389,7 @@ export class InboundOversizeError extends WirestateError {
  * A subclass of {@link OversizeMessageError} (so its handlers handle this too); `limit` is the frame limit.
  */
 export class FrameTooLargeError extends OversizeMessageError {
+  /** Always `'FrameTooLargeError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'FrameTooLargeError';
   constructor(size: number, maxFrameBytes: number) {
     super(size, maxFrameBytes);
@@ -380,6 +403,7 @@ export class FrameTooLargeError extends OversizeMessageError {
  * rotation is tried again after a backoff.
  */
 export class RotationError extends WirestateError {
+  /** Always `'RotationError'`, set explicitly so that it survives minification. */
   override readonly name: string = 'RotationError';
   /** How far the replacement connection got. */
   declare readonly stage: 'connect' | 'initialize' | 'timeout';

@@ -19,6 +19,28 @@ export const MSGPACK_CARRIES: EncodableValues = Object.freeze({
   nulInKeys: true,
 });
 
+/** The block small packets are copied into: many packets per allocation, as Node's Buffer pool holds. */
+const BLOCK_BYTES = 64 * 1024;
+/** Larger packets get an ArrayBuffer of their own: a block is for many small ones. */
+const LARGEST_POOLED = 4 * 1024;
+let block = new ArrayBuffer(0);
+let blockUsed = 0;
+
+/** A copy of `bytes` the caller owns: a fresh region of the current block, or a buffer of its own when large. */
+function ownedCopy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const length = bytes.byteLength;
+  if (length > LARGEST_POOLED) return bytes.slice() as Uint8Array<ArrayBuffer>;
+  if (blockUsed + length > BLOCK_BYTES || block.byteLength === 0) {
+    block = new ArrayBuffer(BLOCK_BYTES);
+    blockUsed = 0;
+  }
+  const copy = new Uint8Array(block, blockUsed, length);
+  copy.set(bytes);
+  // Kept 8-byte aligned, as Node's pool does.
+  blockUsed = (blockUsed + length + 7) & ~7;
+  return copy;
+}
+
 /**
  * MessagePack in binary frames, through `@msgpack/msgpack`. Each instance keeps one `Encoder` and
  * one `Decoder`, so a connection reuses their buffers for every message.
@@ -44,27 +66,6 @@ export const MSGPACK_CARRIES: EncodableValues = Object.freeze({
  * codec.decode(bytes); // { ok: true, value: { stream: 'btcusdt@trade', data: { p: 1 }, seq: 7 } }
  * ```
  */
-const BLOCK_BYTES = 64 * 1024;
-/** Larger packets get an ArrayBuffer of their own: a block is for many small ones. */
-const LARGEST_POOLED = 4 * 1024;
-let block = new ArrayBuffer(0);
-let blockUsed = 0;
-
-/** A copy of `bytes` the caller owns: a fresh region of the current block, or a buffer of its own when large. */
-function ownedCopy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const length = bytes.byteLength;
-  if (length > LARGEST_POOLED) return bytes.slice() as Uint8Array<ArrayBuffer>;
-  if (blockUsed + length > BLOCK_BYTES || block.byteLength === 0) {
-    block = new ArrayBuffer(BLOCK_BYTES);
-    blockUsed = 0;
-  }
-  const copy = new Uint8Array(block, blockUsed, length);
-  copy.set(bytes);
-  // Kept 8-byte aligned, as Node's pool does.
-  blockUsed = (blockUsed + length + 7) & ~7;
-  return copy;
-}
-
 export class MsgpackCodec implements Codec {
   /** Always `'msgpack'`. */
   readonly name = 'msgpack' as const;

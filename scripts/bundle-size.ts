@@ -230,7 +230,8 @@ behaviour is the same, only the up-front size grows.
 | the shared session | \`session/shared/\` (about 4 KiB gzip) | \`createSession\` with the \`share\` option |
 
 Nothing is lost while a chunk loads: the logger holds what happened, in order, and logs it when its
-lines arrive; a rotation that comes due first waits for its chunk. A chunk that cannot be fetched is
+lines arrive; a rotation that comes due first waits for its chunk (within the rotation's timeout,
+past which it fails with stage \`timeout\`). A chunk that cannot be fetched is
 a typed, visible error, retried like the failure it resembles: the balancer attempt fails with a
 retryable \`BalancerError\`, the rotation with a \`RotationError\` (stage \`connect\`, the
 serving connection goes on), the logger logs the failure at \`error\` level.

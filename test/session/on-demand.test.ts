@@ -87,6 +87,27 @@ describe('a chunk that fails to load', () => {
     expect(context.rotations).toBe(0);
   });
 
+  it('fails a rotation whose chunk never arrives within the rotation\'s timeout, not silently at the end of the connection\'s life', async () => {
+    // A chunk fetch that stalls (a dropped mobile connection): `import()` neither resolves nor rejects.
+    const server = await startServer({ maxLifetimeMs: 4_000 });
+    vi.resetModules();
+    vi.doMock('../../src/machine/actors/handover.js', () => new Promise(() => undefined));
+    const { RotationError, ...wirestate } = await freshPackage();
+    const { session, errors } = wirestate.open({
+      endpoint: server.endpointUrl,
+      lazy: false,
+      rotation: { marginMs: 3_800 },
+      timeouts: { connectMs: 200, initializeMs: 200 },
+    });
+    // Due about 200 ms in, timed out 400 ms later: well before the server ends the connection at 4 s.
+    await eventually(() => errors.length > 0, 'a rotation error', 3_000);
+    expect(errors[0]).toBeInstanceOf(RotationError);
+    expect(errors[0]).toMatchObject({ code: 'rotation', stage: 'timeout' });
+    const { context } = session.actor.getSnapshot();
+    expect(context.rotationFailures).toBeGreaterThanOrEqual(1);
+    expect(context.lastClose).toBeUndefined();
+  });
+
   it('is logged at error level by a logger, and fetched again with the next line', async () => {
     const server = await startServer();
     const wirestate = await freshPackage('../../src/session/log-lines.js');

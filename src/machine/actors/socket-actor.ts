@@ -170,6 +170,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     end: reportClose,
     sendBack,
   };
+  // The timer of a rotation that came due before the handover's code arrived, while it waits for it.
+  let waitingForCode: ReturnType<typeof setTimeout> | undefined;
   function rotate(command: RotateCommand): void {
     const code = handoverCode.loaded;
     if (code !== undefined) {
@@ -177,10 +179,22 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       handovers.rotate(command, serving.codec !== undefined);
       return;
     }
-    // Not loaded in time (the rotation came due before the chunk arrived): rotate once it has, unless the socket is gone by then.
+    if (waitingForCode !== undefined) return;
+    // Not loaded in time: rotate once it has, unless the socket is gone by then. The wait counts
+    // against the handover's timeout, so a chunk fetch that stalls fails the rotation (tried again
+    // after a backoff) instead of leaving it silent until the connection's life ends.
+    const startedAt = now();
+    const settle = (then: () => void) => {
+      if (waitingForCode !== timer) return;
+      clearTimeout(timer);
+      waitingForCode = undefined;
+      if (!finished) then();
+    };
+    const timer = setTimeout(() => settle(() => sendBack({ type: 'SOCKET.ROTATION_FAILED', error: new RotationError('timeout') })), command.timeoutMs);
+    waitingForCode = timer;
     handoverCode.load().then(
-      () => !finished && rotate(command),
-      (error: unknown) => !finished && sendBack({ type: 'SOCKET.ROTATION_FAILED', error: new RotationError('connect', { cause: error }) }),
+      () => settle(() => rotate({ ...command, timeoutMs: Math.max(1, command.timeoutMs - (now() - startedAt)) })),
+      (error: unknown) => settle(() => sendBack({ type: 'SOCKET.ROTATION_FAILED', error: new RotationError('connect', { cause: error }) })),
     );
   }
 
@@ -357,6 +371,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
 
   let closingGracefully = false;
   function release(code: number) {
+    clearTimeout(waitingForCode);
+    waitingForCode = undefined;
     releaseServing(code);
     // The replacement and the replaced socket never outlive the actor (after the serving one, so
     // a replacement never looks like the connection that ended).

@@ -22,9 +22,12 @@ export function attachLogger(session: LoggedSession, logger: SessionLogger, now:
     loading = true;
     logLinesCode.load().then(
       (code) => {
-        lines = code.logLines(logger);
-        for (const line of held) line(lines);
+        const ready = code.logLines(logger);
+        // Lines keep being held until every older one is written: a logger that makes the session
+        // move (closes it, say) adds lines meanwhile, and they go after, not in between.
+        for (let index = 0; index < held.length; index++) held[index]?.(ready);
         held.length = 0;
+        lines = ready;
       },
       (error: unknown) => {
         loading = false;

@@ -138,4 +138,25 @@ describe('a logger whose code is still loading', () => {
     expect(lines.indexOf('debug wirestate: state connecting')).toBeLessThan(lines.indexOf('info wirestate: authorized'));
     expect(lines.at(-1)).toBe('info wirestate: closed (1000)');
   });
+
+  it('keeps the order when a logger makes the session move while the held lines are being logged', async () => {
+    const server = await startServer();
+    const wirestate = await freshPackage();
+    const lines: string[] = [];
+    const opened: { session?: ReturnType<typeof wirestate.open>['session'] } = {};
+    const at = (level: string) => (message: string) => {
+      lines.push(`${level} ${message}`);
+      // A logger that acts on what it reads (here: closes on the first line), while older lines are still held.
+      if (message === 'wirestate: state idle') void opened.session?.close();
+    };
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const { session } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, logger });
+    opened.session = session;
+    await session.closed;
+    await eventually(() => lines.includes('info wirestate: closed (1000)'));
+    expect(lines[0]).toBe('debug wirestate: state idle');
+    // Lines of what happened while the held ones were written come after them, not in between.
+    expect(lines.at(-1), lines.join('\n')).toBe('info wirestate: closed (1000)');
+    expect(lines.filter((line) => line.includes('closed'))).toHaveLength(2);
+  });
 });

@@ -34,7 +34,7 @@ export const AUTH_FORM_KEYS = Object.freeze({
  *
  * @example
  * ```ts
- * rejectUnknownKeys('timeouts', { connnectMs: 1 }, TIMEOUT_KEYS); // throws: timeouts.connnectMs is not an option
+ * rejectUnknownKeys('timeouts', { connnectMs: 1 }, ['connectMs', 'initializeMs']); // throws: timeouts.connnectMs is not an option
  * ```
  */
 export function rejectUnknownKeys(where: string, value: object, known: readonly string[]): void {

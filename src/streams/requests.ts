@@ -268,7 +268,8 @@ export class RequestCorrelator {
     if (entries.length === 0) return;
     const merged = [...entries, ...this.#queue].sort((a, b) => a.order - b.order);
     this.#queue = new Set(merged);
-    // A settle on the way may have found nothing pending and stopped the deadline timer.
+    // Settles no longer stop the timer at once (the idle check waits a microtask and sees these), so
+    // this only re-states that their deadlines need it: a no-op while it is armed for one as early.
     for (const entry of entries) this.#deadlines.arm(entry.deadline);
   }
 

@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogDetails, SessionOptions, WirestateError } from '../../src/node.js';
 import { onDemand } from '../../src/on-demand.js';
@@ -117,6 +118,8 @@ describe('a chunk that fails to load', () => {
     await session.ready();
     await eventually(() => lines.length >= 2);
     expect(lines[0]).toMatchObject({ message: 'wirestate: logger code failed to load' });
+    // How many lines wait for the code is said, so that lines that never get written are not a silent loss.
+    expect(lines[0]?.details?.['held']).toBeGreaterThanOrEqual(1);
     expect(lines.every((line) => line.message === 'wirestate: logger code failed to load')).toBe(true);
   });
 });
@@ -158,5 +161,35 @@ describe('a logger whose code is still loading', () => {
     // Lines of what happened while the held ones were written come after them, not in between.
     expect(lines.at(-1), lines.join('\n')).toBe('info wirestate: closed (1000)');
     expect(lines.filter((line) => line.includes('closed'))).toHaveLength(2);
+  });
+
+  it('holds at most MAX_HELD_LINES lines while the code does not arrive, and counts the rest in a warning', async () => {
+    vi.resetModules();
+    let arrive = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (arrive = resolve));
+    // Code that stalls (a fetch on a dropped connection) until the test lets it arrive.
+    vi.doMock('../../src/session/log-lines.js', async () => {
+      await gate;
+      return {
+        logLines: (logger: { error: (message: string) => void }) => ({ state: () => undefined, error: (error: Error) => logger.error(error.message) }),
+      };
+    });
+    const { attachLogger, MAX_HELD_LINES } = await import('../../src/session/attach-logger.js');
+    const { WirestateError } = await import('../../src/errors.js');
+    const state$ = new Subject<never>();
+    const errors$ = new Subject<InstanceType<typeof WirestateError>>();
+    const lines: Array<{ message: string; details: LogDetails | undefined }> = [];
+    const write = (message: string, details?: LogDetails) => lines.push({ message, details });
+    attachLogger({ state$, errors$ }, { warn: write, error: write }, () => 0);
+    for (let index = 0; index < MAX_HELD_LINES + 5; index++) errors$.next(new WirestateError('transport', `line ${index}`));
+    expect(lines).toEqual([]);
+    arrive();
+    await eventually(() => lines.length === MAX_HELD_LINES + 1);
+    expect(lines[0]?.message).toBe('line 0');
+    expect(lines[MAX_HELD_LINES - 1]?.message).toBe(`line ${MAX_HELD_LINES - 1}`);
+    expect(lines.at(-1)).toEqual({ message: 'wirestate: log lines dropped while the logger code loaded', details: { dropped: 5 } });
+    // Once loaded, lines are written as they happen.
+    errors$.next(new WirestateError('transport', 'after'));
+    expect(lines.at(-1)?.message).toBe('after');
   });
 });

@@ -44,45 +44,9 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The p50, p99 and p99.9 of a set of samples, in their unit. */
-export interface Percentiles {
-  readonly p50: number;
-  readonly p99: number;
-  readonly p999: number;
-}
-
 /**
- * Runs `measure` for each of `kinds` in turn, `rounds` times, and gives per kind the median over
- * the rounds of each round's p50, p99 and p99.9 (and the samples of the first round): alternating
- * kinds round by round makes a noisy moment hurt them alike.
- */
-export async function alternatingPercentiles<K extends string>(
-  kinds: readonly K[],
-  rounds: number,
-  measure: (kind: K) => Promise<readonly number[]>,
-): Promise<Map<K, Percentiles & { readonly samplesPerRound: number }>> {
-  const perRound = new Map<K, { p50: number[]; p99: number[]; p999: number[]; samples: number }>();
-  for (let round = 0; round < rounds; round++) {
-    for (const kind of kinds) {
-      const samples = await measure(kind);
-      const entry = perRound.get(kind) ?? { p50: [], p99: [], p999: [], samples: samples.length };
-      entry.p50.push(percentile(samples, 50));
-      entry.p99.push(percentile(samples, 99));
-      entry.p999.push(percentile(samples, 99.9));
-      perRound.set(kind, entry);
-    }
-  }
-  return new Map([...perRound].map(([kind, entry]) => [kind, { p50: median(entry.p50), p99: median(entry.p99), p999: median(entry.p999), samplesPerRound: entry.samples }]));
-}
-
-/** `wirestate p50 57 µs p99 140 µs p99.9 4000 µs`, for the benchmark's log. */
-export function describePercentiles(label: string, figures: Percentiles): string {
-  return `${label} p50 ${figures.p50.toFixed(0)} µs p99 ${figures.p99.toFixed(0)} µs p99.9 ${figures.p999.toFixed(0)} µs`;
-}
-
-/**
- * Runs `measure` for each of `kinds` in turn, `rounds` times (alternating, as
- * {@link alternatingPercentiles}), and gives every round's samples per kind, in round order.
+ * Runs `measure` for each of `kinds` in turn, `rounds` times, and gives every round's samples per
+ * kind, in round order: alternating kinds round by round makes a noisy moment hurt them alike.
  */
 export async function alternatingSamples<K extends string>(
   kinds: readonly K[],
@@ -128,8 +92,9 @@ export interface RatioInterval {
 }
 
 /**
- * `statistic(numerator) / statistic(denominator)` with a 95% bootstrap interval: `iterations`
- * times, each side's values (one per round) are drawn with replacement and the ratio taken again.
+ * `statistic(numerator) / statistic(denominator)` with a 95% bootstrap interval. The two sides are
+ * paired by round (round `i` of each ran back to back, so a noisy moment hit both): `iterations`
+ * times, rounds are drawn with replacement, the same rounds for both sides, and the ratio taken again.
  */
 export function bootstrapRatio(
   numerator: readonly number[],
@@ -138,9 +103,12 @@ export function bootstrapRatio(
   iterations = 2_000,
   seed = 1,
 ): RatioInterval {
+  if (numerator.length !== denominator.length) throw new Error('bootstrapRatio pairs rounds: both sides need as many');
   const random = seededRandom(seed);
-  const draw = (values: readonly number[]) => Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number);
   const ratios: number[] = [];
-  for (let iteration = 0; iteration < iterations; iteration++) ratios.push(statistic(draw(numerator)) / statistic(draw(denominator)));
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    const rounds = Array.from({ length: numerator.length }, () => Math.floor(random() * numerator.length));
+    ratios.push(statistic(rounds.map((round) => numerator[round] as number)) / statistic(rounds.map((round) => denominator[round] as number)));
+  }
   return { ratio: statistic(numerator) / statistic(denominator), low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
 }

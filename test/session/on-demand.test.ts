@@ -75,6 +75,19 @@ describe('a chunk that fails to load', () => {
     expect(session.actor.getSnapshot().context.attempt).toBeGreaterThanOrEqual(2);
   });
 
+  it('fails a balancer attempt whose code stalls with a retryable BalancerError that says so, after the balancer timeout', async () => {
+    const server = await startServer();
+    vi.resetModules();
+    // A chunk fetch that stalls: `import()` neither resolves nor rejects.
+    vi.doMock('../../src/transport/balancer.js', () => new Promise(() => undefined));
+    const { BalancerError, ...wirestate } = await freshPackage();
+    const { errors } = wirestate.open({ balancer: server.balancerUrl, lazy: false, timeouts: { balancerMs: 100 } });
+    await eventually(() => errors.length >= 2);
+    expect(errors[0]).toBeInstanceOf(BalancerError);
+    expect(errors[0]).toMatchObject({ code: 'balancer', message: 'balancer code did not load in time', retryable: true });
+    expect(server.balancerRequests()).toHaveLength(0);
+  });
+
   it('fails a rotation with a RotationError (stage connect) while the serving connection goes on', async () => {
     const server = await startServer({ maxLifetimeMs: 2_000 });
     const { RotationError, ...wirestate } = await freshPackage('../../src/machine/actors/handover.js');

@@ -52,7 +52,7 @@ export const balancerActor = fromPromise<{ endpoint: string; location?: string }
   const balancerUrl = await withinTimeout(readProvided(input.balancerUrl), input.timeoutMs, signal, () =>
     new BalancerError('balancer URL provider timed out', { retryable: true }),
   );
-  const { resolveEndpoint } = await withinTimeout(code, input.timeoutMs, signal, () => new BalancerError('balancer timed out', { retryable: true })).catch((error: unknown) => {
+  const { resolveEndpoint } = await withinTimeout(code, input.timeoutMs, signal, () => new BalancerError('balancer code did not load in time', { retryable: true })).catch((error: unknown) => {
     throw error instanceof BalancerError ? error : new BalancerError('balancer code failed to load', { retryable: true, cause: error });
   });
   return resolveEndpoint({

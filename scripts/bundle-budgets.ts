@@ -18,7 +18,9 @@
  * features of `ws` passed by the Node entry instead of carried by every bundle (-0.6 KiB),
  * table-driven option checks and snapshot comparison (-0.2 KiB), and, for the whole app only, no
  * RxJS `defer`, `of`, `from` or `switchMap` (-2.6 KiB: esbuild loaded them up front for the
- * shared-session chunk).
+ * shared-session chunk). The review that followed added about 0.4 KiB up front (23.2 and 39.3 KiB):
+ * a rotation gives up on a handover chunk that does not arrive within the rotation's timeout, and
+ * the logger holds a bounded number of lines while its code loads; the budgets rose by 0.2 KiB.
  */
 
 /** The issue's aim for our own code in a JSON-only browser app. */
@@ -27,11 +29,11 @@ export const OWN_CODE_AIM_BYTES = 10 * 1024;
 /** The issue's aim for a whole JSON-only browser app (our code, xstate and rxjs). */
 export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 
-/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 22.8 KiB (the on-demand chunks not included). */
-export const OWN_CODE_BUDGET_BYTES = 23.2 * 1024;
+/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 23.2 KiB (the on-demand chunks not included). */
+export const OWN_CODE_BUDGET_BYTES = 23.4 * 1024;
 
-/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 38.9 KiB (39.0 KiB from the packed tarball). */
-export const WHOLE_APP_BUDGET_BYTES = 39.4 * 1024;
+/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 39.3 KiB from src/. */
+export const WHOLE_APP_BUDGET_BYTES = 39.6 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

@@ -10,6 +10,10 @@
  *
  *   node --import tsx bench/request-pipeline.ts [json|msgpack] [runs] [count]
  *   WIRESTATE_ONLY=1 node --cpu-prof --cpu-prof-interval 50 --import tsx bench/request-pipeline.ts json 20
+ *
+ * `SYSCALLS=1` makes a cheap system call (getrusage) where a socket makes its write and its read,
+ * in both clients: code right after a system call runs on cold caches and TLB, which is most of
+ * what a real socket adds to wirestate's own cost (see docs/benchmarks.md).
  */
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { codecFactory } from '../src/codecs/index.js';
@@ -20,6 +24,8 @@ const codec = (process.argv[2] ?? 'json') as 'json' | 'msgpack';
 const runs = Number(process.argv[3] ?? 15);
 const count = Number(process.argv[4] ?? 20_000);
 const PARAMS = { symbol: 'BTCUSDT', side: 'buy', quantity: '0.01000000', price: '43000.12' };
+/** Stands in for the system calls of a socket's write and read (`SYSCALLS=1`). */
+const systemCall = process.env['SYSCALLS'] === '1' ? () => void process.cpuUsage() : () => {};
 
 /** Answers the handshake like the plain stand-in; afterwards it only records what the client sends, and the loop below answers. */
 class CodecStandIn extends StandInWebSocket {
@@ -28,7 +34,10 @@ class CodecStandIn extends StandInWebSocket {
   answering = true;
   override send(data: string | Uint8Array): void {
     if (this.answering) super.send(data);
-    else this.lastSent = data;
+    else {
+      this.lastSent = data;
+      systemCall();
+    }
   }
 }
 StandInWebSocket.codec = codec;
@@ -56,6 +65,7 @@ const baselineSocket = {
   sent: undefined as unknown,
   send(frame: unknown) {
     this.sent = frame;
+    systemCall();
   },
 };
 const baselineReceive = (data: Buffer) => {
@@ -93,7 +103,10 @@ async function baselineLoop(): Promise<number> {
     const id = nextId;
     const promise = baselineRequest('ECHO', PARAMS);
     // The answer comes once the loop waits for it, as from a socket (a microtask stands in for the network).
-    queueMicrotask(() => baselineReceive(answerFor(id)));
+    queueMicrotask(() => {
+      systemCall();
+      baselineReceive(answerFor(id));
+    });
     await promise;
   }
   return ((performance.now() - started) * 1_000) / count;
@@ -105,7 +118,10 @@ async function wirestateLoop(): Promise<number> {
   for (let index = 0; index < count; index++) {
     const promise = session.request('ECHO', PARAMS, requestOptions);
     const answer = answerFor(++sessionId);
-    queueMicrotask(() => socket.emit('message', answer, codec !== 'json'));
+    queueMicrotask(() => {
+      systemCall();
+      socket.emit('message', answer, codec !== 'json');
+    });
     await promise;
   }
   return ((performance.now() - started) * 1_000) / count;

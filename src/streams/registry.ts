@@ -70,6 +70,12 @@ export class StreamRegistry {
   /** Entries whose wanted or server state changed since the last flush. */
   readonly #dirty = new Set<StreamEntry>();
   readonly #failures = new Map<string, Error>();
+  /**
+   * Streams of a subscribe the server refused without saying which name it blames: each goes out
+   * again in a batch of at most this many names, halving on every such refusal, so the name at
+   * fault fails alone and the others are subscribed (at most 2n - 1 requests for n names).
+   */
+  readonly #splitTo = new Map<StreamEntry, number>();
   /** Lowered when the server refuses a packet as oversize; never above `maxStreamsPerPacket`. */
   #packetLimit: number;
   #ready = false;
@@ -194,6 +200,7 @@ export class StreamRegistry {
     const entries = Array.from(this.#streams.values());
     this.#streams.clear();
     this.#dirty.clear();
+    this.#splitTo.clear();
     for (const entry of entries) {
       const observers = entry.subscribers;
       entry.subscribers = undefined;
@@ -293,17 +300,31 @@ export class StreamRegistry {
         if (entry.presence !== 'yes') toSubscribe.push(entry);
       } else if (entry.presence === 'no') {
         this.#streams.delete(entry.name);
+        this.#splitTo.delete(entry);
       } else if (entry.lingerGroup === undefined) {
         toUnsubscribe.push(entry);
       }
     }
     this.#dirty.clear();
     this.#send('unsubscribe', toUnsubscribe);
-    this.#send('subscribe', toSubscribe);
+    if (this.#splitTo.size === 0) this.#send('subscribe', toSubscribe);
+    else this.#sendSplit(toSubscribe);
   }
 
-  #send(kind: BatchKind, entries: StreamEntry[]): void {
-    for (const batch of chunk(entries, this.#packetLimit)) {
+  /** Sends the subscribes of streams a refusal split (see `#splitTo`) in their own smaller batches, the rest as usual. */
+  #sendSplit(entries: StreamEntry[]): void {
+    const bySize = new Map<number, StreamEntry[]>();
+    for (const entry of entries) {
+      const size = Math.min(this.#splitTo.get(entry) ?? this.#packetLimit, this.#packetLimit);
+      const group = bySize.get(size);
+      if (group === undefined) bySize.set(size, [entry]);
+      else group.push(entry);
+    }
+    for (const [size, group] of bySize) this.#send('subscribe', group, size);
+  }
+
+  #send(kind: BatchKind, entries: StreamEntry[], batchSize = this.#packetLimit): void {
+    for (const batch of chunk(entries, batchSize)) {
       const names = batch.map((entry) => entry.name);
       for (const entry of batch) entry.inFlight = kind;
       let answer: Promise<unknown>;
@@ -322,6 +343,7 @@ export class StreamRegistry {
   #confirmed(kind: BatchKind, batch: StreamEntry[]): void {
     if (this.#closed !== undefined) return;
     settleConfirmed(kind, batch);
+    if (this.#splitTo.size > 0) for (const entry of batch) this.#splitTo.delete(entry);
     for (const entry of batch) this.#dirty.add(entry);
     // Observers may have come or gone while the request was on its way.
     this.#scheduleFlush();
@@ -339,20 +361,36 @@ export class StreamRegistry {
     if (outcome.flushNow) this.#scheduleFlush();
   }
 
-  /** The server subscribed none of the batch: the names it blames fail, the others are retried by the next flush. */
+  /**
+   * The server subscribed none of the batch: the names it blames fail, the others are retried by
+   * the next flush. When it blames none or all of them (what a protocol answers when it cannot
+   * tell, and what most servers do for one bad name), one bad name must not fail the names batched
+   * with it: the batch is split in halves and retried, until a refused batch holds one name, which fails.
+   */
   #subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
     const response = error.data === undefined ? { code: error.serverCode, message: error.serverMessage } : { code: error.serverCode, message: error.serverMessage, data: error.data };
     const blamed = new Set(this.#failedStreams(response, names));
-    const anyBlamed = batch.some((entry) => blamed.has(entry.name));
+    const blamedHere = batch.filter((entry) => blamed.has(entry.name)).length;
+    const anyBlamed = blamedHere > 0;
+    if (batch.length > 1 && (blamedHere === 0 || blamedHere === batch.length)) {
+      const half = Math.ceil(batch.length / 2);
+      for (const entry of batch) this.#splitTo.set(entry, half);
+      return;
+    }
     for (const entry of batch) {
-      // A protocol that names none of the batch has told us nothing: every name fails, or it would be retried for ever.
       if (anyBlamed && !blamed.has(entry.name)) continue;
       this.#fail(entry, new SubscribeError(entry.name, response.code, response.message));
     }
   }
 
-  /** Errors the current observers of `entry` (only those); later observers start afresh. */
+  /**
+   * Errors the current observers of `entry` (only those) and reports the error on `onError`, so a
+   * refused stream is never silent even when its observers have no error callback; later
+   * observers start afresh.
+   */
   #fail(entry: StreamEntry, error: Error): void {
+    this.#splitTo.delete(entry);
+    this.#onError(error);
     this.#failures.set(entry.name, error);
     if (this.#failures.size > REMEMBERED_FAILURES) {
       const oldest = this.#failures.keys().next();

@@ -47,7 +47,7 @@ describe('classify', () => {
   it('accepts a stream message without seq (seq undefined) but not with a malformed seq', () => {
     expect(classify({ stream: 's', data: 1 })).toEqual({ kind: 'stream', stream: 's', data: 1 });
     expect(classify({ stream: 's', data: 1, seq: null })).toEqual({ kind: 'stream', stream: 's', data: 1 });
-    for (const seq of ['5', 1.5, NaN, Infinity, {}, [], true]) {
+    for (const seq of ['5', 1.5, -1, Number.MIN_SAFE_INTEGER, NaN, Infinity, {}, [], true]) {
       expect(classify({ stream: 's', data: 1, seq })).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('seq') });
     }
   });

@@ -400,16 +400,44 @@ describe('StreamRegistry: failures', () => {
     expect(packets().slice(2)).toEqual([['subscribe', ['bad']]]);
   });
 
-  it('fails the whole batch when the protocol cannot tell which name was refused', async () => {
+  it.each([
+    ['none', () => []],
+    ['all', (_error: unknown, requested: readonly string[]) => requested],
+  ])('halves a refused batch whose refusal blames %s of its names, until the bad name fails alone', async (_blames, failedStreams) => {
+    const errors: Error[] = [];
+    const { registry, calls, watch, packets } = setup({ failedStreams, onError: (error) => errors.push(error) });
+    registry.sessionReady(ready);
+    const observers = ['a', 'b', 'c', 'bad', 'd'].map((name) => [name, watch(name)] as const);
+    await settle();
+    // The server refuses any batch holding 'bad', naming nothing.
+    for (let answered = 0; answered < calls.length && answered < 20; answered++) {
+      const call = calls[answered]!;
+      if (call.streams.includes('bad')) call.reject(new ServerError('subscribe', 500, 'busy'));
+      else call.resolve();
+      await settle();
+    }
+    expect(packets()).toEqual([
+      ['subscribe', ['a', 'b', 'c', 'bad', 'd']],
+      ['subscribe', ['a', 'b', 'c']],
+      ['subscribe', ['bad', 'd']],
+      ['subscribe', ['bad']],
+      ['subscribe', ['d']],
+    ]);
+    for (const [name, observer] of observers) {
+      if (name === 'bad') expect(observer.error).toMatchObject({ code: 'subscribe', stream: 'bad', serverCode: 500 });
+      else expect([name, observer.error, registry.streamState(name)]).toEqual([name, undefined, 'active']);
+    }
+    expect(errors).toEqual([observers[3]![1].error]);
+  });
+
+  it('fails a refused batch of one name at once', async () => {
     const { registry, calls, watch } = setup({ failedStreams: () => [] });
     registry.sessionReady(ready);
     const a = watch('a');
-    const b = watch('b');
     await settle();
     calls[0]!.reject(new ServerError('subscribe', 400, 'bad request'));
     await settle();
     expect(a.error).toBeInstanceOf(SubscribeError);
-    expect(b.error).toBeInstanceOf(SubscribeError);
     expect(calls).toHaveLength(1);
   });
 

@@ -10,8 +10,9 @@ import type { IncomingPacket, ResponseError } from '../types.js';
  * Decisions where the protocol is silent:
  * - A stream message without `seq` (or with `seq: null`) is still a stream message, with `seq`
  *   undefined: a server that does not number its messages can still deliver them. A `seq` that is
- *   present but not an integer is a server bug that would corrupt resume (`lastSeq`), so that
- *   packet is `unknown` and reported rather than delivered with a guessed position.
+ *   present but not a non-negative integer is a server bug that would corrupt resume (`lastSeq`,
+ *   0 when nothing was received), so that packet is `unknown` and reported rather than delivered
+ *   with a guessed position.
  * - `result` may be `null` (SUBSCRIBE answers `null`); what marks a result is the `result` key.
  * - An error response with `result: null` beside it (a JSON-RPC 1.0 habit) is an error response.
  * - A packet with a `stream` string is a stream message even if it has other fields too.
@@ -39,8 +40,8 @@ function classifyObject(packet: Readonly<Record<string, unknown>>): IncomingPack
   if (typeof stream === 'string') {
     const seq = packet.seq;
     if (seq === undefined || seq === null) return { kind: 'stream', stream, data: packet.data };
-    if (typeof seq === 'number' && Number.isSafeInteger(seq)) return { kind: 'stream', stream, data: packet.data, seq };
-    return { kind: 'unknown', packet, reason: 'stream message: "seq" must be an integer' };
+    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) return { kind: 'stream', stream, data: packet.data, seq };
+    return { kind: 'unknown', packet, reason: 'stream message: "seq" must be a non-negative integer' };
   }
 
   const id = packet.id;

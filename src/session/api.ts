@@ -110,7 +110,12 @@ export interface Session {
   waitFor(state: SessionStateName, options?: WaitOptions): Promise<SessionSnapshot>;
   /** Starts connecting now (a lazy session also starts on first use). Idempotent. */
   start(): void;
-  /** Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed. */
+  /**
+   * Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed.
+   * Takes no code or reason (the session closes with 1000): a WebSocket-style `close(4000, 'bye')`
+   * is refused with an OptionsError and the session stays as it was; any other argument (the event,
+   * when `close` is used as a listener) is ignored.
+   */
   close(): Promise<void>;
   /** Resolves with the reason once the session is closed, whoever closed it. */
   readonly closed: Promise<ClosedReason>;

@@ -26,7 +26,8 @@ const REQUEST_OPTION_KEYS = keysOf({ timeoutMs: true, signal: true, idempotent: 
 export function refusedRequestOptions(options: unknown): Promise<never> | undefined {
   try {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new OptionsError('request options must be an object');
-    rejectUnknownKeys('request', options, REQUEST_OPTION_KEYS);
+    // A for-in over the (usually empty) object allocates nothing on the hot path; the shared builder names the key.
+    for (const key in options) if (!REQUEST_OPTION_KEYS.includes(key)) rejectUnknownKeys('request', options, REQUEST_OPTION_KEYS);
     const { timeoutMs, signal, idempotent } = options as SessionRequestOptions;
     checkTimeoutMs(timeoutMs);
     checkSignal(signal);

@@ -10,9 +10,9 @@ const { token: TOKEN_KEYS, license: LICENSE_KEYS, credentials: CREDENTIAL_KEYS }
 
 /**
  * Validates the `auth` option: exactly one of its three forms, with no key of another form mixed
- * in (`{ license, token }` is an error, not a silent choice) and no unknown key. The secret parts
- * A fixed token sent as a subprotocol (the default transport) must be a subprotocol token, which
- * `bearer.` + a JWT or a hex key is, but not a base64 token with `/` or `=`. The secret parts
+ * in (`{ license, token }` is an error, not a silent choice) and no unknown key. A fixed token
+ * sent as a subprotocol (the default transport) must make `bearer.<token>` a subprotocol token,
+ * as a JWT or a hex key does and a base64 token with `/` or `=` does not. The secret parts
  * (license, password, token or token provider) come back wrapped in a {@link Secret}, so that the
  * resolved options and the session's state print without them. Messages never quote a secret.
  */

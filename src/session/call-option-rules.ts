@@ -12,11 +12,9 @@ export function checkTimeoutMs(timeoutMs: unknown): number | undefined {
   return numberOption('timeoutMs', timeoutMs, POSITIVE_OR_INFINITY);
 }
 
-/** Throws an OptionsError unless `signal` is undefined or an AbortSignal (anything with `aborted` and `addEventListener`). */
+/** Throws an OptionsError unless `signal` is undefined or an AbortSignal (anything with an `addEventListener`, as the waits use). */
 export function checkSignal(signal: unknown): void {
-  if (signal === undefined) return;
-  const candidate = signal as Partial<AbortSignal> | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.aborted !== 'boolean' || typeof candidate.addEventListener !== 'function') {
+  if (signal !== undefined && typeof (signal as Partial<AbortSignal> | null)?.addEventListener !== 'function') {
     throw new OptionsError('signal must be an AbortSignal');
   }
 }

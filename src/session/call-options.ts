@@ -6,14 +6,14 @@
 import { OptionsError } from '../errors.js';
 import type { SessionRequestOptions } from './api.js';
 import { checkSignal, checkTimeoutMs } from './call-option-rules.js';
-import { keysOf, rejectUnknownKeys } from './option-keys.js';
+import { keysOf, nestedOptions } from './option-keys.js';
 
 /** Every key of {@link SessionRequestOptions}. */
 const REQUEST_OPTION_KEYS = keysOf({ timeoutMs: true, signal: true, idempotent: true } satisfies Record<keyof SessionRequestOptions, true>);
 
 /**
  * The OptionsError for bad `request()` options, as a rejected promise (requests reject, they never
- * throw), else undefined: not an object, an unknown key (`request.timeotMs is not an option`), a
+ * throw), else undefined: not an object (`request must be an object`), an unknown key (`request.timeotMs is not an option`), a
  * `timeoutMs` that {@link checkTimeoutMs} refuses, a `signal` that is not an AbortSignal, a
  * non-boolean `idempotent`. Costs a key scan of the (usually empty) options object per request.
  *
@@ -25,10 +25,7 @@ const REQUEST_OPTION_KEYS = keysOf({ timeoutMs: true, signal: true, idempotent: 
  */
 export function refusedRequestOptions(options: unknown): Promise<never> | undefined {
   try {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new OptionsError('request options must be an object');
-    // A for-in over the (usually empty) object allocates nothing on the hot path; the shared builder names the key.
-    for (const key in options) if (!REQUEST_OPTION_KEYS.includes(key)) rejectUnknownKeys('request', options, REQUEST_OPTION_KEYS);
-    const { timeoutMs, signal, idempotent } = options as SessionRequestOptions;
+    const { timeoutMs, signal, idempotent } = nestedOptions('request', options, REQUEST_OPTION_KEYS) as SessionRequestOptions;
     checkTimeoutMs(timeoutMs);
     checkSignal(signal);
     if (idempotent !== undefined && typeof idempotent !== 'boolean') throw new OptionsError('idempotent must be a boolean');

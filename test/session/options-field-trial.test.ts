@@ -97,7 +97,7 @@ describe('request() options', () => {
     [{ timeoutMs: -1 }, 'timeoutMs must be a positive number of milliseconds or Infinity'],
     [{ signal: {} }, 'signal must be an AbortSignal'],
     [{ idempotent: 'yes' }, 'idempotent must be a boolean'],
-    [null, 'request options must be an object'],
+    [null, 'request must be an object'],
   ])('%o is refused before anything is sent', async (options, message) => {
     const server = await startServer();
     const session = openSession({ endpoint: server.endpointUrl });

@@ -9,7 +9,7 @@ import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateNa
 import { refusedMethod } from './protocol/callable-method.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 import { attachLogger } from './session/attach-logger.js';
-import { refusedTimeout } from './session/number-option.js';
+import { refusedCloseArguments, refusedRequestOptions } from './session/call-options.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';
 import { makePrintable } from './session/printable.js';
@@ -277,8 +277,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
       const refused = refusedMethod(resolved.protocol, method);
       if (refused !== undefined) return Promise.reject(refused);
-      const badTimeout = refusedTimeout(requestOptions.timeoutMs);
-      if (badTimeout !== undefined) return badTimeout;
+      const badOptions = refusedRequestOptions(requestOptions);
+      if (badOptions !== undefined) return badOptions;
       start();
       // The per-call options have the correlator's shape: handed over as they are, without a copy.
       // No definedOnly on the hot path: the one optional field is left out by hand.
@@ -288,7 +288,9 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     gaps$: registry.gaps$,
     errors$: errors$.asObservable(),
     start,
-    async close() {
+    async close(...given: unknown[]) {
+      const refused = refusedCloseArguments(given);
+      if (refused !== undefined) return refused;
       if (sessionActor.getSnapshot().status === 'active') sessionActor.send({ type: 'CLOSE' });
       await closed;
       // The close handshake of the last socket finishes (or its grace runs out) before close() resolves.

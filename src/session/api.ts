@@ -23,7 +23,10 @@ export interface ServerEvent {
 
 /** Per-call options of {@link Session.request}. */
 export interface SessionRequestOptions {
-  /** Overrides the session's `requestTimeoutMs`; counts from the call, queueing included. */
+  /**
+   * Overrides the session's `requestTimeoutMs`; counts from the call, queueing included. A positive
+   * number of milliseconds or `Infinity`; anything else (0 included) is an OptionsError.
+   */
   readonly timeoutMs?: number;
   /** Aborting it rejects the request with a RequestAbortedError and ignores a late answer. */
   readonly signal?: AbortSignal;
@@ -75,8 +78,9 @@ export interface Session {
   /**
    * Sends a request and resolves with its result; rejects with a typed error on error, timeout,
    * abort or close. A method the protocol runs itself (its lifecycle and subscription methods, see
-   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, and params the codec cannot carry with an
-   * EncodeError; neither sends anything, and the session stays up.
+   * `Protocol.reservedMethods`) is refused with a ReservedMethodError, params the codec cannot carry with an
+   * EncodeError, and bad options (an unknown key such as `timeotMs`, a wrong value) with an
+   * OptionsError; none of them sends anything, and the session stays up.
    */
   request<R = unknown>(method: string, params?: unknown, options?: SessionRequestOptions): Promise<R>;
   /** Server events. */
@@ -100,7 +104,8 @@ export interface Session {
   /**
    * Resolves with the first snapshot in `state` (the current one counts), e.g. `'reconnecting'`
    * to react to a drop, or `'closed'`. Does not start a lazy session. Rejects as {@link ready}
-   * does when the session closes first (unless `state` is `'closed'`), times out or is aborted.
+   * does when the session closes first (unless `state` is `'closed'`), times out or is aborted, and
+   * with an OptionsError for a state `state$` never names (`waitFor('bogus')`) or bad options.
    *
    * @example
    * ```ts
@@ -110,7 +115,12 @@ export interface Session {
   waitFor(state: SessionStateName, options?: WaitOptions): Promise<SessionSnapshot>;
   /** Starts connecting now (a lazy session also starts on first use). Idempotent. */
   start(): void;
-  /** Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed. */
+  /**
+   * Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed.
+   * Takes no code or reason (the session closes with 1000): a WebSocket-style `close(4000, 'bye')`
+   * is refused with an OptionsError and the session stays as it was; any other argument (the event,
+   * when `close` is used as a listener) is ignored.
+   */
   close(): Promise<void>;
   /** Resolves with the reason once the session is closed, whoever closed it. */
   readonly closed: Promise<ClosedReason>;

@@ -1,3 +1,5 @@
+import { isSubprotocolToken } from '../codecs/negotiation.js';
+import { BEARER_SUBPROTOCOL_PREFIX } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import type { ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { Secret } from '../secret.js';
@@ -8,7 +10,9 @@ const { token: TOKEN_KEYS, license: LICENSE_KEYS, credentials: CREDENTIAL_KEYS }
 
 /**
  * Validates the `auth` option: exactly one of its three forms, with no key of another form mixed
- * in (`{ license, token }` is an error, not a silent choice) and no unknown key. The secret parts
+ * in (`{ license, token }` is an error, not a silent choice) and no unknown key. A fixed token
+ * sent as a subprotocol (the default transport) must make `bearer.<token>` a subprotocol token,
+ * as a JWT or a hex key does and a base64 token with `/` or `=` does not. The secret parts
  * (license, password, token or token provider) come back wrapped in a {@link Secret}, so that the
  * resolved options and the session's state print without them. Messages never quote a secret.
  */
@@ -29,6 +33,10 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
     }
     if (typeof value.token !== 'function' && (typeof value.token !== 'string' || value.token.length === 0)) {
       throw new OptionsError('auth.token must be a non-empty string or a provider');
+    }
+    // A provider's token is checked when it is given (the connection-params actor builds the handshake with it).
+    if (transport === 'subprotocol' && typeof value.token === 'string' && !isSubprotocolToken(BEARER_SUBPROTOCOL_PREFIX + value.token)) {
+      throw new OptionsError("auth.token must be a subprotocol token unless auth.transport is 'query' or 'packet'");
     }
     return { kind: 'token', token: new Secret(value.token as ValueOrProvider<string>), transport };
   }

@@ -29,6 +29,7 @@ function factoryOf(entry: unknown): CodecFactory {
  * Validates the `codecs` option: `'json'` or {@link CodecFactory} values (`json()`, `msgpack()`
  * from `wirestate/msgpack`, `bson()` from `wirestate/bson`). The binary codecs' names alone give an
  * OptionsError that says which subpath to import, since resolving them here would bundle them.
+ * A codec given twice (`['json', json()]`) is an OptionsError too.
  *
  * @default ['json']
  */
@@ -40,7 +41,9 @@ export function resolveCodecs(option: readonly CodecOption[] | undefined): Resol
   const factories = new Map<CodecName, CodecFactory>();
   for (const entry of entries) {
     const factory = factoryOf(entry);
-    if (!factories.has(factory.name)) factories.set(factory.name, factory);
+    // A second entry for a codec would be ignored: refused, so the offer is what the array says.
+    if (factories.has(factory.name)) throw new OptionsError(`codecs must offer ${factory.name} only once`);
+    factories.set(factory.name, factory);
   }
   return {
     codecs: [...factories.keys()],

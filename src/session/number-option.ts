@@ -52,18 +52,3 @@ function requirement(name: string, rule: NumberRule): string {
 
 /** A positive number, or `Infinity` for "no limit": request timeouts and byte limits. */
 export const POSITIVE_OR_INFINITY: NumberRule = Object.freeze({ min: 0, exclusive: true, allowInfinity: true });
-
-/**
- * The per-call `timeoutMs` of `request()`, checked like the session's `requestTimeoutMs`: a
- * rejected promise with the OptionsError when it is wrong (requests reject, they never throw),
- * else undefined.
- */
-export function refusedTimeout(timeoutMs: unknown): Promise<never> | undefined {
-  if (timeoutMs === undefined) return undefined;
-  try {
-    numberOption('timeoutMs', timeoutMs, POSITIVE_OR_INFINITY);
-    return undefined;
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
-}

@@ -6,7 +6,7 @@ import type { AuthOptions, SessionOptions } from './option-types.js';
  * Record<keyof T, true>` refuses a key the type lacks and misses none it has, so adding an option
  * to the type without adding it here fails to compile instead of being refused at run time.
  */
-function keysOf(record: Readonly<Record<string, true>>): readonly string[] {
+export function keysOf(record: Readonly<Record<string, true>>): readonly string[] {
   return Object.freeze(Object.keys(record));
 }
 

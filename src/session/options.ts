@@ -7,6 +7,7 @@ import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type Sessio
 import { referenceProtocol } from '../protocol/reference/index.js';
 import { MAX_TIMER_DELAY_MS } from '../constants.js';
 import type { WebSocketConstructor } from '../transport/types.js';
+import { urlProblem, type UrlKind } from '../transport/url-rules.js';
 import { resolveAuth } from './auth-options.js';
 import { resolveCodecs } from './codecs.js';
 import { validateLogger, type SessionLogger } from './logger.js';
@@ -50,17 +51,12 @@ const COUNT: NumberRule = { min: 1, integer: true };
 const FINITE_DELAY: NumberRule = { min: 0 };
 const GROWTH: NumberRule = { min: 1 };
 
-function urlOrProvider(name: string, value: unknown, schemes: RegExp, example: string): ValueOrProvider<string> | undefined {
+/** A URL option (`balancer`, `endpoint`): a provider as it is (checked when it gives a URL), else a URL of `kind`. */
+function urlOrProvider(name: string, value: unknown, kind: UrlKind): ValueOrProvider<string> | undefined {
   if (value === undefined || typeof value === 'function') return value as ValueOrProvider<string> | undefined;
-  if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new OptionsError(`${name} must be an absolute URL like ${example}`);
-  }
-  try {
-    new URL(value);
-  } catch {
-    throw new OptionsError(`${name} must be a valid URL`);
-  }
-  return value;
+  const problem = urlProblem(value, kind);
+  if (problem !== undefined) throw new OptionsError(`${name} must be ${problem}`);
+  return value as string;
 }
 
 /** Inspectors come as functions or, like `@statelyai/inspect`'s, as observers; XState takes both. */
@@ -163,8 +159,8 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     ...definedOnly({
-      balancerUrl: urlOrProvider('balancer', options.balancer, /^https?:\/\//i, 'http://127.0.0.1:8080'),
-      endpoint: urlOrProvider('endpoint', options.endpoint, /^wss?:\/\//i, 'ws://127.0.0.1:8081/ws'),
+      balancerUrl: urlOrProvider('balancer', options.balancer, 'http'),
+      endpoint: urlOrProvider('endpoint', options.endpoint, 'ws'),
       heartbeatMs: heartbeatMs ?? protocol.defaultHeartbeatMs,
       maxFrameBytes: numberOption('maxFrameBytes', options.maxFrameBytes, POSITIVE),
       WebSocket: options.WebSocket,

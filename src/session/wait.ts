@@ -1,8 +1,9 @@
 import { Subscription, type Observable } from 'rxjs';
-import { RequestAbortedError, SessionClosedError, StateTimeoutError, type WirestateError } from '../errors.js';
+import { OptionsError, RequestAbortedError, SessionClosedError, StateTimeoutError, type WirestateError } from '../errors.js';
 import type { SessionStateName } from '../machine/types.js';
 import { MAX_TIMER_DELAY_MS } from '../constants.js';
-import { numberOption, type NumberRule } from './number-option.js';
+import { checkSignal, checkTimeoutMs } from './call-option-rules.js';
+import { keysOf, nestedOptions } from './option-keys.js';
 import type { SessionSnapshot } from './snapshot.js';
 
 /** Options of `session.ready()` and `session.waitFor()`. */
@@ -11,18 +12,34 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
   /**
    * Rejects with a StateTimeoutError when the state is not reached within this many ms; the
-   * session carries on.
+   * session carries on. A positive number or `Infinity`, as `request()`'s `timeoutMs`: 0 or less
+   * is an OptionsError.
    * @default Infinity (wait until the state is reached or the session closes)
    */
   readonly timeoutMs?: number;
 }
 
-/** `timeoutMs` of a wait: any non-negative number of ms, `Infinity` (the default) for none. */
-const WAIT_TIMEOUT: NumberRule = { min: 0, allowInfinity: true };
+/** Every key of {@link WaitOptions}. */
+const WAIT_OPTION_KEYS = keysOf({ signal: true, timeoutMs: true } satisfies Record<keyof WaitOptions, true>);
 
-/** The timer delay of a wait, or undefined for none; an OptionsError when `timeoutMs` is wrong. */
-function timerDelayOf(timeoutMs: unknown): number | undefined {
-  const checked = numberOption('timeoutMs', timeoutMs, WAIT_TIMEOUT);
+/** Every state `state$` names, in the order a session goes through them. */
+export const SESSION_STATE_NAMES = keysOf({
+  idle: true, resolving: true, connecting: true, initializing: true, authorizing: true, authorized: true, resuming: true, reconnecting: true, closed: true,
+} satisfies Record<SessionStateName, true>) as readonly SessionStateName[];
+
+/**
+ * Checks a wait's arguments by the rules of `request()`'s options (see {@link checkTimeoutMs}) and
+ * gives its timer delay, or undefined for none; throws an OptionsError for a state `state$` never
+ * names, options that are not an object, an unknown key or a wrong value. `method` names the call
+ * in messages (`ready.timeotMs is not an option`).
+ */
+function checkedTimerDelay(method: string, state: unknown, options: unknown): number | undefined {
+  if (!SESSION_STATE_NAMES.includes(state as SessionStateName)) {
+    throw new OptionsError(`state must be one of ${SESSION_STATE_NAMES.join(', ')}`);
+  }
+  const { signal, timeoutMs } = nestedOptions(method, options, WAIT_OPTION_KEYS) as WaitOptions;
+  checkSignal(signal);
+  const checked = checkTimeoutMs(timeoutMs);
   return checked === undefined || checked === Infinity ? undefined : Math.min(checked, MAX_TIMER_DELAY_MS);
 }
 
@@ -35,14 +52,15 @@ function closingError(snapshot: SessionSnapshot | undefined): WirestateError {
 /**
  * Resolves with the first snapshot of `state$` whose state is `state` (the current one counts).
  * Rejects with the session's closing error when it closes first, with a StateTimeoutError after
- * `timeoutMs`, and with a RequestAbortedError when `signal` aborts. Leaves no subscription,
+ * `timeoutMs`, with a RequestAbortedError when `signal` aborts, and with an OptionsError for a
+ * state `state$` never names or a bad option (see {@link checkedTimerDelay}). Leaves no subscription,
  * timer or listener behind once settled.
  */
 export function waitForState(state$: Observable<SessionSnapshot>, state: SessionStateName, options: WaitOptions = {}): Promise<SessionSnapshot> {
-  const { signal } = options;
   return new Promise<SessionSnapshot>((resolve, reject) => {
-    // Thrown inside the executor, a bad option rejects the promise rather than throwing at the call.
-    const timeoutMs = timerDelayOf(options.timeoutMs);
+    // Thrown inside the executor, a bad argument rejects the promise rather than throwing at the call.
+    const timeoutMs = checkedTimerDelay(state === 'authorized' ? 'ready' : 'waitFor', state, options);
+    const { signal } = options;
     if (signal?.aborted === true) return reject(new RequestAbortedError(`waitFor('${state}')`, { cause: signal.reason }));
     let settled = false;
     // Unsubscribing it first makes the later add() tear down at once: state$ replays synchronously.

@@ -1,6 +1,7 @@
 import { BALANCER_PATH } from '../constants.js';
 import { BalancerError } from '../errors.js';
 import { redactUrlIn } from './redact-url.js';
+import { urlProblem } from './url-rules.js';
 
 
 /** Options of {@link resolveEndpoint}. */
@@ -143,19 +144,9 @@ function parseAnswer(body: string): ResolvedEndpoint {
   const { endpoint, location } = answer as { endpoint?: unknown; location?: unknown };
   if (endpoint === undefined) throw bad('endpoint missing');
   if (typeof endpoint !== 'string') throw bad('endpoint must be a string');
-  if (!isAbsoluteWebSocketUrl(endpoint)) {
-    throw bad('endpoint must be an absolute ws(s) URL');
-  }
+  const problem = urlProblem(endpoint, 'ws');
+  if (problem !== undefined) throw bad(`endpoint must be ${problem}`);
   return typeof location === 'string' ? { endpoint, location } : { endpoint };
-}
-
-function isAbsoluteWebSocketUrl(candidate: string): boolean {
-  try {
-    const { protocol } = new URL(candidate);
-    return protocol === 'ws:' || protocol === 'wss:';
-  } catch {
-    return false;
-  }
 }
 
 function abortedError(reason: unknown): BalancerError {

@@ -14,13 +14,18 @@ describe('the codecs option', () => {
     expect(resolved.createCodec('json')).toBeInstanceOf(JsonCodec);
   });
 
-  it('takes factories in preference order, each codec once, and makes a new instance per call', () => {
-    const resolved = resolveCodecs([msgpack(), 'json', bson(), msgpack(), json()]);
+  it('takes factories in preference order and makes a new instance per call', () => {
+    const resolved = resolveCodecs([msgpack(), 'json', bson()]);
     expect(resolved.codecs).toEqual(['msgpack', 'json', 'bson']);
     const first = resolved.createCodec('msgpack');
     expect(first).toBeInstanceOf(MsgpackCodec);
     expect(resolved.createCodec('msgpack')).not.toBe(first);
     expect(resolved.createCodec('bson')).toBeInstanceOf(BsonCodec);
+  });
+
+  it('refuses a codec given twice, whichever the form', () => {
+    expect(() => resolveCodecs([msgpack(), 'json', msgpack()])).toThrow(new OptionsError('codecs must offer msgpack only once'));
+    expect(() => resolveCodecs(['json', json()])).toThrow(new OptionsError('codecs must offer json only once'));
   });
 
   it('speaks JSON for a codec it did not offer (a server that selects none means JSON)', () => {

@@ -8,7 +8,7 @@ describe('a token the subprotocol transport cannot carry', () => {
     const session = openSession({ endpoint: server.endpointUrl, auth: { token: () => 'abc=' }, lazy: false });
     const closed = await session.closed;
     expect(closed.error).toBeInstanceOf(OptionsError);
-    expect(closed.error?.message).toBe('auth token must be a subprotocol token');
+    expect(closed.error?.message).toBe("auth token must be a subprotocol token unless auth.transport is 'query' or 'packet'");
     expect(server.handshakes()).toHaveLength(0);
   });
 

@@ -123,6 +123,22 @@ describe('a shared session across tabs', () => {
     expect(refused).toMatchObject({ error: { name: 'ServerError', code: 'server' } });
   });
 
+  it('refuses bad per-call options and a close(code, reason) in every tab, as a session of its own does', async () => {
+    const [leader, follower] = await openTabs(2);
+    for (const page of [leader!, follower!]) {
+      const refusals = await inTab(page, async (tab) => {
+        const session = tab.session as unknown as {
+          request(method: string, params: unknown, options: unknown): Promise<unknown>;
+          close(...given: unknown[]): Promise<void>;
+        };
+        const messageOf = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: Error) => `${error.name}: ${error.message}`);
+        return [await messageOf(session.request('ECHO', 1, { timeotMs: 5 })), await messageOf(session.close(4000, 'bye'))];
+      });
+      expect(refusals).toEqual(['OptionsError: request.timeotMs is not an option', 'OptionsError: close takes no code or reason']);
+      expect(await inTab(page, (tab) => tab.request('ECHO', 'still up'))).toEqual({ result: 'still up' });
+    }
+  });
+
   it('hands over when the leader tab goes: another tab resumes the same server session, and no tab misses or duplicates a message', async () => {
     const stream = 'failover@trade';
     const opened = await openTabs(3);

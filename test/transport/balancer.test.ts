@@ -86,8 +86,9 @@ describe('resolveEndpoint', () => {
       ['a JSON array', '[]', /not a JSON object/],
       ['no endpoint', '{"location":"eu-1"}', /endpoint missing/],
       ['a numeric endpoint', '{"endpoint":42}', /endpoint must be a string/],
-      ['an http:// endpoint', '{"endpoint":"http://127.0.0.1:9/ws"}', /endpoint must be an absolute ws\(s\) URL/],
-      ['a relative endpoint', '{"endpoint":"/ws"}', /endpoint must be an absolute ws\(s\) URL/],
+      ['an http:// endpoint', '{"endpoint":"http://127.0.0.1:9/ws"}', /endpoint must be a ws\(s\) URL$/],
+      ['a relative endpoint', '{"endpoint":"/ws"}', /endpoint must be a ws\(s\) URL$/],
+      ['an endpoint with a fragment', '{"endpoint":"ws://127.0.0.1:9/ws#x"}', /endpoint must be a URL without a fragment$/],
     ];
     it.each(cases)('%s', async (_name, body, reason) => {
       handler = (_request, response) => answer(response, 200, body, true);

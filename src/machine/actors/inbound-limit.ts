@@ -1,5 +1,6 @@
 import type { Frame } from '../../codecs/codec.js';
 import { InboundOversizeError } from '../../errors.js';
+import { frameByteSize } from '../../transport/frame-size.js';
 
 /**
  * UTF-8 byte length of a string, stopping early once it exceeds `limit` (only the comparison with
@@ -34,7 +35,7 @@ export function oversizeFrame(frame: Frame, limit: number | undefined): InboundO
   if (limit === undefined) return undefined;
   if (typeof frame !== 'string') return frame.byteLength > limit ? new InboundOversizeError(limit, frame.byteLength) : undefined;
   // The count stops early past the limit; only an oversized frame (rare) is counted again in full for the report.
-  return utf8ByteLength(frame, limit) > limit ? new InboundOversizeError(limit, utf8ByteLength(frame, Infinity)) : undefined;
+  return utf8ByteLength(frame, limit) > limit ? new InboundOversizeError(limit, frameByteSize(frame)) : undefined;
 }
 
 /**

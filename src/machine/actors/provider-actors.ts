@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import { BalancerError, OptionsError } from '../../errors.js';
 import { Secret } from '../../secret.js';
 import { onDemand } from '../../on-demand.js';
+import { urlProblem } from '../../transport/url-rules.js';
 import type { ValueOrProvider } from '../types.js';
 
 /** Reads a value-or-provider option; a provider is asked again on every attempt. */
@@ -85,9 +86,8 @@ export const connectionParamsActor = fromPromise<{ endpoint?: string; token?: Se
   const result: { endpoint?: string; token?: Secret<string> } = {};
   if (input.endpoint !== undefined) {
     const endpoint = await readProvided(input.endpoint);
-    if (typeof endpoint !== 'string' || !/^wss?:\/\//i.test(endpoint)) {
-      throw new OptionsError('endpoint provider must give an absolute ws(s) URL');
-    }
+    const problem = urlProblem(endpoint, 'ws');
+    if (problem !== undefined) throw new OptionsError(`endpoint provider must give ${problem}`);
     result.endpoint = endpoint;
   }
   if (input.token !== undefined) {

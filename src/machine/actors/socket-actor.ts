@@ -10,6 +10,7 @@ import type { DirectSend, InboundSink, LifecycleStep, RotateCommand, SocketComma
 import { Secret } from '../../secret.js';
 import { handoverCode, NO_HANDOVER } from './handover-code.js';
 import { oversizeFrame, refusedAsOversize, utf8ByteLength } from './inbound-limit.js';
+import { frameByteSize } from '../../transport/frame-size.js';
 import type { HandoverHost } from './handover.js';
 import { closeGracefully, drop, notConnectedError, openLink, track, type Link } from './link.js';
 
@@ -280,7 +281,8 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
       return error instanceof Error ? error : new Error(String(error));
     }
     const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
-    if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
+    // The count above stops early past the limit; only a refused message (rare) is counted in full, for the error's `size`.
+    if (size > input.maxMessageBytes) return new OversizeMessageError(frameByteSize(frame), input.maxMessageBytes);
     if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !link.connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
     // Clock read and tracking come before the write, not after it: the write is a system call, and
     // the code right after one runs on cold caches and TLB (with PTI and no PCID, as on the bench

@@ -30,7 +30,7 @@ export function referenceHandshake(context: HandshakeContext, version: string = 
     const entry = BEARER_SUBPROTOCOL_PREFIX + context.token;
     if (!SUBPROTOCOL_TOKEN.test(entry)) {
       throw new OptionsError(
-        'auth token must be a subprotocol token',
+        "auth token must be a subprotocol token unless auth.transport is 'query' or 'packet'",
       );
     }
     protocols.push(entry);

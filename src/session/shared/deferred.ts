@@ -9,6 +9,7 @@ import { Observable, type Subscription } from 'rxjs';
 import { WirestateError } from '../../errors.js';
 import type { ClosedReason, SessionStateName } from '../../machine/types.js';
 import type { Session, SessionActor, SessionRequestOptions } from '../api.js';
+import { refusedCloseArguments } from '../call-options.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import type { StreamState } from '../../streams/stream-entry.js';
 import type { StreamInfo } from '../../streams/stream-info.js';
@@ -64,7 +65,7 @@ export function createDeferredSharedSession(options: SessionOptions, open: OpenS
     ready: (waitOptions?: WaitOptions) => loaded.then((ready) => ready.ready(waitOptions)),
     waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => loaded.then((ready) => ready.waitFor(state, waitOptions)),
     start: () => void loaded.then((ready) => ready.start(), () => undefined),
-    close: () => loaded.then((ready) => ready.close(), () => undefined),
+    close: (...given: unknown[]) => refusedCloseArguments(given) ?? loaded.then((ready) => ready.close(), () => undefined),
     closed,
     get actor(): SessionActor {
       if (session !== undefined) return session.actor;

@@ -15,6 +15,7 @@ import { HANDOVER_GRACE_MS, MISSED_PINGS_ALLOWED, PING_INTERVAL_MS } from './tim
 import { fromWireError } from './wire-error.js';
 import { fromWireReason, fromWireSnapshot, type Handover, type HubMessage, type SharedMessage, type StreamItem, type TabMessage } from './wire.js';
 import { waitForState, type WaitOptions } from '../wait.js';
+import { refusedCloseArguments } from '../call-options.js';
 
 /** Opens the real session of a leader (`openSession` of session.ts, passed in so that this layer does not import it). */
 export type OpenSession = (options: SessionOptions, resumeFrom?: ResumePoint) => OpenedSession;
@@ -131,7 +132,7 @@ class SharedSessionTab {
       gaps$: this.gaps$.asObservable(),
       errors$: this.errors$.asObservable(),
       start: () => tab.start(),
-      close: () => tab.close(),
+      close: (...given: unknown[]) => refusedCloseArguments(given) ?? tab.close(),
       closed: this.closed,
       get actor(): SessionActor {
         if (tab.hub !== undefined && !tab.ended) return tab.hub.session.actor;

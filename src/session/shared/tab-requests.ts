@@ -2,7 +2,7 @@ import { definedOnly } from '../../defined-only.js';
 import { ConnectionLostError, QueueFullError, RequestAbortedError, RequestTimeoutError } from '../../errors.js';
 import { MAX_TIMER_DELAY_MS } from '../../constants.js';
 import type { SessionRequestOptions } from '../api.js';
-import { refusedTimeout } from '../number-option.js';
+import { refusedRequestOptions } from '../call-options.js';
 import { REQUEST_TIMEOUT_SLACK_MS } from './timing.js';
 import { fromWireError } from './wire-error.js';
 import type { TabMessage, WireOutcome } from './wire.js';
@@ -49,10 +49,10 @@ export class TabRequests {
 
   request(method: string, params: unknown, requestOptions: SessionRequestOptions): Promise<unknown> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
+    const refused = refusedRequestOptions(requestOptions);
+    if (refused !== undefined) return refused;
     const { signal } = requestOptions;
     if (signal?.aborted) return Promise.reject(new RequestAbortedError(method, { cause: signal.reason }));
-    const refused = refusedTimeout(requestOptions.timeoutMs);
-    if (refused !== undefined) return refused;
     const timeoutMs = requestOptions.timeoutMs ?? this.options.defaultTimeoutMs;
     if (this.hub === undefined && this.waiting() >= this.options.maxQueued) return Promise.reject(new QueueFullError(this.options.maxQueued));
     return new Promise<unknown>((resolve, reject) => {

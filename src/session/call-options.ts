@@ -1,0 +1,58 @@
+/**
+ * Checks of what the session's methods take per call (`request()`'s options, `close()`'s lack of
+ * arguments), by the same rules as `createSession`'s options: an unknown key or a wrong value is
+ * an OptionsError naming it. Methods that return a promise reject with it rather than throw.
+ */
+import { OptionsError } from '../errors.js';
+import type { SessionRequestOptions } from './api.js';
+import { checkSignal, checkTimeoutMs } from './call-option-rules.js';
+import { keysOf, nestedOptions } from './option-keys.js';
+
+/** Every key of {@link SessionRequestOptions}. */
+const REQUEST_OPTION_KEYS = keysOf({ timeoutMs: true, signal: true, idempotent: true } satisfies Record<keyof SessionRequestOptions, true>);
+
+/**
+ * The OptionsError for bad `request()` options, as a rejected promise (requests reject, they never
+ * throw), else undefined: not an object (`request must be an object`), an unknown key (`request.timeotMs is not an option`), a
+ * `timeoutMs` that {@link checkTimeoutMs} refuses, a `signal` that is not an AbortSignal, a
+ * non-boolean `idempotent`. Costs a key scan of the (usually empty) options object per request.
+ *
+ * @example
+ * ```ts
+ * const refused = refusedRequestOptions(options);
+ * if (refused !== undefined) return refused;
+ * ```
+ */
+export function refusedRequestOptions(options: unknown): Promise<never> | undefined {
+  try {
+    const { timeoutMs, signal, idempotent } = nestedOptions('request', options, REQUEST_OPTION_KEYS) as SessionRequestOptions;
+    checkTimeoutMs(timeoutMs);
+    checkSignal(signal);
+    if (idempotent !== undefined && typeof idempotent !== 'boolean') throw new OptionsError('idempotent must be a boolean');
+    return undefined;
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+/**
+ * The OptionsError for a WebSocket-style `close(code, reason)`, as a rejected promise, else
+ * undefined. `close()` takes neither: the session picks its close code itself (1000), and a call
+ * that asks for another would otherwise close with a code it did not ask for, silently. Only a
+ * number first or a string second is refused, so that `close` still serves as a listener or
+ * callback that is handed an event or a value (`window.addEventListener('pagehide', session.close)`):
+ * such arguments are ignored. The session is left as it was when the call is refused.
+ *
+ * @example
+ * ```ts
+ * async close(...given: unknown[]) {
+ *   const refused = refusedCloseArguments(given);
+ *   if (refused !== undefined) return refused;
+ *   // …
+ * }
+ * ```
+ */
+export function refusedCloseArguments(given: readonly unknown[]): Promise<never> | undefined {
+  if (typeof given[0] !== 'number' && typeof given[1] !== 'string') return undefined;
+  return Promise.reject(new OptionsError('close takes no code or reason'));
+}

@@ -224,12 +224,16 @@ export interface SessionContext {
   /** The latest failure reported on `errors$` while (re)connecting, shown on `state$` until the session is authorized again. */
   lastFailure?: WirestateError;
   closedReason?: ClosedReason;
+  /** The close code the client's socket closes with as the session ends (1000 when absent). */
+  closeWith?: number;
   /** The open socket's own send, handed to the facade while `authorized` (see {@link DirectSend}). */
   directSend?: DirectSend;
   /** When the serving connection opened (epoch ms), for its lifetime. */
   connectionOpenedAt?: number;
   /** The serving connection's maximum lifetime, as the server announced it. */
   connectionLifetimeMs?: number;
+  /** When the connection that became authorized last proves itself (`minUptimeMs` after it did): no rotation before. */
+  healthyAt?: number;
   /** Connections replaced by a planned rotation so far. */
   rotations: number;
   /** Rotations failed in a row; the next try waits out the backoff of this count. */

@@ -301,8 +301,9 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
     requestTimeoutMs: fc.integer({ min: 500, max: 10_000 }),
     heartbeatMs: fc.integer({ min: 200, max: 30_000 }),
     randoms: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 5 }),
-    // A third of the set-ups announce a connection lifetime: the session rotates before it.
-    lifetimeMs: fc.option(fc.constantFrom(10_000, 30_000), { freq: 3, nil: undefined }),
+    // A third of the set-ups announce a connection lifetime: the session rotates before it, only a
+    // connection that proved itself (minUptimeMs); short ones (60 ms, 400 ms) must not rotate in a storm.
+    lifetimeMs: fc.option(fc.constantFrom(60, 400, 2_000, 10_000, 30_000), { freq: 3, nil: undefined }),
   })
   .map(({ initialDelayMs, extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs, authless, authRequired, ...rest }) => ({
     ...rest,

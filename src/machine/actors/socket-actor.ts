@@ -15,6 +15,9 @@ import { closeGracefully, drop, notConnectedError, openLink, track, type Link } 
 
 export { notConnectedError } from './link.js';
 
+/** The error code of a LIFECYCLE.ERROR the client made itself: the request could not be sent (it cannot be encoded). */
+export const LOCAL_SEND_FAILURE = -1;
+
 /** Release code meaning "drop the socket without a close handshake". */
 export const RELEASE_BY_DROPPING = 4999;
 
@@ -339,7 +342,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         const error = sendOn(serving, id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
-          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });
+          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: LOCAL_SEND_FAILURE, message: error.message } });
         }
         return;
       }
@@ -393,9 +396,10 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     // A clean close frame for an orderly end (the close handshake gets CLOSE_HANDSHAKE_GRACE_MS to
     // finish); a dead or failed connection is dropped at once so no half-open socket lingers
     // waiting for a close handshake that will never come.
-    if (code === CLOSE_CODES.Normal && !wasFinished && !link.gone) {
+    if ((code === CLOSE_CODES.Normal || code === CLOSE_CODES.Protocol) && !wasFinished && !link.gone) {
       closingGracefully = true;
-      closeGracefully(link, CLOSE_CODES.Normal, 'client closed', CLOSE_HANDSHAKE_GRACE_MS);
+      // 1002 when the session ends over the server's protocol violation (RFC 6455), else 1000.
+      closeGracefully(link, code, code === CLOSE_CODES.Protocol ? 'protocol error' : 'client closed', CLOSE_HANDSHAKE_GRACE_MS);
     } else {
       drop(link);
     }

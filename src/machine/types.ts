@@ -127,6 +127,9 @@ export interface RotationOptions {
   readonly lifetimeMs?: number;
   /**
    * How long before the end of the lifetime the replacement is opened (at most 90% of the lifetime).
+   * What it leaves of the lifetime must be at least `reconnect.minUptimeMs`: only a connection that
+   * proved itself is rotated (a `lifetimeMs` given here that leaves less is an OptionsError; a
+   * server's lifetime that leaves less is not rotated, its close then resumed after a backoff).
    * @default 10% of the lifetime, at most 30 s (and never more than half of it)
    */
   readonly marginMs?: number;
@@ -168,7 +171,11 @@ export interface CloseInfo {
 
 /** Why a session ended; carried by the `closed` state. */
 export interface ClosedReason {
-  /** WebSocket close code (1000 for a close the client asked for). */
+  /**
+   * WebSocket close code: the last close the session saw (the server's, or 1000 for a close the
+   * client asked for, 1002 when the client closed over the server's protocol violation); 1006 when
+   * the session ended without ever seeing one (a provider or the balancer failing, say).
+   */
   readonly code: number;
   /** The close reason, or what went wrong when the session ended without a close from the server. */
   readonly reason: string;

@@ -37,6 +37,8 @@ export type CloseDecision =
       readonly kind: 'fatal';
       /** Why, in words, for the error message. */
       readonly reason: string;
+      /** True when the close is fatal only because `reconnect.maxAttempts` is used up. */
+      readonly gaveUp?: boolean;
     }
   | {
       /** `resume`: reconnect to the same endpoint and continue the session; `new-session`: start over. */
@@ -156,7 +158,7 @@ export function decideClose(input: CloseContext): CloseDecision {
   }
 
   if (input.attempt >= input.maxAttempts) {
-    return { kind: 'fatal', reason: gaveUpMessage(input.attempt, input.maxAttempts) };
+    return { kind: 'fatal', reason: gaveUpMessage(input.attempt, input.maxAttempts), gaveUp: true };
   }
   if (decision.delay === 'none' && input.attempt > 0) return { ...decision, delay: 'backoff' };
   return decision;

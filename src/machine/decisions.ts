@@ -53,8 +53,7 @@ export function fatalErrorFor(context: SessionContext, close: { code: number; re
   if (close.code === CLOSE_CODES.Session) {
     return new ConnectionClosedError(close.code, close.reason, 'session taken over by another connection');
   }
-  // Exhausted attempts: the failure of the last one (a refused upgrade, a timeout) is the cause.
-  return new ConnectionClosedError(close.code, close.reason, why, context.lastFailure === undefined ? undefined : { cause: context.lastFailure });
+  return new ConnectionClosedError(close.code, close.reason, why);
 }
 
 /**
@@ -96,6 +95,12 @@ export function fatalClose(context: SessionContext): ClosedReason {
   const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: 'connection lost' };
   const decision = context.decision;
   const why = decision?.kind === 'fatal' ? decision.reason : 'the close-code policy made it fatal';
+  if (decision?.kind === 'fatal' && decision.gaveUp === true) {
+    // Used-up attempts end alike whatever the last close was (a 4001 included): its failure is the cause.
+    const closeError = fatalErrorFor(context, close, `close code ${close.code}`);
+    const cause = context.lastFailure ?? (closeError instanceof ConnectionClosedError ? undefined : closeError);
+    return failedWith(context, new ConnectionClosedError(close.code, close.reason, why, cause === undefined ? undefined : { cause }), close.reason, close.code);
+  }
   return failedWith(context, fatalErrorFor(context, close, why), close.reason, close.code);
 }
 

@@ -186,7 +186,7 @@ export class ReconnectOracle implements NetworkObserver {
       return;
     }
     if (this.attempt >= this.settings.backoff.maxAttempts) {
-      this.mustBeClosed = `balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
+      this.mustBeClosed = `attempts used up: balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
       return;
     }
     this.expect('balancer', this.draw('backoff'), backoffCeiling(this.attempt, this.settings.backoff), false, `balancer ${answer}, attempt ${this.attempt}`);
@@ -246,7 +246,8 @@ export class ReconnectOracle implements NetworkObserver {
     });
     this.note(`policy: ${describeDecision(decision)} (attempt ${this.attempt}, resumeId ${this.knowsResumeId ? 'known' : 'unknown'}, opened ${socket.opened})`);
     if (decision.kind === 'fatal' || decision.kind === 'closed') {
-      this.mustBeClosed = `close ${code} is ${decision.kind}`;
+      const usedUp = decision.kind === 'fatal' && decision.reason.startsWith('gave up after');
+      this.mustBeClosed = `${usedUp ? 'attempts used up: ' : ''}close ${code} is ${decision.kind}`;
       return;
     }
     if (decision.freshToken === true) this.tokenRetryUsed = true;

@@ -21,6 +21,9 @@
  * shared-session chunk). The review that followed added about 0.4 KiB up front (23.2 and 39.3 KiB):
  * a rotation gives up on a handover chunk that does not arrive within the rotation's timeout, and
  * the logger holds a bounded number of lines while its code loads; the budgets rose by 0.2 KiB.
+ * The field hardening of the session machine (issue 11, second round: rotation held to the backoff
+ * and its options checked, a refused initialize request retried, "gave up" in every phase, endings
+ * and dead connections on `errors$`) added about 0.4 KiB (23.8 and 39.9 KiB); the budgets rose by that.
  */
 
 /** The issue's aim for our own code in a JSON-only browser app. */
@@ -29,11 +32,11 @@ export const OWN_CODE_AIM_BYTES = 10 * 1024;
 /** The issue's aim for a whole JSON-only browser app (our code, xstate and rxjs). */
 export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 
-/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 23.2 KiB (the on-demand chunks not included). */
-export const OWN_CODE_BUDGET_BYTES = 23.4 * 1024;
+/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 23.8 KiB (the on-demand chunks not included). */
+export const OWN_CODE_BUDGET_BYTES = 23.8 * 1024;
 
-/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 39.3 KiB from src/. */
-export const WHOLE_APP_BUDGET_BYTES = 39.6 * 1024;
+/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 39.9 KiB from src/. */
+export const WHOLE_APP_BUDGET_BYTES = 40.1 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

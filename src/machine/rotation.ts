@@ -81,10 +81,9 @@ export function validateRotation(options: RotationOptions | false, minUptimeMs: 
   if (options === false || options.lifetimeMs === undefined) return;
   const { lifetimeMs, marginMs } = options;
   if (marginMs !== undefined && marginMs >= lifetimeMs) throw new OptionsError('rotation.marginMs must be shorter than rotation.lifetimeMs');
-  const left = lifetimeMs - (rotationMarginMs(options, undefined) ?? 0);
   const needed = Math.max(minUptimeMs, MIN_ROTATION_LIFETIME_MS);
-  if (left < needed) {
-    throw new OptionsError(`rotation.lifetimeMs minus its margin leaves ${left} ms, less than the ${needed} ms a connection needs to prove itself (reconnect.minUptimeMs)`);
+  if (lifetimeMs - (rotationMarginMs(options, undefined) ?? 0) < needed) {
+    throw new OptionsError(`rotation.lifetimeMs must exceed its margin by reconnect.minUptimeMs (${needed} ms)`);
   }
 }
 

@@ -190,7 +190,7 @@ export const sessionMachine = sessionSetup.createMachine({
               // The request could not even be sent (it cannot be encoded): trying again would fail the same way.
               { guard: 'lifecycleRequestUnsent', target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
               // The server refused it ({code: 500, message: 'db down'}): most likely transient, and
-              // PROTOCOL.md makes no error code of INITIALIZE fatal. Reported with the server's code
+              // PROTOCOL.md makes no error code of the initialize request fatal. Reported with the server's code
               // and message, then handled like a dropped connection: the backoff and maxAttempts apply.
               {
                 actions: [

@@ -131,8 +131,8 @@ export class ConnectionClosedError extends WirestateError {
   /** Close reason text sent by the server (may be empty). */
   declare readonly reason: string;
 
-  constructor(closeCode: number, reason: string, message = 'connection closed with a fatal code') {
-    super('connection', message, undefined, { closeCode, reason });
+  constructor(closeCode: number, reason: string, message = 'connection closed with a fatal code', options?: { cause?: unknown }) {
+    super('connection', message, options, { closeCode, reason });
   }
 }
 

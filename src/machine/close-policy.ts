@@ -37,6 +37,8 @@ export type CloseDecision =
       readonly kind: 'fatal';
       /** Why, in words, for the error message. */
       readonly reason: string;
+      /** True when the close is fatal only because `reconnect.maxAttempts` is used up. */
+      readonly gaveUp?: boolean;
     }
   | {
       /** `resume`: reconnect to the same endpoint and continue the session; `new-session`: start over. */
@@ -156,10 +158,15 @@ export function decideClose(input: CloseContext): CloseDecision {
   }
 
   if (input.attempt >= input.maxAttempts) {
-    return { kind: 'fatal', reason: `gave up after ${input.attempt} reconnect attempt${input.attempt === 1 ? '' : 's'} (reconnect.maxAttempts is ${input.maxAttempts})` };
+    return { kind: 'fatal', reason: gaveUpMessage(input.attempt, input.maxAttempts), gaveUp: true };
   }
   if (decision.delay === 'none' && input.attempt > 0) return { ...decision, delay: 'backoff' };
   return decision;
+}
+
+/** Why the session ends once `reconnect.maxAttempts` is used up, whatever the phase. */
+export function gaveUpMessage(attempt: number, maxAttempts: number): string {
+  return `gave up after ${attempt} reconnect attempt${attempt === 1 ? '' : 's'} (reconnect.maxAttempts is ${maxAttempts})`;
 }
 
 function reconnectFor(reaction: Exclude<CloseReaction, 'fatal' | 'retry-with-new-token'>): Extract<CloseDecision, { kind: 'resume' | 'new-session' }> {

@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from '../constants.js';
 import { ConnectionClosedError, ProtocolViolationError, ServerError, UnauthorizedError, WirestateError } from '../errors.js';
 import type { BackoffKind } from './backoff.js';
-import { decideClose, type CloseDecision } from './close-policy.js';
+import { decideClose, gaveUpMessage, type CloseDecision } from './close-policy.js';
 import type { ClosedReason, SessionContext, SessionEvent } from './types.js';
 
 /**
@@ -56,6 +56,17 @@ export function fatalErrorFor(context: SessionContext, close: { code: number; re
   return new ConnectionClosedError(close.code, close.reason, why);
 }
 
+/**
+ * Why the session ended when `reconnect.maxAttempts` ran out outside the socket phase (a provider,
+ * the balancer, a provider timeout): the same ConnectionClosedError as when a close uses up the
+ * attempts, with the last failure as its `cause`. The code is the last close seen, 1006 when none.
+ */
+export function gaveUp(context: SessionContext, lastFailure: WirestateError): ClosedReason {
+  const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: '' };
+  const error = new ConnectionClosedError(close.code, close.reason, gaveUpMessage(context.attempt, context.input.backoff.maxAttempts), { cause: lastFailure });
+  return { code: close.code, reason: error.message, clientRequested: false, error };
+}
+
 /** Whether a decision waits out a backoff before the next attempt (and with which delay), or goes on at once. */
 export function backoffOf(decision: CloseDecision | undefined): BackoffKind | undefined {
   if (decision === undefined || !('delay' in decision) || decision.delay === 'none') return undefined;
@@ -65,8 +76,11 @@ export function backoffOf(decision: CloseDecision | undefined): BackoffKind | un
 /** Why the session ended when the client called `close()`. */
 export const CLIENT_CLOSE: ClosedReason = { code: CLOSE_CODES.Normal, reason: 'client closed', clientRequested: true };
 
-/** Why the session ended with `error`, after the last close the session saw (1000 when none). */
-export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? CLOSE_CODES.Normal): ClosedReason {
+/**
+ * Why the session ended with `error`: the code of the last close the session saw, or 1006 (no close
+ * frame: RFC 6455's code for a connection that ended without one) when it saw none.
+ */
+export function failedWith(context: SessionContext, error: WirestateError, reason = error.message, code = context.lastClose?.code ?? CLOSE_CODES.Abnormal): ClosedReason {
   return { code, reason, clientRequested: false, error };
 }
 
@@ -81,11 +95,25 @@ export function fatalClose(context: SessionContext): ClosedReason {
   const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: 'connection lost' };
   const decision = context.decision;
   const why = decision?.kind === 'fatal' ? decision.reason : 'the close-code policy made it fatal';
+  if (decision?.kind === 'fatal' && decision.gaveUp === true) {
+    // Used-up attempts end alike whatever the last close was (a 4001 included): its failure is the cause.
+    const closeError = fatalErrorFor(context, close, `close code ${close.code}`);
+    const cause = context.lastFailure ?? (closeError instanceof ConnectionClosedError ? undefined : closeError);
+    return failedWith(context, new ConnectionClosedError(close.code, close.reason, why, cause === undefined ? undefined : { cause }), close.reason, close.code);
+  }
   return failedWith(context, fatalErrorFor(context, close, why), close.reason, close.code);
 }
 
-/** Why the session ended when the server refused the initialize or authorize request (or it could not be sent). */
-export function lifecycleFailed(event: SessionEvent, step: 'initialize' | 'authorize'): ClosedReason {
-  const error = event.type === 'LIFECYCLE.ERROR' ? new ServerError(step, event.error.code, event.error.message, event.error.data) : new ProtocolViolationError(`${step} failed`);
-  return { code: CLOSE_CODES.Normal, reason: `${step} failed`, clientRequested: false, error };
+/** The error the server's answer to a lifecycle request carries, typed with its code and message. */
+export function lifecycleError(event: SessionEvent, step: 'initialize' | 'authorize'): WirestateError {
+  return event.type === 'LIFECYCLE.ERROR' ? new ServerError(step, event.error.code, event.error.message, event.error.data) : new ProtocolViolationError(`${step} failed`);
 }
+
+/**
+ * Why the session ended when the server refused the authorize request, or a lifecycle request could
+ * not be sent: the client then closes the connection itself with 1000.
+ */
+export function lifecycleFailed(event: SessionEvent, step: 'initialize' | 'authorize'): ClosedReason {
+  return { code: CLOSE_CODES.Normal, reason: `${step} failed`, clientRequested: false, error: lifecycleError(event, step) };
+}
+

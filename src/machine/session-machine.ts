@@ -1,9 +1,9 @@
 import { assign, raise } from 'xstate';
 import { CLOSE_CODES } from '../constants.js';
-import { PhaseTimeoutError, UnauthorizedError, type WirestateError } from '../errors.js';
+import { ConnectionLostError, PhaseTimeoutError, UnauthorizedError, WirestateError } from '../errors.js';
 import { RELEASE_BY_DROPPING } from './actors/socket-actor.js';
 import { connectionParamsInput, lostConnection, socketInput } from './attempt.js';
-import { backoffOf, CLIENT_CLOSE, errorOf, failedWith, fatalClose, lifecycleFailed } from './decisions.js';
+import { backoffOf, CLIENT_CLOSE, errorOf, failedWith, fatalClose, gaveUp, lifecycleError, lifecycleFailed } from './decisions.js';
 import { sessionSetup } from './session-setup.js';
 import { DEFAULT_HEARTBEAT_MS, type SessionContext, type SessionStateName } from './types.js';
 
@@ -22,6 +22,23 @@ function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
 
 /** Ends the session with the error the event carries (a failed actor or socket). */
 const endWithError = { type: 'end', params: ({ context, event }: { context: SessionContext; event: object }) => ({ reason: failedWith(context, errorOf(event)) }) } as const;
+
+/** The error a failed provider is reported with: its own OptionsError, or a WirestateError with the provider's failure as cause. */
+function providerFailure(event: object): WirestateError {
+  return new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
+}
+
+/**
+ * Attempts used up outside the socket phase: the failure is reported like any other, then the
+ * session ends as when a close uses them up (a ConnectionClosedError "gave up after N reconnect
+ * attempts" with that failure as its cause).
+ */
+function giveUpWith(failure: (context: SessionContext, event: object) => WirestateError) {
+  return [
+    { type: 'reportFailure', params: ({ context, event }: { context: SessionContext; event: object }) => ({ error: failure(context, event) }) },
+    { type: 'end', params: ({ context }: { context: SessionContext }) => ({ reason: gaveUp(context, context.lastFailure ?? new WirestateError('connection', 'session failed')) }) },
+  ] as const;
+}
 
 /**
  * The session machine: one per session, owning its whole life. The state chart is the
@@ -57,7 +74,7 @@ export const sessionMachine = sessionSetup.createMachine({
   }),
   initial: 'idle',
   on: {
-    CLOSE: { target: '.closed', actions: { type: 'end', params: { reason: CLIENT_CLOSE } } },
+    CLOSE: { target: '.closed', actions: ['recordClientClose', { type: 'end', params: { reason: CLIENT_CLOSE } }] },
     // The server chose a subprotocol the client did not offer: no codec can be trusted, so stop.
     'SOCKET.FAILED': { target: '.closed', actions: endWithError },
     SEND: { actions: 'refuseSend' },
@@ -82,7 +99,8 @@ export const sessionMachine = sessionSetup.createMachine({
           actions: assign(({ event }) => ({ endpoint: event.output.endpoint, location: event.output.location })),
         },
         onError: [
-          { guard: 'retriesExhausted', target: 'closed', actions: endWithError },
+          { guard: 'balancerErrorIsFatal', target: 'closed', actions: endWithError },
+          { guard: 'retriesExhausted', target: 'closed', actions: giveUpWith((_, event) => errorOf(event)) },
           {
             guard: 'balancerErrorIsRetryable',
             target: 'reconnecting',
@@ -103,7 +121,7 @@ export const sessionMachine = sessionSetup.createMachine({
         onDone: { target: 'connection', actions: { type: 'useConnectionParams', params: ({ event }) => event.output } },
         onError: [
           { guard: 'providerErrorIsFatal', target: 'closed', actions: endWithError },
-          { guard: 'retriesExhausted', target: 'closed', actions: endWithError },
+          { guard: 'retriesExhausted', target: 'closed', actions: giveUpWith((_, event) => providerFailure(event)) },
           { target: 'reconnecting', actions: ['reportProviderError', { type: 'scheduleRetry', params: { backoff: 'backoff' } }] },
         ],
       },
@@ -112,10 +130,7 @@ export const sessionMachine = sessionSetup.createMachine({
           {
             guard: 'retriesExhausted',
             target: 'closed',
-            actions: [
-              { type: 'reportFailure', params: ({ context }) => ({ error: new PhaseTimeoutError('provider', context.input.timeouts.providerMs) }) },
-              { type: 'end', params: ({ context }) => ({ reason: failedWith(context, new PhaseTimeoutError('provider', context.input.timeouts.providerMs)) }) },
-            ],
+            actions: giveUpWith((context) => new PhaseTimeoutError('provider', context.input.timeouts.providerMs)),
           },
           {
             target: 'reconnecting',
@@ -134,7 +149,10 @@ export const sessionMachine = sessionSetup.createMachine({
         id: 'socket',
         src: 'socket',
         input: ({ context, self }) =>
-          socketInput(context, () => (self.getSnapshot().context.closedReason === undefined ? RELEASE_BY_DROPPING : CLOSE_CODES.Normal)),
+          socketInput(context, () => {
+            const { closedReason, closeWith } = self.getSnapshot().context;
+            return closedReason === undefined ? RELEASE_BY_DROPPING : (closeWith ?? CLOSE_CODES.Normal);
+          }),
       },
       initial: 'opening',
       on: {
@@ -162,9 +180,25 @@ export const sessionMachine = sessionSetup.createMachine({
             ],
             'LIFECYCLE.INVALID': {
               target: '#session.closed',
-              actions: { type: 'end', params: ({ context, event }) => ({ reason: failedWith(context, errorOf(event), 'invalid initialize result', CLOSE_CODES.Normal) }) },
+              // A protocol violation: the client closes with 1002 (RFC 6455), and closedReason says so.
+              actions: {
+                type: 'end',
+                params: ({ context, event }) => ({ reason: failedWith(context, errorOf(event), 'invalid initialize result', CLOSE_CODES.Protocol), closeWith: CLOSE_CODES.Protocol }),
+              },
             },
-            'LIFECYCLE.ERROR': { target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
+            'LIFECYCLE.ERROR': [
+              // The request could not even be sent (it cannot be encoded): trying again would fail the same way.
+              { guard: 'lifecycleRequestUnsent', target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
+              // The server refused it ({code: 500, message: 'db down'}): most likely transient, and
+              // PROTOCOL.md makes no error code of the initialize request fatal. Reported with the server's code
+              // and message, then handled like a dropped connection: the backoff and maxAttempts apply.
+              {
+                actions: [
+                  { type: 'reportFailure', params: ({ event }) => ({ error: lifecycleError(event, 'initialize') }) },
+                  { type: 'raiseLostConnection', params: { reason: 'initialize refused' } },
+                ],
+              },
+            ],
           },
         },
 
@@ -206,7 +240,15 @@ export const sessionMachine = sessionSetup.createMachine({
           initial: 'watching',
           on: {
             SEND: { actions: 'forwardToSocket' },
-            'LIVENESS.DEAD': { actions: raise(lostConnection('no frame received for two heartbeats')) },
+            'LIVENESS.DEAD': {
+              actions: [
+                {
+                  type: 'reportFailure',
+                  params: ({ context }) => ({ error: new ConnectionLostError(`connection found dead: no frame received for two heartbeats (${context.heartbeatMs} ms each)`) }),
+                },
+                raise(lostConnection('no frame received for two heartbeats')),
+              ],
+            },
             'ROTATION.DUE': { actions: 'rotate' },
             'SOCKET.ROTATED': { actions: ['recordRotation', 'scheduleRotation'] },
             'SOCKET.ROTATION_FAILED': { actions: ['recordRotationFailure', 'scheduleRotation'] },
@@ -253,7 +295,7 @@ export const sessionMachine = sessionSetup.createMachine({
 
     closed: {
       type: 'final',
-      entry: 'emitClosed',
+      entry: ['reportEnding', 'emitClosed'],
     },
   },
 });

@@ -8,7 +8,7 @@ import { assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xsta
 import { BalancerError, OptionsError, WirestateError } from '../errors.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { handoverCode } from './actors/handover-code.js';
-import { notConnectedError, socketActor } from './actors/socket-actor.js';
+import { LOCAL_SEND_FAILURE, notConnectedError, socketActor } from './actors/socket-actor.js';
 import { authorizeRequest, forgetting, initializeRequest, lostConnection, socketInput } from './attempt.js';
 import { backoffCeiling, backoffDelay, type BackoffKind } from './backoff.js';
 import { backoffOf, CLIENT_CLOSE, closeOf, decisionFor } from './decisions.js';
@@ -47,6 +47,8 @@ export const sessionSetup = setup({
     closeIsFatal: ({ context }) => context.decision?.kind === 'fatal',
     closeWaitsForBackoff: ({ context }) => backoffOf(context.decision) !== undefined,
     retriesExhausted: ({ context }) => context.attempt >= context.input.backoff.maxAttempts,
+    balancerErrorIsFatal: ({ event }) => !('error' in event && event.error instanceof BalancerError && event.error.retryable),
+    lifecycleRequestUnsent: ({ event }) => event.type === 'LIFECYCLE.ERROR' && event.error.code === LOCAL_SEND_FAILURE,
     balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
     providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
     initializeNeedsAuthorize: ({ context, event }) => event.type === 'LIFECYCLE.INITIALIZED' && event.result.authRequired && context.input.protocol.features.authorize,
@@ -54,8 +56,11 @@ export const sessionSetup = setup({
     errorIsUnauthorized: ({ context, event }) => event.type === 'LIFECYCLE.ERROR' && context.input.protocol.isUnauthorized(event.error),
   },
   actions: {
-    /** Ends the session: `closed` reports `reason`, and the socket (if any) closes with 1000 as it stops. */
-    end: assign((_, params: { reason: ClosedReason }) => ({ closedReason: params.reason })),
+    /**
+     * Ends the session: `closed` reports `reason`, and the socket (if any) closes as it stops with
+     * `closeWith`: 1000 by default, 1002 when the session ends over the server's protocol violation.
+     */
+    end: assign((_, params: { reason: ClosedReason; closeWith?: number }) => ({ closedReason: params.reason, closeWith: params.closeWith })),
     /** Takes the providers' values for this attempt, which starts with no socket open and no error yet. */
     useConnectionParams: assign(({ context }, params: { endpoint?: string; token?: Secret<string> }) => {
       // lastError: a rejected authorize of an earlier connection says nothing about how this one ends.
@@ -114,7 +119,7 @@ export const sessionSetup = setup({
     becomeReady: enqueueActions(({ enqueue, context }) => {
       const resumed = context.resumed && context.sessionId === context.readySessionId;
       // attempt and tokenRetryUsed start over only once the connection proved healthy (markHealthy).
-      enqueue.assign({ readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, lastFailure: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
+      enqueue.assign({ healthyAt: context.input.now() + context.input.backoff.minUptimeMs, readyCount: context.readyCount + 1, livenessDelayMs: context.heartbeatMs, lastError: undefined, lastFailure: undefined, retryDelayMs: undefined, nextRetryAt: undefined, resumed, readySessionId: context.sessionId });
       // A zero minimum uptime means "healthy once authorized", decided now rather than by a timer a step later.
       if (context.input.backoff.minUptimeMs === 0) enqueue.assign({ attempt: 0, tokenRetryUsed: false });
       enqueue.emit({ type: 'ready', resumed, readyCount: context.readyCount + 1, ...(context.directSend === undefined ? {} : { send: context.directSend }) });
@@ -152,7 +157,7 @@ export const sessionSetup = setup({
         context.rotationFailures > 0
           ? // The ceiling, without jitter: a retry is one client's, and the reconnect backoff's random draws stay its own.
             rotationRetryDelayMs(input.rotation, context.connectionLifetimeMs, backoffCeiling(context.rotationFailures - 1, input.backoff))
-          : rotationDelayMs(input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? input.now(), input.now());
+          : rotationDelayMs(input.rotation, context.connectionLifetimeMs, context.connectionOpenedAt ?? input.now(), input.now(), input.backoff.minUptimeMs, context.healthyAt);
       if (delay === undefined) return;
       // The handover's code is fetched now, long before the rotation is due; a failed fetch is tried again then.
       enqueue(() => void handoverCode.load().catch(() => undefined));
@@ -184,6 +189,21 @@ export const sessionSetup = setup({
       enqueue.assign({ rotationFailures: context.rotationFailures + 1 });
       enqueue.emit({ type: 'error', error: event.error });
     }),
+    /**
+     * A session that ends with an error puts it on `errors$` (and `lastFailure`), unless it was
+     * reported already: a fatal close, exhausted attempts, a refused handshake end visibly.
+     */
+    reportEnding: enqueueActions(({ enqueue, context }) => {
+      const error = context.closedReason?.error;
+      if (error === undefined || error === context.lastFailure) return;
+      enqueue.assign({ lastFailure: error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    /**
+     * The user's `close()` while a socket is open: the client's own 1000 becomes `lastClose`, so
+     * `state$` does not keep showing an older close. Without an open socket the last close stays.
+     */
+    recordClientClose: assign(({ context }) => (context.directSend === undefined ? {} : { lastClose: { code: CLIENT_CLOSE.code, reason: CLIENT_CLOSE.reason, wasClean: true } })),
     emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
   },
 });

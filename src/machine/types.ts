@@ -127,6 +127,9 @@ export interface RotationOptions {
   readonly lifetimeMs?: number;
   /**
    * How long before the end of the lifetime the replacement is opened (at most 90% of the lifetime).
+   * What it leaves of the lifetime must be at least `reconnect.minUptimeMs`: only a connection that
+   * proved itself is rotated (a `lifetimeMs` given here that leaves less is an OptionsError; a
+   * server's lifetime that leaves less is not rotated, its close then resumed after a backoff).
    * @default 10% of the lifetime, at most 30 s (and never more than half of it)
    */
   readonly marginMs?: number;
@@ -168,7 +171,11 @@ export interface CloseInfo {
 
 /** Why a session ended; carried by the `closed` state. */
 export interface ClosedReason {
-  /** WebSocket close code (1000 for a close the client asked for). */
+  /**
+   * WebSocket close code: the last close the session saw (the server's, or 1000 for a close the
+   * client asked for, 1002 when the client closed over the server's protocol violation); 1006 when
+   * the session ended without ever seeing one (a provider or the balancer failing, say).
+   */
   readonly code: number;
   /** The close reason, or what went wrong when the session ended without a close from the server. */
   readonly reason: string;
@@ -224,12 +231,16 @@ export interface SessionContext {
   /** The latest failure reported on `errors$` while (re)connecting, shown on `state$` until the session is authorized again. */
   lastFailure?: WirestateError;
   closedReason?: ClosedReason;
+  /** The close code the client's socket closes with as the session ends (1000 when absent). */
+  closeWith?: number;
   /** The open socket's own send, handed to the facade while `authorized` (see {@link DirectSend}). */
   directSend?: DirectSend;
   /** When the serving connection opened (epoch ms), for its lifetime. */
   connectionOpenedAt?: number;
   /** The serving connection's maximum lifetime, as the server announced it. */
   connectionLifetimeMs?: number;
+  /** When the connection that became authorized last proves itself (`minUptimeMs` after it did): no rotation before. */
+  healthyAt?: number;
   /** Connections replaced by a planned rotation so far. */
   rotations: number;
   /** Rotations failed in a row; the next try waits out the backoff of this count. */

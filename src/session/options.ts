@@ -3,6 +3,7 @@ import { definedOnly } from '../defined-only.js';
 import { OptionsError } from '../errors.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../machine/backoff.js';
 import { validateCloseCodeOverrides } from '../machine/close-policy.js';
+import { validateRotation } from '../machine/rotation.js';
 import { MIN_HEARTBEAT_MS, type PhaseTimeouts, type RotationOptions, type SessionMachineInput, type ValueOrProvider } from '../machine/types.js';
 import { referenceProtocol } from '../protocol/reference/index.js';
 import { MAX_TIMER_DELAY_MS } from '../constants.js';
@@ -168,11 +169,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       inspect: options.inspect,
       logger: options.logger === undefined ? undefined : (validateLogger(options.logger) as SessionLogger),
     }),
-    rotation: resolveRotation(options.rotation),
+    rotation: resolveRotation(options.rotation, backoff.minUptimeMs),
   };
 }
 
 /** The `rotation` option: `false`, or its delays. */
-function resolveRotation(value: unknown): RotationOptions | false {
-  return value === false ? false : numbersIn('rotation', value, ROTATION_RULES, () => undefined);
+function resolveRotation(value: unknown, minUptimeMs: number): RotationOptions | false {
+  const rotation = value === false ? false : numbersIn('rotation', value, ROTATION_RULES, () => undefined);
+  validateRotation(rotation, minUptimeMs);
+  return rotation;
 }

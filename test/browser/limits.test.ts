@@ -37,6 +37,19 @@ describe('in the browser: limits', () => {
     expect(session.states.filter((state) => state.value === 'reconnecting')).toEqual([]);
   });
 
+  it('counts a non-ASCII message in UTF-8 bytes against maxFrameBytes, and reports its real size', async () => {
+    const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: ['json'], maxFrameBytes: 32 * 1024, lazy: false });
+    await waitForState(session, 'authorized');
+    // 20,480 UTF-16 units but 40,960 UTF-8 bytes: under the frame limit by length, over it by bytes.
+    const text = 'é'.repeat(20 * 1024);
+    const error = await session.request('ECHO', text).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FrameTooLargeError);
+    const size = (error as FrameTooLargeError).size;
+    expect(size).toBeGreaterThan(40 * 1024);
+    expect(size).toBeLessThan(40 * 1024 + 100);
+    expect(session.states.filter((state) => state.value === 'reconnecting')).toEqual([]);
+  });
+
   it('refuses params the codec cannot carry with an EncodeError naming the path', async () => {
     const session = openSession({ balancer: serverUrls('open').balancerUrl, codecs: [msgpack()], lazy: false });
     await waitForState(session, 'authorized');

@@ -206,6 +206,8 @@ export class FakeNetwork {
   stalls = 0;
   /** INITIALIZE requests still to leave unanswered (the initialize timeout ends them). */
   unansweredInitializes = 0;
+  /** INITIALIZE requests still to refuse with a server error (`500 db down`): the client retries them like a drop. */
+  refusedInitializes = 0;
   /** AUTHORIZE requests still to leave unanswered (the authorize timeout ends them). */
   unansweredAuthorizes = 0;
   /** AUTHORIZE requests still to reject: error 401, then close 4001 (PROTOCOL.md section 4). */
@@ -286,6 +288,11 @@ export class FakeNetwork {
     const { id, method, params } = packet as { id: number; method: string; params?: unknown };
     const reply = (result: unknown, delivered?: () => void) => socket.deliver(JSON.stringify({ id, result }), delivered);
     if (method === 'INITIALIZE') {
+      if (this.refusedInitializes > 0) {
+        this.refusedInitializes--;
+        socket.deliver(JSON.stringify({ id, error: { code: 500, message: 'db down' } }));
+        return;
+      }
       if (this.unansweredInitializes > 0) {
         this.unansweredInitializes--;
         socket.deafSince ??= Date.now();

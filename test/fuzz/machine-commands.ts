@@ -106,6 +106,18 @@ class DelayInitialize extends MachineCommand {
   }
 }
 
+class RefuseInitialize extends MachineCommand {
+  constructor(readonly times: number) {
+    super();
+  }
+  act(_model: MachineModel, harness: MachineHarness): void {
+    harness.network.refusedInitializes += this.times;
+  }
+  toString(): string {
+    return `refuse the next ${this.times} INITIALIZE with error 500`;
+  }
+}
+
 class DelayAuthorize extends MachineCommand {
   act(_model: MachineModel, harness: MachineHarness): void {
     harness.network.unansweredAuthorizes++;
@@ -262,6 +274,8 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403, 'malformed').map((answer) => new BalancerFault(answer)),
     // Several in a row keep the session from becoming ready, so that faults pile up within one reconnect streak.
     fc.integer({ min: 1, max: 3 }).map((times) => new DelayInitialize(times)),
+    // A server error answering INITIALIZE: retried like a drop, under the backoff and maxAttempts.
+    fc.integer({ min: 1, max: 3 }).map((times) => new RefuseInitialize(times)),
     fc.constant(new DelayAuthorize()),
     fc.constant(new RejectAuthorize()),
     // close() ends a run, so it shares its slot with waiting: about one run in three closes early.
@@ -301,8 +315,9 @@ export const machineConfig: fc.Arbitrary<MachineFuzzConfig> = fc
     requestTimeoutMs: fc.integer({ min: 500, max: 10_000 }),
     heartbeatMs: fc.integer({ min: 200, max: 30_000 }),
     randoms: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 5 }),
-    // A third of the set-ups announce a connection lifetime: the session rotates before it.
-    lifetimeMs: fc.option(fc.constantFrom(10_000, 30_000), { freq: 3, nil: undefined }),
+    // A third of the set-ups announce a connection lifetime: the session rotates before it, only a
+    // connection that proved itself (minUptimeMs); short ones (60 ms, 400 ms) must not rotate in a storm.
+    lifetimeMs: fc.option(fc.constantFrom(60, 400, 2_000, 10_000, 30_000), { freq: 3, nil: undefined }),
   })
   .map(({ initialDelayMs, extraDelayMs, multiplier, longDelayFactor, maxAttempts, minUptimeMs, authless, authRequired, ...rest }) => ({
     ...rest,

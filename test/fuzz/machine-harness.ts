@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { vi } from 'vitest';
 import { createCodec } from '../../src/codecs/index.js';
-import { createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
+import { ConnectionClosedError, createSession, referenceProtocol, WirestateError, type BackoffOptions, type CloseCodeOverrides, type Session, type SessionOptions } from '../../src/node.js';
 import { CLOSE_HANDSHAKE_GRACE_MS } from '../../src/machine/actors/socket-actor.js';
 import { FAKE_BALANCER, FAKE_ENDPOINT, FakeNetwork, type FakeSocket } from './fake-network.js';
 import { ReconnectOracle } from './reconnect-oracle.js';
@@ -110,6 +110,13 @@ export class MachineHarness {
     this.session.actor.on('closed', ({ reason }) => {
       this.oracle.sessionClosed(`${reason.code} ${reason.reason}`);
       if (!reason.clientRequested && !(reason.error instanceof WirestateError)) this.extraViolations.push(`the session ended (${reason.code}) without a typed error`);
+      // Used-up attempts end alike in every phase (a close, a timeout, the balancer, a refused INITIALIZE).
+      const gaveUp = this.oracle.mustBeClosed?.startsWith('attempts used up') === true;
+      if (gaveUp && !(reason.error instanceof ConnectionClosedError && reason.error.message.startsWith('gave up after'))) {
+        this.extraViolations.push(`attempts were used up but the session ended with ${reason.error?.name ?? 'no error'}: ${reason.error?.message ?? ''}`);
+      }
+      // Whatever ends a session is on errors$ too.
+      if (reason.error !== undefined && !this.errors.includes(reason.error)) this.extraViolations.push(`the session ended with ${reason.error.name} (${reason.error.message}) that errors$ never got`);
     });
     this.session.errors$.subscribe((error) => this.errors.push(error));
     this.session.gaps$.subscribe((names) => {

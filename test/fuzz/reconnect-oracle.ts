@@ -1,3 +1,4 @@
+import { MIN_ROTATION_LIFETIME_MS } from '../../src/machine/rotation.js';
 import { backoffCeiling, backoffDelay, decideClose, REFERENCE_CLOSE_CODES, type BackoffOptions, type CloseCodeOverrides, type CloseDecision } from '../../src/node.js';
 import type { BalancerAnswer, EndCause, FakeSocket, InitializeAnswer, NetworkObserver } from './fake-network.js';
 
@@ -65,6 +66,10 @@ export class ReconnectOracle implements NetworkObserver {
   immediateStartsInARow = 0;
   /** When the session last became authorized, while that connection lasts. */
   private readyAt: number | undefined;
+  /** Whether the serving connection proved itself (stayed authorized `minUptimeMs`): only such a one is rotated. */
+  private servingHealthy = false;
+  /** When the latest connection (a socket or a balancer call, a rotation's included) started. */
+  private lastStartAt: number | undefined;
   /** Why the session must be closed now, once it must. */
   mustBeClosed: string | undefined;
   closing = false;
@@ -101,6 +106,7 @@ export class ReconnectOracle implements NetworkObserver {
     if (this.mustBeClosed !== undefined) this.violate(`became ready although it had to close: ${this.mustBeClosed}`);
     // Authorized is not yet healthy: a server that accepts and drops at once must meet a growing backoff.
     this.readyAt = this.settings.now();
+    this.servingHealthy = false;
     this.noteUptime();
   }
 
@@ -110,6 +116,7 @@ export class ReconnectOracle implements NetworkObserver {
     if (this.settings.now() - this.readyAt < this.settings.backoff.minUptimeMs) return;
     this.note('healthy: counts start over');
     this.readyAt = undefined;
+    this.servingHealthy = true;
     this.attempt = 0;
     this.startsInARow = 0;
     this.immediateStartsInARow = 0;
@@ -142,9 +149,17 @@ export class ReconnectOracle implements NetworkObserver {
     const others = this.settings.sockets().filter((other) => other !== socket && other.live);
     if (this.settings.rotates && resume && others.length === 1 && this.settings.authorized() && !this.closing && this.mustBeClosed === undefined) {
       this.note(`socket #${socket.index} is a rotation: #${others[0]?.index} serves on`);
+      // A rotation opens a connection, so the attempt-rate rule holds for it too: it replaces only
+      // a connection that proved itself, and never within MIN_ROTATION_LIFETIME_MS of the last start.
+      this.noteUptime();
+      if (!this.servingHealthy) this.violate(`rotation socket #${socket.index} replaces a connection that has not proved itself (minUptimeMs ${this.settings.backoff.minUptimeMs})`);
+      const sinceLastStart = this.settings.now() - (this.lastStartAt ?? -Infinity);
+      if (sinceLastStart < MIN_ROTATION_LIFETIME_MS) this.violate(`rotation socket #${socket.index} only ${sinceLastStart} ms after the previous connection start`);
+      this.lastStartAt = this.settings.now();
       this.rotationSockets.set(socket, this.settings.now());
       return;
     }
+    this.lastStartAt = this.settings.now();
     if (others.length > 0) this.violate(`socket #${socket.index} created while #${others.map((other) => other.index).join(', #')} still open`);
     if (this.balancerAnswered) {
       this.balancerAnswered = false;
@@ -156,6 +171,7 @@ export class ReconnectOracle implements NetworkObserver {
 
   fetchStarted(answer: BalancerAnswer): void {
     this.note(`balancer call (will answer ${answer})`);
+    this.lastStartAt = this.settings.now();
     if (!this.settings.balancer) this.violate('a balancer call without a balancer');
     this.checkStart('balancer');
     if (answer === 200) this.balancerAnswered = true;
@@ -170,7 +186,7 @@ export class ReconnectOracle implements NetworkObserver {
       return;
     }
     if (this.attempt >= this.settings.backoff.maxAttempts) {
-      this.mustBeClosed = `balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
+      this.mustBeClosed = `attempts used up: balancer failed with ${this.attempt} attempts spent (maxAttempts ${this.settings.backoff.maxAttempts})`;
       return;
     }
     this.expect('balancer', this.draw('backoff'), backoffCeiling(this.attempt, this.settings.backoff), false, `balancer ${answer}, attempt ${this.attempt}`);
@@ -215,6 +231,7 @@ export class ReconnectOracle implements NetworkObserver {
     }
     this.noteUptime();
     this.readyAt = undefined;
+    this.servingHealthy = false;
     const decision = decideClose({
       code,
       table: REFERENCE_CLOSE_CODES,
@@ -229,7 +246,8 @@ export class ReconnectOracle implements NetworkObserver {
     });
     this.note(`policy: ${describeDecision(decision)} (attempt ${this.attempt}, resumeId ${this.knowsResumeId ? 'known' : 'unknown'}, opened ${socket.opened})`);
     if (decision.kind === 'fatal' || decision.kind === 'closed') {
-      this.mustBeClosed = `close ${code} is ${decision.kind}`;
+      const usedUp = decision.kind === 'fatal' && decision.reason.startsWith('gave up after');
+      this.mustBeClosed = `${usedUp ? 'attempts used up: ' : ''}close ${code} is ${decision.kind}`;
       return;
     }
     if (decision.freshToken === true) this.tokenRetryUsed = true;

@@ -27,6 +27,11 @@ export interface ServerFuzzConfig {
   readonly initialStreams: readonly string[];
   /** The connection lifetime the server announces and enforces (1001); 0 for none. The client rotates before it. */
   readonly lifetimeMs?: number;
+  /**
+   * `reconnect.minUptimeMs` of the client (default {@link MIN_UPTIME_MS}). A lifetime minus the
+   * 30 ms margin below it is not rotated: the server's 1001 ends each young connection instead.
+   */
+  readonly minUptimeMs?: number;
 }
 
 /** How long a connection must stay authorized to count as healthy, in these runs. */
@@ -112,7 +117,7 @@ export class ServerHarness {
     private readonly liveSockets: ReadonlySet<WebSocket>,
     private readonly unclosedSockets: ReadonlySet<WebSocket>,
     private readonly startedAt: number,
-    config: ServerFuzzConfig,
+    private readonly config: ServerFuzzConfig,
   ) {
     this.hasTokenProvider = config.auth === 'token';
   }
@@ -137,6 +142,9 @@ export class ServerHarness {
       const harness = owner.harness;
       const rotation = harness !== undefined && (config.lifetimeMs ?? 0) > 0 && live.size === 1 && harness.state === 'authorized';
       if (rotation) {
+        // A rotation opens a connection too: only one that proved itself (minUptimeMs) is replaced.
+        const upMs = Date.now() - (harness.readySince ?? Date.now());
+        if (upMs + 5 < (config.minUptimeMs ?? MIN_UPTIME_MS)) harness.violate(`a rotation replaced a connection ready for only ${upMs} ms`);
         harness.pairSince = Date.now();
         harness.note('rotation: a second socket');
       } else {
@@ -177,6 +185,7 @@ export class ServerHarness {
       codecs: config.codecs.map(codecFactory),
       ...(config.auth === 'license' ? { auth: { license: 'fuzz' } } : config.auth === 'token' ? { auth: { token: () => 'fuzz-token' } } : {}),
       ...CLIENT_TIMINGS,
+      reconnect: { ...CLIENT_TIMINGS.reconnect, minUptimeMs: config.minUptimeMs ?? MIN_UPTIME_MS },
       WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
       lazy: false,
     });
@@ -229,7 +238,7 @@ export class ServerHarness {
 
   /** The session left `authorized`: a connection that lasted `MIN_UPTIME_MS` starts the count over. */
   leftReady(): void {
-    if (this.readySince !== undefined && Date.now() - this.readySince >= MIN_UPTIME_MS) this.immediateInARow = 0;
+    if (this.readySince !== undefined && Date.now() - this.readySince >= (this.config.minUptimeMs ?? MIN_UPTIME_MS)) this.immediateInARow = 0;
     this.readySince = undefined;
   }
 

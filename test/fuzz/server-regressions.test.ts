@@ -64,7 +64,7 @@ describe('rotation in the real-server model', () => {
   // played every time: rotations under publishes and requests, one refused, one meeting a drop,
   // with the socket invariant (two only during a handover) checked throughout.
   it('rotates under publishes, requests, a refused replacement and a drop, with at most two sockets and only briefly', async () => {
-    const harness = await ServerHarness.start({ codecs: ['json'], auth: 'license', initialStreams: ['btcusdt@trade'], lifetimeMs: 80 });
+    const harness = await ServerHarness.start({ codecs: ['json'], auth: 'license', initialStreams: ['btcusdt@trade'], lifetimeMs: 80, minUptimeMs: 40 });
     try {
       const rotations = () => harness.session.actor.getSnapshot().context.rotations;
       for (let round = 0; round < 6; round++) {

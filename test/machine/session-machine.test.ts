@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { DEFAULT_SUBPROTOCOL_NAMES } from '../../src/codecs/negotiation.js';
-import { ConnectionClosedError, PhaseTimeoutError, UnauthorizedError } from '../../src/errors.js';
+import { ConnectionClosedError, PhaseTimeoutError, ProtocolViolationError, UnauthorizedError } from '../../src/errors.js';
 import { RELEASE_BY_DROPPING, type SocketActorInput } from '../../src/machine/actors/socket-actor.js';
 import { DEFAULT_BACKOFF } from '../../src/machine/backoff.js';
 import { publicStateName, sessionMachine } from '../../src/machine/session-machine.js';
@@ -241,5 +241,38 @@ describe('the session chart, with a fake socket', () => {
     expect(emitted.find((event) => event.type === 'error')).toMatchObject({ error: expect.any(PhaseTimeoutError) });
     // A socket that is already stopped sends nothing the chart would act on.
     expect(sockets).toHaveLength(1);
+  });
+
+  it('an initialize request the server refuses is reported and retried after a backoff; one that could not be sent ends the session', async () => {
+    const { actor, emitted } = start();
+    await settle();
+    const first = sockets[0] as FakeSocket;
+    first.emit({ type: 'SOCKET.OPEN', protocol: '', codec: 'json' });
+    first.emit({ type: 'LIFECYCLE.ERROR', step: 'initialize', error: { code: 500, message: 'db down' } });
+    expect(actor.getSnapshot().value).toBe('reconnecting');
+    expect(actor.getSnapshot().context).toMatchObject({ attempt: 1, lastClose: { code: 1006, reason: 'initialize refused' } });
+    expect(emitted.find((event) => event.type === 'error')).toMatchObject({ error: { name: 'ServerError', serverCode: 500, serverMessage: 'db down' } });
+    expect(first.closeCode).toBe(RELEASE_BY_DROPPING);
+
+    await vi.advanceTimersByTimeAsync(100);
+    await settle();
+    const second = sockets[1] as FakeSocket;
+    second.emit({ type: 'SOCKET.OPEN', protocol: '', codec: 'json' });
+    // LOCAL_SEND_FAILURE: the client could not encode its own request; retrying cannot help.
+    second.emit({ type: 'LIFECYCLE.ERROR', step: 'initialize', error: { code: -1, message: 'cannot encode' } });
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(actor.getSnapshot().context.closedReason).toMatchObject({ code: 1000, reason: 'initialize failed' });
+    expect(second.closeCode).toBe(1000);
+  });
+
+  it('an initialize result the protocol cannot read ends the session with 1002, sent and reported', async () => {
+    const { actor, emitted } = start();
+    await settle();
+    const socket = sockets[0] as FakeSocket;
+    socket.emit({ type: 'SOCKET.OPEN', protocol: '', codec: 'json' });
+    socket.emit({ type: 'LIFECYCLE.INVALID', error: new ProtocolViolationError('initialize result must be an object') });
+    expect(actor.getSnapshot().context.closedReason).toMatchObject({ code: 1002, reason: 'invalid initialize result' });
+    expect(socket.closeCode).toBe(1002);
+    expect(emitted.filter((event) => event.type === 'error').map((event) => event.type === 'error' && event.error.name)).toEqual(['ProtocolViolationError']);
   });
 });

@@ -294,7 +294,11 @@ describe('balancer', () => {
     server.faults.balancerStatus(500, 100);
     const session = openSession({ balancer: server.balancerUrl, reconnect: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 }, lazy: false });
     const closed = await session.closed;
-    expect(closed.error).toBeInstanceOf(BalancerError);
+    // Ends like attempts used up by closes (issue 11), with the balancer's failure as the cause.
+    expect(closed.error).toBeInstanceOf(ConnectionClosedError);
+    expect(closed.error?.message).toBe('gave up after 3 reconnect attempts (reconnect.maxAttempts is 3)');
+    expect(closed.error?.cause).toBeInstanceOf(BalancerError);
+    expect(closed.code).toBe(1006);
     expect(server.balancerRequests()).toHaveLength(4);
   });
 });

@@ -91,7 +91,7 @@ describe('a chunk that fails to load', () => {
   it('fails a rotation with a RotationError (stage connect) while the serving connection goes on', async () => {
     const server = await startServer({ maxLifetimeMs: 2_000 });
     const { RotationError, ...wirestate } = await freshPackage('../../src/machine/actors/handover.js');
-    const { session, errors } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 1_900 } });
+    const { session, errors } = wirestate.open({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 1_900 }, reconnect: { minUptimeMs: 50 } });
     await eventually(() => errors.length > 0);
     expect(errors[0]).toBeInstanceOf(RotationError);
     expect(errors[0]).toMatchObject({ code: 'rotation', stage: 'connect' });
@@ -111,6 +111,8 @@ describe('a chunk that fails to load', () => {
       endpoint: server.endpointUrl,
       lazy: false,
       rotation: { marginMs: 3_800 },
+      // Rotating only a connection that proved itself: 50 ms here, so the rotation is due at 200 ms.
+      reconnect: { minUptimeMs: 50 },
       timeouts: { connectMs: 200, initializeMs: 200 },
     });
     // Due about 200 ms in, timed out 400 ms later: well before the server ends the connection at 4 s.

@@ -17,7 +17,7 @@ describe('requests in flight across a rotation', () => {
       maxLifetimeMs: 3_000,
       methods: { SLOW: (params: unknown) => new Promise((resolve) => setTimeout(() => resolve(params), 400)) },
     });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 2_850 } });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, reconnect: { minUptimeMs: 50 }, rotation: { marginMs: 2_850 } });
     await waitForState(session, 'authorized');
     const answer = session.request('SLOW', 'kept', { timeoutMs: 4_000 });
     await expect(answer).resolves.toBe('kept');
@@ -27,7 +27,7 @@ describe('requests in flight across a rotation', () => {
 
   it('rejects a request the old connection never answered with ConnectionLostError once it is replaced, not at its timeout', async () => {
     const server = await startServer({ maxLifetimeMs: 3_000, methods: { HANG: () => new Promise(() => {}) } });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 2_850 } });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, reconnect: { minUptimeMs: 50 }, rotation: { marginMs: 2_850 } });
     await waitForState(session, 'authorized');
     const started = performance.now();
     const hanging = session.request('HANG', null, { timeoutMs: 4_500 });

@@ -56,7 +56,7 @@ describe('rotation with resume (reference protocol)', () => {
     // Lifetime 400 ms announced in the INITIALIZE result; rotating 330 ms before it (every 70 ms)
     // leaves the handover room on a loaded machine, so the server's 1001 at 400 ms never comes.
     const server = await startServer({ maxLifetimeMs: 400 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 330 } });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, reconnect: { minUptimeMs: 50 }, rotation: { marginMs: 330 } });
     const received: number[] = [];
     const subscription = session.stream<number>('btcusdt@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');
@@ -89,7 +89,7 @@ describe('rotation with resume (reference protocol)', () => {
     // A wide margin (rotating every 150 ms, 450 ms before the lifetime): a request lost because the
     // server's lifetime close came first would be a ConnectionLostError, which is not what this tests.
     const server = await startServer({ maxLifetimeMs: 600 });
-    const session = openSession({ endpoint: server.endpointUrl, lazy: false, rotation: { marginMs: 450 } });
+    const session = openSession({ endpoint: server.endpointUrl, lazy: false, reconnect: { minUptimeMs: 50 }, rotation: { marginMs: 450 } });
     await waitForState(session, 'authorized');
     const answers: Promise<unknown>[] = [];
     const sender = setInterval(() => answers.push(session.request('ECHO', answers.length)), 2);
@@ -112,7 +112,7 @@ describe('rotation with resume (reference protocol)', () => {
       lazy: false,
       rotation: { lifetimeMs: 1_000, marginMs: 500 },
       // The retry waits 400 ms (no jitter), long enough to see the old connection serve meanwhile.
-      reconnect: { initialDelayMs: 400, maxDelayMs: 400 },
+      reconnect: { initialDelayMs: 400, maxDelayMs: 400, minUptimeMs: 50 },
       random: () => 0.999_999,
     });
     const received: number[] = [];
@@ -152,7 +152,7 @@ describe('rotation with resume (reference protocol)', () => {
 describe('rotation without resume (plain streams)', () => {
   it('subscribes on the new connection and switches each stream on its first message there', async () => {
     const server = await startServer({ dialect: 'plain-streams', maxLifetimeMs: 0 });
-    const session = openSession({ endpoint: server.endpointUrl, protocol: plainStreams(), lazy: false, rotation: { lifetimeMs: 200, marginMs: 100 } });
+    const session = openSession({ endpoint: server.endpointUrl, protocol: plainStreams(), lazy: false, reconnect: { minUptimeMs: 50 }, rotation: { lifetimeMs: 200, marginMs: 100 } });
     const received: number[] = [];
     session.stream<number>('a@trade').subscribe((value) => received.push(value));
     await waitForState(session, 'authorized');

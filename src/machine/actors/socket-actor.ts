@@ -16,6 +16,9 @@ import { closeGracefully, drop, notConnectedError, openLink, track, type Link } 
 
 export { notConnectedError } from './link.js';
 
+/** The error code of a LIFECYCLE.ERROR the client made itself: the request could not be sent (it cannot be encoded). */
+export const LOCAL_SEND_FAILURE = -1;
+
 /** Release code meaning "drop the socket without a close handshake". */
 export const RELEASE_BY_DROPPING = 4999;
 
@@ -280,10 +283,14 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
-    const size = typeof frame === 'string' ? utf8ByteLength(frame, input.maxMessageBytes) : frame.byteLength;
-    // The count above stops early past the limit; only a refused message (rare) is counted in full, for the error's `size`.
-    if (size > input.maxMessageBytes) return new OversizeMessageError(frameByteSize(frame), input.maxMessageBytes);
-    if (input.maxFrameBytes !== undefined && size > input.maxFrameBytes && !link.connection.canFragment) return new FrameTooLargeError(size, input.maxFrameBytes);
+    // The count is exact only up to the smallest limit that applies (short texts are not scanned);
+    // a text over it, rare, is counted in full, for the checks and the error's `size`.
+    const frameLimit = input.maxFrameBytes !== undefined && !link.connection.canFragment ? input.maxFrameBytes : Infinity;
+    const limit = Math.min(input.maxMessageBytes, frameLimit);
+    let size = typeof frame === 'string' ? utf8ByteLength(frame, limit) : frame.byteLength;
+    if (size > limit) size = frameByteSize(frame);
+    if (size > input.maxMessageBytes) return new OversizeMessageError(size, input.maxMessageBytes);
+    if (size > frameLimit) return new FrameTooLargeError(size, frameLimit);
     // Clock read and tracking come before the write, not after it: the write is a system call, and
     // the code right after one runs on cold caches and TLB (with PTI and no PCID, as on the bench
     // machine, every system call flushes the TLB); there the clock read cost 0.15-0.2 µs a request.
@@ -341,7 +348,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         const error = sendOn(serving, id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
-          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: -1, message: error.message } });
+          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: LOCAL_SEND_FAILURE, message: error.message } });
         }
         return;
       }
@@ -395,9 +402,10 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
     // A clean close frame for an orderly end (the close handshake gets CLOSE_HANDSHAKE_GRACE_MS to
     // finish); a dead or failed connection is dropped at once so no half-open socket lingers
     // waiting for a close handshake that will never come.
-    if (code === CLOSE_CODES.Normal && !wasFinished && !link.gone) {
+    if ((code === CLOSE_CODES.Normal || code === CLOSE_CODES.Protocol) && !wasFinished && !link.gone) {
       closingGracefully = true;
-      closeGracefully(link, CLOSE_CODES.Normal, 'client closed', CLOSE_HANDSHAKE_GRACE_MS);
+      // 1002 when the session ends over the server's protocol violation (RFC 6455), else 1000.
+      closeGracefully(link, code, code === CLOSE_CODES.Protocol ? 'protocol error' : 'client closed', CLOSE_HANDSHAKE_GRACE_MS);
     } else {
       drop(link);
     }

@@ -143,7 +143,7 @@ describe('decideClose', () => {
   });
 
   it('gives up with maxAttempts 0 at the very first drop', () => {
-    expect(decideClose(context({ code: 1006, maxAttempts: 0 }))).toEqual({ kind: 'fatal', reason: expect.stringContaining('gave up after 0') });
+    expect(decideClose(context({ code: 1006, maxAttempts: 0 }))).toEqual({ kind: 'fatal', reason: expect.stringContaining('gave up after 0'), gaveUp: true });
   });
 
   it('retries 4001 once, at once, with a fresh token when a token provider exists', () => {

@@ -38,8 +38,8 @@ export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 /** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 24.3 KiB (the on-demand chunks not included). */
 export const OWN_CODE_BUDGET_BYTES = 24.5 * 1024;
 
-/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 40.4 KiB from src/. */
-export const WHOLE_APP_BUDGET_BYTES = 40.6 * 1024;
+/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 40.4 KiB from src/, 40.7 KiB from the packed tarball. */
+export const WHOLE_APP_BUDGET_BYTES = 40.8 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codecFactory } from '../../src/codecs/index.js';
-import { CODEC_NAMES, SeqAnomalyError } from '../../src/node.js';
+import { CODEC_NAMES, ProtocolViolationError, SeqAnomalyError } from '../../src/node.js';
 import { eventually, waitForNextState, waitForState } from '../helpers/session-harness.js';
 import { referenceFixture } from './fixtures.js';
 import { collect, connect, untilServerHolds } from './helpers.js';
@@ -52,15 +52,19 @@ describe('reference: a seq that breaks the sequence', () => {
     for (let n = 1; n <= 4; n++) server.publish('btcusdt@trade', n);
     await eventually(() => trades.values.length === 4, 'four messages', 3_000);
     server.faults.sendStreamMessage('all', { stream: 'btcusdt@trade', data: 'replayed', seq: 2 });
-    server.faults.sendStreamMessage('all', { stream: 'btcusdt@depth', data: 'backwards', seq: -7 });
+    // A negative seq would corrupt lastSeq: reported as a protocol violation and dropped, not delivered.
+    server.faults.sendStreamMessage('all', { stream: 'btcusdt@depth', data: 'negative', seq: -7 });
+    server.faults.sendStreamMessage('all', { stream: 'btcusdt@depth', data: 'backwards', seq: 0 });
     server.publish('btcusdt@trade', 5);
     await eventually(() => trades.values.length === 5, 'the message after the anomaly', 3_000);
 
     expect(trades.values).toEqual([1, 2, 3, 4, 5]);
     expect(book.values).toEqual(['backwards']);
+    const violations = session.reportedErrors.filter((error) => error instanceof ProtocolViolationError && !(error instanceof SeqAnomalyError));
+    expect(violations.map(({ message }) => message)).toEqual([expect.stringContaining('"seq" must be a non-negative integer')]);
     const anomalies = session.reportedErrors.filter((error) => error instanceof SeqAnomalyError);
-    expect(anomalies.map(({ received }) => received)).toEqual([-7, 5]);
-    // Going back names its own stream; the return to 5 jumps ahead of -6, so every subscribed stream may have missed messages.
+    expect(anomalies.map(({ received }) => received)).toEqual([0, 5]);
+    // Going back names its own stream; the return to 5 jumps ahead of 1, so every subscribed stream may have missed messages.
     expect(gaps).toEqual([['btcusdt@depth'], ['btcusdt@trade', 'btcusdt@depth']]);
   });
 });

@@ -274,10 +274,11 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     stream: <T>(name: string): Observable<T> => registry.observe<T>(name),
     streamState: (name: string) => registry.streamState(name),
     inspectStreams: () => registry.inspect(),
-    request<R>(method: string, params?: unknown, requestOptions: SessionRequestOptions = {}): Promise<R> {
+    request<R>(method: string, params?: unknown, requestOptions?: SessionRequestOptions): Promise<R> {
       const refused = refusedMethod(resolved.protocol, method);
       if (refused !== undefined) return Promise.reject(refused);
-      const badOptions = refusedRequestOptions(requestOptions);
+      // Left out, as in most calls: nothing to check (the hot path of a request loop).
+      const badOptions = requestOptions === undefined ? undefined : refusedRequestOptions(requestOptions);
       if (badOptions !== undefined) return badOptions;
       start();
       // The per-call options have the correlator's shape: handed over as they are, without a copy.

@@ -87,7 +87,10 @@ export interface Session {
   readonly events$: Observable<ServerEvent>;
   /** Names of streams that may have missed messages, emitted after a reconnect that could not resume. */
   readonly gaps$: Observable<readonly string[]>;
-  /** Non-fatal errors: undecodable frames, unknown packets, phase timeouts, refused sends, balancer retries. */
+  /**
+   * Every failure the session notices: undecodable frames, unknown packets, phase timeouts, refused
+   * sends, balancer retries, and, last of all, the error a session ends with (`closedReason.error`).
+   */
   readonly errors$: Observable<WirestateError>;
   /**
    * Starts the session (like `start()`) and resolves with its snapshot once it is `authorized`

@@ -8,7 +8,7 @@ import { assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xsta
 import { BalancerError, OptionsError, WirestateError } from '../errors.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { handoverCode } from './actors/handover-code.js';
-import { LOCAL_SEND_FAILURE, notConnectedError, socketActor } from './actors/socket-actor.js';
+import { notConnectedError, socketActor } from './actors/socket-actor.js';
 import { authorizeRequest, forgetting, initializeRequest, lostConnection, socketInput } from './attempt.js';
 import { backoffCeiling, backoffDelay, type BackoffKind } from './backoff.js';
 import { backoffOf, CLIENT_CLOSE, closeOf, decisionFor } from './decisions.js';
@@ -48,7 +48,8 @@ export const sessionSetup = setup({
     closeWaitsForBackoff: ({ context }) => backoffOf(context.decision) !== undefined,
     retriesExhausted: ({ context }) => context.attempt >= context.input.backoff.maxAttempts,
     balancerErrorIsFatal: ({ event }) => !('error' in event && event.error instanceof BalancerError && event.error.retryable),
-    lifecycleRequestUnsent: ({ event }) => event.type === 'LIFECYCLE.ERROR' && event.error.code === LOCAL_SEND_FAILURE,
+    // A flag, not the error code: a server may answer with any code, -1 (LOCAL_SEND_FAILURE) included.
+    lifecycleRequestUnsent: ({ event }) => event.type === 'LIFECYCLE.ERROR' && event.unsent === true,
     balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
     providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
     initializeNeedsAuthorize: ({ context, event }) => event.type === 'LIFECYCLE.INITIALIZED' && event.result.authRequired && context.input.protocol.features.authorize,

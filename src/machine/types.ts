@@ -277,7 +277,11 @@ export type SocketEvent =
   | { type: 'LIFECYCLE.INITIALIZED'; result: InitializeResult }
   /** An initialize answer the protocol could not read. */
   | { type: 'LIFECYCLE.INVALID'; error: WirestateError }
-  | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError }
+  /**
+   * The server's error answer to a lifecycle request, or with `unsent` the client's own failure to
+   * send it (it cannot be encoded): a flag, since any error code could also be the server's.
+   */
+  | { type: 'LIFECYCLE.ERROR'; step: LifecycleStep; error: ResponseError; unsent?: true }
   | { type: 'LIVENESS.OK'; quietForMs: number }
   | { type: 'LIVENESS.PINGED' }
   | { type: 'LIVENESS.DEAD' }

@@ -55,6 +55,17 @@ describe('a server error answering INITIALIZE', () => {
   });
 });
 
+describe('a server error code that matches the client\'s own marker', () => {
+  it('a refusal with code -1 is the server\'s like any other: retried, not taken for a request the client could not send', async () => {
+    const server = await startHostileServer({ onConnection: refuseInitialize((index) => index < 1, { code: -1, message: 'try later' }) });
+    const session = openSession({ endpoint: server.url, codecs: ['json'], reconnect: { initialDelayMs: 5, maxDelayMs: 10 }, lazy: false });
+    await waitForState(session, 'authorized', 3_000);
+    expect(server.handshakes).toHaveLength(2);
+    expect(session.reportedErrors.find((error) => error instanceof ServerError)).toMatchObject({ method: 'initialize', serverCode: -1, serverMessage: 'try later' });
+    await session.close();
+  });
+});
+
 describe('used-up attempts outside the socket phase', () => {
   it('a token provider that fails ends with "gave up after N reconnect attempts", its failure as the cause, and no invented close code', async () => {
     const server = await startServer();

@@ -259,7 +259,7 @@ describe('the session chart, with a fake socket', () => {
     const second = sockets[1] as FakeSocket;
     second.emit({ type: 'SOCKET.OPEN', protocol: '', codec: 'json' });
     // LOCAL_SEND_FAILURE: the client could not encode its own request; retrying cannot help.
-    second.emit({ type: 'LIFECYCLE.ERROR', step: 'initialize', error: { code: -1, message: 'cannot encode' } });
+    second.emit({ type: 'LIFECYCLE.ERROR', step: 'initialize', error: { code: -1, message: 'cannot encode' }, unsent: true });
     expect(actor.getSnapshot().status).toBe('done');
     expect(actor.getSnapshot().context.closedReason).toMatchObject({ code: 1000, reason: 'initialize failed' });
     expect(second.closeCode).toBe(1000);

@@ -16,7 +16,7 @@ import { closeGracefully, drop, notConnectedError, openLink, track, type Link } 
 
 export { notConnectedError } from './link.js';
 
-/** The error code of a LIFECYCLE.ERROR the client made itself: the request could not be sent (it cannot be encoded). */
+/** The error code of a LIFECYCLE.ERROR the client made itself (marked `unsent`): the request could not be sent (it cannot be encoded). */
 export const LOCAL_SEND_FAILURE = -1;
 
 /** Release code meaning "drop the socket without a close handshake". */
@@ -348,7 +348,7 @@ export const socketActor = fromCallback<SocketCommand, SocketActorInput, SocketE
         const error = sendOn(serving, id, command.request instanceof Secret ? command.request.reveal() : command.request);
         if (error !== undefined) {
           lifecycleRequests.delete(id);
-          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: LOCAL_SEND_FAILURE, message: error.message } });
+          if (command.step !== 'ping') sendBack({ type: 'LIFECYCLE.ERROR', step: command.step, error: { code: LOCAL_SEND_FAILURE, message: error.message }, unsent: true });
         }
         return;
       }

@@ -9,7 +9,7 @@ import type { ClosedReason, DirectSend, InboundSink, ResumePoint, SessionStateNa
 import { refusedMethod } from './protocol/callable-method.js';
 import type { OpenedSession, ServerEvent, Session, SessionActor, SessionRequestOptions } from './session/api.js';
 import { attachLogger } from './session/attach-logger.js';
-import { refusedCloseArguments, refusedRequestOptions } from './session/call-options.js';
+import { ignoredCloseArguments, refusedRequestOptions } from './session/call-options.js';
 import { resolveOptions, type SessionOptions } from './session/options.js';
 import { notSentReason } from './session/not-sent-reason.js';
 import { makePrintable } from './session/printable.js';
@@ -290,8 +290,8 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     errors$: errors$.asObservable(),
     start,
     async close(...given: unknown[]) {
-      const refused = refusedCloseArguments(given);
-      if (refused !== undefined) return refused;
+      const ignored = ignoredCloseArguments(given);
+      if (ignored !== undefined && !errors$.closed) errors$.next(ignored);
       if (sessionActor.getSnapshot().status === 'active') sessionActor.send({ type: 'CLOSE' });
       await closed;
       // The close handshake of the last socket finishes (or its grace runs out) before close() resolves.

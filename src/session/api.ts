@@ -121,7 +121,8 @@ export interface Session {
   /**
    * Closes cleanly: ends in `closed`, with no reconnect, timer or socket left. Resolves once closed.
    * Takes no code or reason (the session closes with 1000): a WebSocket-style `close(4000, 'bye')`
-   * is refused with an OptionsError and the session stays as it was; any other argument (the event,
+   * still closes, and reports an OptionsError on `errors$` (it does not reject, so `close` handed a
+   * number as a Node listener cannot become an unhandled rejection); any other argument (the event,
    * when `close` is used as a listener) is ignored.
    */
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 /**
  * Checks of what the session's methods take per call (`request()`'s options, `close()`'s lack of
  * arguments), by the same rules as `createSession`'s options: an unknown key or a wrong value is
- * an OptionsError naming it. Methods that return a promise reject with it rather than throw.
+ * an OptionsError naming it. Methods that return a promise reject with it rather than throw;
+ * `close()` closes anyway and reports it.
  */
 import { OptionsError } from '../errors.js';
 import type { SessionRequestOptions } from './api.js';
@@ -36,23 +37,24 @@ export function refusedRequestOptions(options: unknown): Promise<never> | undefi
 }
 
 /**
- * The OptionsError for a WebSocket-style `close(code, reason)`, as a rejected promise, else
- * undefined. `close()` takes neither: the session picks its close code itself (1000), and a call
- * that asks for another would otherwise close with a code it did not ask for, silently. Only a
- * number first or a string second is refused, so that `close` still serves as a listener or
- * callback that is handed an event or a value (`window.addEventListener('pagehide', session.close)`):
- * such arguments are ignored. The session is left as it was when the call is refused.
+ * The OptionsError to report for a WebSocket-style `close(code, reason)`, else undefined. `close()`
+ * takes neither: the session picks its close code itself (1000). Such a call still closes (that is
+ * what its caller wants), and the error goes to `errors$` so the ignored code is not silent.
+ * Refusing the call instead would turn `close` used as a Node listener (`ws.on('close',
+ * session.close)`, `process.once('beforeExit', session.close)`, handed a number first) into an
+ * unhandled rejection. Only a number first or a string second is reported; other arguments (the
+ * event of `addEventListener('pagehide', session.close)`) are ignored.
  *
  * @example
  * ```ts
  * async close(...given: unknown[]) {
- *   const refused = refusedCloseArguments(given);
- *   if (refused !== undefined) return refused;
+ *   const ignored = ignoredCloseArguments(given);
+ *   if (ignored !== undefined) errors$.next(ignored);
  *   // …
  * }
  * ```
  */
-export function refusedCloseArguments(given: readonly unknown[]): Promise<never> | undefined {
+export function ignoredCloseArguments(given: readonly unknown[]): OptionsError | undefined {
   if (typeof given[0] !== 'number' && typeof given[1] !== 'string') return undefined;
-  return Promise.reject(new OptionsError('close takes no code or reason'));
+  return new OptionsError('close takes no code or reason');
 }

@@ -9,7 +9,6 @@ import { Observable, type Subscription } from 'rxjs';
 import { WirestateError } from '../../errors.js';
 import type { ClosedReason, SessionStateName } from '../../machine/types.js';
 import type { Session, SessionActor, SessionRequestOptions } from '../api.js';
-import { refusedCloseArguments } from '../call-options.js';
 import { resolveOptions, type SessionOptions } from '../options.js';
 import type { StreamState } from '../../streams/stream-entry.js';
 import type { StreamInfo } from '../../streams/stream-info.js';
@@ -65,7 +64,8 @@ export function createDeferredSharedSession(options: SessionOptions, open: OpenS
     ready: (waitOptions?: WaitOptions) => loaded.then((ready) => ready.ready(waitOptions)),
     waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => loaded.then((ready) => ready.waitFor(state, waitOptions)),
     start: () => void loaded.then((ready) => ready.start(), () => undefined),
-    close: (...given: unknown[]) => refusedCloseArguments(given) ?? loaded.then((ready) => ready.close(), () => undefined),
+    // The arguments go on: the session reports a close(code, reason) on its errors$.
+    close: (...given: unknown[]) => loaded.then((ready) => (ready.close as (...args: unknown[]) => Promise<void>)(...given), () => undefined),
     closed,
     get actor(): SessionActor {
       if (session !== undefined) return session.actor;

@@ -15,7 +15,7 @@ import { HANDOVER_GRACE_MS, MISSED_PINGS_ALLOWED, PING_INTERVAL_MS } from './tim
 import { fromWireError } from './wire-error.js';
 import { fromWireReason, fromWireSnapshot, type Handover, type HubMessage, type SharedMessage, type StreamItem, type TabMessage } from './wire.js';
 import { waitForState, type WaitOptions } from '../wait.js';
-import { refusedCloseArguments } from '../call-options.js';
+import { ignoredCloseArguments } from '../call-options.js';
 
 /** Opens the real session of a leader (`openSession` of session.ts, passed in so that this layer does not import it). */
 export type OpenSession = (options: SessionOptions, resumeFrom?: ResumePoint) => OpenedSession;
@@ -132,7 +132,11 @@ class SharedSessionTab {
       gaps$: this.gaps$.asObservable(),
       errors$: this.errors$.asObservable(),
       start: () => tab.start(),
-      close: (...given: unknown[]) => refusedCloseArguments(given) ?? tab.close(),
+      close: (...given: unknown[]) => {
+        const ignored = ignoredCloseArguments(given);
+        if (ignored !== undefined && !this.errors$.closed) this.errors$.next(ignored);
+        return tab.close();
+      },
       closed: this.closed,
       get actor(): SessionActor {
         if (tab.hub !== undefined && !tab.ended) return tab.hub.session.actor;

@@ -14,6 +14,16 @@ import { platformTimers } from './timers.js';
 
 export type { SessionReadyInfo, StreamRegistryOptions } from './registry-options.js';
 
+/**
+ * The two halves a refused batch was cut into. When both are refused too, the fault is not one
+ * name (a server refusing everything, overloaded say): they fail rather than being halved again,
+ * so a refusal of every name costs about 2 log2(n) requests, not 2n.
+ */
+interface RefusalSplit {
+  readonly size: number;
+  refusedHalves: number;
+}
+
 /** How many refused stream names `streamState` remembers as `failed`, so unbounded bad names cannot grow memory. */
 const REMEMBERED_FAILURES = 1000;
 
@@ -71,11 +81,11 @@ export class StreamRegistry {
   readonly #dirty = new Set<StreamEntry>();
   readonly #failures = new Map<string, Error>();
   /**
-   * Streams of a subscribe the server refused without saying which name it blames: each goes out
-   * again in a batch of at most this many names, halving on every such refusal, so the name at
-   * fault fails alone and the others are subscribed (at most 2n - 1 requests for n names).
+   * Streams of a subscribe the server refused without saying which name it blames, with the split
+   * their batch was cut into: they go out again in batches of the split's size (half the refused
+   * batch), so one name at fault ends up failing alone while the others are subscribed.
    */
-  readonly #splitTo = new Map<StreamEntry, number>();
+  readonly #splitTo = new Map<StreamEntry, RefusalSplit>();
   /** Lowered when the server refuses a packet as oversize; never above `maxStreamsPerPacket`. */
   #packetLimit: number;
   #ready = false;
@@ -311,16 +321,16 @@ export class StreamRegistry {
     else this.#sendSplit(toSubscribe);
   }
 
-  /** Sends the subscribes of streams a refusal split (see `#splitTo`) in their own smaller batches, the rest as usual. */
+  /** Sends the subscribes of streams a refusal split (see `#splitTo`) in batches of their split alone, the rest as usual. */
   #sendSplit(entries: StreamEntry[]): void {
-    const bySize = new Map<number, StreamEntry[]>();
+    const bySplit = new Map<RefusalSplit | undefined, StreamEntry[]>();
     for (const entry of entries) {
-      const size = Math.min(this.#splitTo.get(entry) ?? this.#packetLimit, this.#packetLimit);
-      const group = bySize.get(size);
-      if (group === undefined) bySize.set(size, [entry]);
+      const split = this.#splitTo.get(entry);
+      const group = bySplit.get(split);
+      if (group === undefined) bySplit.set(split, [entry]);
       else group.push(entry);
     }
-    for (const [size, group] of bySize) this.#send('subscribe', group, size);
+    for (const [split, group] of bySplit) this.#send('subscribe', group, Math.min(split?.size ?? this.#packetLimit, this.#packetLimit));
   }
 
   #send(kind: BatchKind, entries: StreamEntry[], batchSize = this.#packetLimit): void {
@@ -365,16 +375,19 @@ export class StreamRegistry {
    * The server subscribed none of the batch: the names it blames fail, the others are retried by
    * the next flush. When it blames none or all of them (what a protocol answers when it cannot
    * tell, and what most servers do for one bad name), one bad name must not fail the names batched
-   * with it: the batch is split in halves and retried, until a refused batch holds one name, which fails.
+   * with it: the batch is split in halves and retried, until a refused batch holds one name, which
+   * fails. A batch whose sibling half was refused as well fails whole (see {@link RefusalSplit}).
    */
   #subscribeRefused(batch: StreamEntry[], names: string[], error: ServerError): void {
     const response = error.data === undefined ? { code: error.serverCode, message: error.serverMessage } : { code: error.serverCode, message: error.serverMessage, data: error.data };
     const blamed = new Set(this.#failedStreams(response, names));
     const blamedHere = batch.filter((entry) => blamed.has(entry.name)).length;
     const anyBlamed = blamedHere > 0;
-    if (batch.length > 1 && (blamedHere === 0 || blamedHere === batch.length)) {
-      const half = Math.ceil(batch.length / 2);
-      for (const entry of batch) this.#splitTo.set(entry, half);
+    const split = this.#splitTo.get(batch[0]!);
+    const bothHalvesRefused = split !== undefined && ++split.refusedHalves > 1;
+    if (batch.length > 1 && (blamedHere === 0 || blamedHere === batch.length) && !bothHalvesRefused) {
+      const halves: RefusalSplit = { size: Math.ceil(batch.length / 2), refusedHalves: 0 };
+      for (const entry of batch) this.#splitTo.set(entry, halves);
       return;
     }
     for (const entry of batch) {

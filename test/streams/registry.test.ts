@@ -430,6 +430,23 @@ describe('StreamRegistry: failures', () => {
     expect(errors).toEqual([observers[3]![1].error]);
   });
 
+  it('stops halving when both halves are refused: a server refusing every name costs about 2 log2(n) requests, not 2n', async () => {
+    const errors: Error[] = [];
+    const { registry, calls, watch } = setup({ failedStreams: () => [], onError: (error) => errors.push(error) });
+    registry.sessionReady(ready);
+    const names = Array.from({ length: 16 }, (_, index) => `s${index}`);
+    const observers = names.map((name) => watch(name));
+    await settle();
+    for (let answered = 0; answered < calls.length && answered < 100; answered++) {
+      calls[answered]!.reject(new ServerError('subscribe', 503, 'busy'));
+      await settle();
+    }
+    expect(calls.map((call) => call.streams.length)).toEqual([16, 8, 8, 4, 4, 2, 2, 1, 1]);
+    for (const observer of observers) expect(observer.error).toMatchObject({ code: 'subscribe', serverCode: 503 });
+    expect(errors).toHaveLength(16);
+    expect(names.map((name) => registry.streamState(name))).toEqual(names.map(() => 'failed'));
+  });
+
   it('fails a refused batch of one name at once', async () => {
     const { registry, calls, watch } = setup({ failedStreams: () => [] });
     registry.sessionReady(ready);

@@ -189,7 +189,9 @@ export const sessionMachine = sessionSetup.createMachine({
             'LIFECYCLE.ERROR': [
               // The request could not even be sent (it cannot be encoded): trying again would fail the same way.
               { guard: 'lifecycleRequestUnsent', target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
-              // The server refused it ({code: 500, message: 'db down'}): most likely transient, and
+              // The server says the request itself is wrong (unknown method, invalid params): the same request would be refused for ever.
+              { guard: 'lifecycleRequestRefusedForGood', target: '#session.closed', actions: { type: 'end', params: ({ event }) => ({ reason: lifecycleFailed(event, 'initialize') }) } },
+              // The server refused it otherwise ({code: 500, message: 'db down'}): most likely transient, and
               // PROTOCOL.md makes no error code of the initialize request fatal. Reported with the server's code
               // and message, then handled like a dropped connection: the backoff and maxAttempts apply.
               {

@@ -15,7 +15,13 @@ import { backoffOf, CLIENT_CLOSE, closeOf, decisionFor } from './decisions.js';
 import { rotationDelayMs, rotationRetryDelayMs } from './rotation.js';
 import { DEFAULT_HEARTBEAT_MS, MIN_HEARTBEAT_MS, type ClosedReason, type SessionContext, type SessionEmitted, type SessionEvent, type SessionMachineInput } from './types.js';
 import type { Secret } from '../secret.js';
-import { MAX_TIMER_DELAY_MS } from '../constants.js';
+import { ERROR_CODES, MAX_TIMER_DELAY_MS } from '../constants.js';
+
+/**
+ * Answers to a request that say the request itself is wrong (JSON-RPC's invalid request, unknown
+ * method, invalid params): repeating the same initialize request cannot succeed.
+ */
+const REFUSED_FOR_GOOD: ReadonlySet<number> = new Set([ERROR_CODES.invalidRequest, ERROR_CODES.methodNotFound, ERROR_CODES.invalidParams]);
 
 /** The session machine's `setup`: everything the chart names. */
 export const sessionSetup = setup({
@@ -50,6 +56,7 @@ export const sessionSetup = setup({
     balancerErrorIsFatal: ({ event }) => !('error' in event && event.error instanceof BalancerError && event.error.retryable),
     // A flag, not the error code: a server may answer with any code, -1 (LOCAL_SEND_FAILURE) included.
     lifecycleRequestUnsent: ({ event }) => event.type === 'LIFECYCLE.ERROR' && event.unsent === true,
+    lifecycleRequestRefusedForGood: ({ event }) => event.type === 'LIFECYCLE.ERROR' && REFUSED_FOR_GOOD.has(event.error.code),
     balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
     providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
     initializeNeedsAuthorize: ({ context, event }) => event.type === 'LIFECYCLE.INITIALIZED' && event.result.authRequired && context.input.protocol.features.authorize,

@@ -55,6 +55,23 @@ describe('a server error answering INITIALIZE', () => {
   });
 });
 
+describe('an INITIALIZE the server calls wrong in itself', () => {
+  it.each([
+    [-32600, 'invalid request'],
+    [-32601, 'method not found'],
+    [-32602, 'invalid params'],
+  ])('code %i (%s) ends the session at once: the same request would be refused for ever', async (code, message) => {
+    const server = await startHostileServer({ onConnection: refuseInitialize(() => true, { code, message }) });
+    const session = openSession({ endpoint: server.url, codecs: ['json'], reconnect: { initialDelayMs: 5, maxDelayMs: 10 }, lazy: false });
+    const reason = await session.closed;
+    expect(server.handshakes).toHaveLength(1);
+    expect(reason.error).toBeInstanceOf(ServerError);
+    expect(reason.error).toMatchObject({ method: 'initialize', serverCode: code, serverMessage: message });
+    expect(reason).toMatchObject({ reason: 'initialize failed', clientRequested: false });
+    expect(session.reportedErrors.at(-1)).toBe(reason.error);
+  });
+});
+
 describe('a server error code that matches the client\'s own marker', () => {
   it('a refusal with code -1 is the server\'s like any other: retried, not taken for a request the client could not send', async () => {
     const server = await startHostileServer({ onConnection: refuseInitialize((index) => index < 1, { code: -1, message: 'try later' }) });

@@ -268,7 +268,7 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
     state$: publicState$,
     ready(waitOptions?: WaitOptions) {
       start();
-      return waitForState(publicState$, 'authorized', waitOptions);
+      return waitForState(publicState$, 'authorized', waitOptions, 'ready');
     },
     waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => waitForState(publicState$, state, waitOptions),
     stream: <T>(name: string): Observable<T> => registry.observe<T>(name),

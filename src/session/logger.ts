@@ -15,8 +15,9 @@ export type LogMethod = (message: string, details?: LogDetails) => void;
  * - `debug`: every state change (`state`, `attempt`);
  * - `info`: connection attempts (`endpoint`, `attempt`), `authorized` (`codec`, `resumed`,
  *   `sessionId`), a clean end;
- * - `warn`: closes (`code`, `reason`), retries (`delayMs`, `attempt`), non-fatal errors (`code`);
- * - `error`: the session ended with an error.
+ * - `warn`: closes (`code`, `reason`), retries (`delayMs`, `attempt`), every error of `errors$`
+ *   (`code`), the one a session ends with included;
+ * - `error`: the session ended with an error (one line, after that error's `warn` line).
  *
  * URLs are logged with query values and fragment masked and without credentials (see the auth
  * guide); tokens, passwords and licenses never are.

@@ -54,12 +54,12 @@ function closingError(snapshot: SessionSnapshot | undefined): WirestateError {
  * Rejects with the session's closing error when it closes first, with a StateTimeoutError after
  * `timeoutMs`, with a RequestAbortedError when `signal` aborts, and with an OptionsError for a
  * state `state$` never names or a bad option (see {@link checkedTimerDelay}). Leaves no subscription,
- * timer or listener behind once settled.
+ * timer or listener behind once settled. `method` is the call that waits, for messages (default `waitFor`).
  */
-export function waitForState(state$: Observable<SessionSnapshot>, state: SessionStateName, options: WaitOptions = {}): Promise<SessionSnapshot> {
+export function waitForState(state$: Observable<SessionSnapshot>, state: SessionStateName, options: WaitOptions = {}, method: 'ready' | 'waitFor' = 'waitFor'): Promise<SessionSnapshot> {
   return new Promise<SessionSnapshot>((resolve, reject) => {
     // Thrown inside the executor, a bad argument rejects the promise rather than throwing at the call.
-    const timeoutMs = checkedTimerDelay(state === 'authorized' ? 'ready' : 'waitFor', state, options);
+    const timeoutMs = checkedTimerDelay(method, state, options);
     const { signal } = options;
     if (signal?.aborted === true) return reject(new RequestAbortedError(`waitFor('${state}')`, { cause: signal.reason }));
     let settled = false;

@@ -116,13 +116,14 @@ describe('ready() and waitFor() arguments follow the same rules as request()', (
   it.each([
     ['ready', { timeotMs: 5 }, 'ready.timeotMs is not an option'],
     ['waitFor', { timeotMs: 5 }, 'waitFor.timeotMs is not an option'],
+    ['waitFor authorized', { timeotMs: 5 }, 'waitFor.timeotMs is not an option'],
     ['ready', { timeoutMs: 0 }, 'timeoutMs must be a positive number of milliseconds or Infinity'],
     ['waitFor', { timeoutMs: -1 }, 'timeoutMs must be a positive number of milliseconds or Infinity'],
     ['ready', { signal: 'stop' }, 'signal must be an AbortSignal'],
     ['ready', 5, 'ready must be an object'],
   ])('%s(%o) rejects with an OptionsError', async (method, options, message) => {
     const session = openSession({ endpoint: ENDPOINT });
-    const wait = method === 'ready' ? session.ready(options as never) : session.waitFor('reconnecting', options as never);
+    const wait = method === 'ready' ? session.ready(options as never) : method === 'waitFor' ? session.waitFor('reconnecting', options as never) : session.waitFor('authorized', options as never);
     const error = await rejection(wait);
     expect(error).toBeInstanceOf(OptionsError);
     expect(error.message).toBe(message);

@@ -120,7 +120,7 @@ class SharedSessionTab {
       state$,
       ready: (waitOptions?: WaitOptions) => {
         tab.start();
-        return waitForState(state$, 'authorized', waitOptions);
+        return waitForState(state$, 'authorized', waitOptions, 'ready');
       },
       waitFor: (state: SessionStateName, waitOptions?: WaitOptions) => waitForState(state$, state, waitOptions),
       stream: <T>(name: string): Observable<T> => tab.streams.observe<T>(name),

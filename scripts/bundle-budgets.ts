@@ -23,10 +23,11 @@
  * the logger holds a bounded number of lines while its code loads; the budgets rose by 0.2 KiB.
  * The field trial's fixes then added about 0.8 KiB up front: per-call options of request(), ready()
  * and waitFor() checked like createSession's (the state names among them), endpoint URLs checked
- * for fragments, fixed tokens checked for the subprotocol transport, close(code, reason) refused
+ * for fragments, fixed tokens checked for the subprotocol transport, close(code, reason) reported
  * (0.4 KiB); rotation held to the backoff and its options checked, a refused initialize request
  * retried, "gave up" in every phase, endings and dead connections on `errors$` (0.4 KiB); a refused
- * batch split until the bad name fails alone. The budgets rose to the measured size plus 0.2 KiB.
+ * batch split until the bad name fails alone, and the review's fixes after them (1.1 KiB in all: own
+ * code 24.5 KiB, whole app 40.6 KiB). The budgets rose to the measured size plus 0.2 KiB.
  */
 
 /** The issue's aim for our own code in a JSON-only browser app. */
@@ -35,11 +36,11 @@ export const OWN_CODE_AIM_BYTES = 10 * 1024;
 /** The issue's aim for a whole JSON-only browser app (our code, xstate and rxjs). */
 export const WHOLE_APP_AIM_BYTES = 32 * 1024;
 
-/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 24.3 KiB (the on-demand chunks not included). */
-export const OWN_CODE_BUDGET_BYTES = 24.5 * 1024;
+/** Our own code in a JSON-only app that imports `createSession` (xstate and rxjs external): measured 24.5 KiB (the on-demand chunks not included). */
+export const OWN_CODE_BUDGET_BYTES = 24.7 * 1024;
 
-/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 40.4 KiB from src/, 40.7 KiB from the packed tarball. */
-export const WHOLE_APP_BUDGET_BYTES = 40.8 * 1024;
+/** A whole JSON-only app that imports `createSession`: our code, xstate, rxjs and tslib. Measured 40.6 KiB from src/, 40.8 KiB from the packed tarball. */
+export const WHOLE_APP_BUDGET_BYTES = 41.0 * 1024;
 
 /** What offering a binary codec may add of our own code besides the codec library (the codec adapter). */
 export const CODEC_GLUE_BUDGET_BYTES = 1.5 * 1024;

@@ -67,8 +67,13 @@ export const sessionSetup = setup({
     /**
      * Ends the session: `closed` reports `reason`, and the socket (if any) closes as it stops with
      * `closeWith`: 1000 by default, 1002 when the session ends over the server's protocol violation.
+     * A `closeWith` on an open socket is also the last close `state$` shows, not an older one.
      */
-    end: assign((_, params: { reason: ClosedReason; closeWith?: number }) => ({ closedReason: params.reason, closeWith: params.closeWith })),
+    end: assign(({ context }, params: { reason: ClosedReason; closeWith?: number }) => ({
+      closedReason: params.reason,
+      closeWith: params.closeWith,
+      ...(params.closeWith === undefined || context.directSend === undefined ? {} : { lastClose: { code: params.closeWith, reason: params.reason.reason, wasClean: true } }),
+    })),
     /** Takes the providers' values for this attempt, which starts with no socket open and no error yet. */
     useConnectionParams: assign(({ context }, params: { endpoint?: string; token?: Secret<string> }) => {
       // lastError: a rejected authorize of an earlier connection says nothing about how this one ends.

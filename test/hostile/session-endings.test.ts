@@ -141,6 +141,7 @@ describe('close codes the session reports and sends', () => {
     await eventually(() => serverSaw.length === 1, 'the server saw the close', 2_000);
     expect(serverSaw).toEqual([1002]);
     expect(session.reportedErrors.at(-1)).toBe(reason.error);
+    expect(session.states.at(-1)?.lastClose).toMatchObject({ code: 1002, reason: 'invalid initialize result' });
   });
 
   it('close() while connected makes the client\'s 1000 the last close, not the drop before it', async () => {

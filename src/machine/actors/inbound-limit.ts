@@ -1,5 +1,6 @@
 import type { Frame } from '../../codecs/codec.js';
 import { InboundOversizeError } from '../../errors.js';
+import { utf8ByteCount } from '../../transport/frame-size.js';
 
 /**
  * UTF-8 byte length of a string, stopping early once it exceeds `limit` (only the comparison with
@@ -7,26 +8,7 @@ import { InboundOversizeError } from '../../errors.js';
  * UTF-8 bytes.
  */
 export function utf8ByteLength(text: string, limit: number): number {
-  return text.length * 3 <= limit ? text.length : countUtf8(text, limit);
-}
-
-/**
- * UTF-8 byte length of a string as it is sent (a lone surrogate as U+FFFD, three bytes), counted
- * without encoding it, stopping once it exceeds `limit` (Infinity: the exact length).
- */
-function countUtf8(text: string, limit: number): number {
-  let bytes = 0;
-  for (let index = 0; index < text.length; index++) {
-    const unit = text.charCodeAt(index);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      index++;
-    } else bytes += 3;
-    if (bytes > limit) return bytes;
-  }
-  return bytes;
+  return text.length * 3 <= limit ? text.length : utf8ByteCount(text, limit);
 }
 
 /** The error code `ws` gives a frame over its `maxPayload`, before reading the payload. */
@@ -42,7 +24,7 @@ export function oversizeFrame(frame: Frame, limit: number | undefined): InboundO
   if (typeof frame !== 'string') return frame.byteLength > limit ? new InboundOversizeError(limit, frame.byteLength) : undefined;
   // The count stops early past the limit; only an oversized frame (rare) is counted again in full for the report,
   // by the same scan rather than by encoding it: a hostile frame of hundreds of MiB must not cost as much again.
-  return utf8ByteLength(frame, limit) > limit ? new InboundOversizeError(limit, countUtf8(frame, Infinity)) : undefined;
+  return utf8ByteLength(frame, limit) > limit ? new InboundOversizeError(limit, utf8ByteCount(frame)) : undefined;
 }
 
 /**

@@ -101,12 +101,11 @@ export const sessionMachine = sessionSetup.createMachine({
         onError: [
           { guard: 'balancerErrorIsFatal', target: 'closed', actions: endWithError },
           { guard: 'retriesExhausted', target: 'closed', actions: giveUpWith((_, event) => errorOf(event)) },
+          // A retryable BalancerError (the fatal ones ended above).
           {
-            guard: 'balancerErrorIsRetryable',
             target: 'reconnecting',
             actions: [{ type: 'reportFailure', params: ({ event }) => ({ error: event.error as WirestateError }) }, { type: 'scheduleRetry', params: { backoff: 'backoff' } }],
           },
-          { target: 'closed', actions: endWithError },
         ],
       },
     },

@@ -57,7 +57,6 @@ export const sessionSetup = setup({
     // A flag, not the error code: a server may answer with any code, -1 (LOCAL_SEND_FAILURE) included.
     lifecycleRequestUnsent: ({ event }) => event.type === 'LIFECYCLE.ERROR' && event.unsent === true,
     lifecycleRequestRefusedForGood: ({ event }) => event.type === 'LIFECYCLE.ERROR' && REFUSED_FOR_GOOD.has(event.error.code),
-    balancerErrorIsRetryable: ({ event }) => 'error' in event && event.error instanceof BalancerError && event.error.retryable,
     providerErrorIsFatal: ({ event }) => 'error' in event && event.error instanceof OptionsError,
     initializeNeedsAuthorize: ({ context, event }) => event.type === 'LIFECYCLE.INITIALIZED' && event.result.authRequired && context.input.protocol.features.authorize,
     lacksCredentials: ({ context }) => context.input.auth.kind === 'none',

@@ -90,6 +90,11 @@ export function errorOf(event: SessionEvent | { error?: unknown }): WirestateErr
   return error instanceof WirestateError ? error : new WirestateError('connection', 'session failed', { cause: error });
 }
 
+/** The error a failed endpoint or token provider is reported with: a WirestateError with the provider's failure as its cause. */
+export function providerFailure(event: SessionEvent | { error?: unknown }): WirestateError {
+  return new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
+}
+
 /** Why the session ended after a close the policy made fatal. */
 export function fatalClose(context: SessionContext): ClosedReason {
   const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: 'connection lost' };

@@ -3,7 +3,7 @@ import { CLOSE_CODES } from '../constants.js';
 import { ConnectionLostError, PhaseTimeoutError, UnauthorizedError, WirestateError } from '../errors.js';
 import { RELEASE_BY_DROPPING } from './actors/socket-actor.js';
 import { connectionParamsInput, lostConnection, socketInput } from './attempt.js';
-import { backoffOf, CLIENT_CLOSE, errorOf, failedWith, fatalClose, gaveUp, lifecycleError, lifecycleFailed } from './decisions.js';
+import { backoffOf, CLIENT_CLOSE, errorOf, failedWith, fatalClose, gaveUp, lifecycleError, lifecycleFailed, providerFailure } from './decisions.js';
 import { sessionSetup } from './session-setup.js';
 import { DEFAULT_HEARTBEAT_MS, type SessionContext, type SessionStateName } from './types.js';
 
@@ -22,11 +22,6 @@ function onPhaseTimeout(phase: 'connect' | 'initialize' | 'authorize') {
 
 /** Ends the session with the error the event carries (a failed actor or socket). */
 const endWithError = { type: 'end', params: ({ context, event }: { context: SessionContext; event: object }) => ({ reason: failedWith(context, errorOf(event)) }) } as const;
-
-/** The error a failed provider is reported with: its own OptionsError, or a WirestateError with the provider's failure as cause. */
-function providerFailure(event: object): WirestateError {
-  return new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
-}
 
 /**
  * Attempts used up outside the socket phase: the failure is reported like any other, then the
@@ -121,7 +116,7 @@ export const sessionMachine = sessionSetup.createMachine({
         onError: [
           { guard: 'providerErrorIsFatal', target: 'closed', actions: endWithError },
           { guard: 'retriesExhausted', target: 'closed', actions: giveUpWith((_, event) => providerFailure(event)) },
-          { target: 'reconnecting', actions: ['reportProviderError', { type: 'scheduleRetry', params: { backoff: 'backoff' } }] },
+          { target: 'reconnecting', actions: [{ type: 'reportFailure', params: ({ event }) => ({ error: providerFailure(event) }) }, { type: 'scheduleRetry', params: { backoff: 'backoff' } }] },
         ],
       },
       after: {

@@ -5,7 +5,7 @@
  * close decision and the parsed initialize answer are computed once, before any guard reads them).
  */
 import { assign, cancel, emit, enqueueActions, raise, sendTo, setup } from 'xstate';
-import { BalancerError, OptionsError, WirestateError } from '../errors.js';
+import { BalancerError, OptionsError, type WirestateError } from '../errors.js';
 import { balancerActor, connectionParamsActor } from './actors/provider-actors.js';
 import { handoverCode } from './actors/handover-code.js';
 import { notConnectedError, socketActor } from './actors/socket-actor.js';
@@ -148,11 +148,6 @@ export const sessionSetup = setup({
       livenessDelayMs: Math.max(1, context.heartbeatMs - (event.type === 'LIVENESS.OK' ? event.quietForMs : 0)),
     })),
     raiseLostConnection: raise((_, params: { reason: string }) => lostConnection(params.reason)),
-    reportProviderError: enqueueActions(({ enqueue, event }) => {
-      const error = new WirestateError('connection', 'provider failed', { cause: 'error' in event ? event.error : undefined });
-      enqueue.assign({ lastFailure: error });
-      enqueue.emit({ type: 'error', error });
-    }),
     reportFailure: enqueueActions(({ enqueue }, params: { error: WirestateError }) => {
       enqueue.assign({ lastFailure: params.error });
       enqueue.emit({ type: 'error', error: params.error });

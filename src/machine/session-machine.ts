@@ -69,7 +69,8 @@ export const sessionMachine = sessionSetup.createMachine({
   }),
   initial: 'idle',
   on: {
-    CLOSE: { target: '.closed', actions: ['recordClientClose', { type: 'end', params: { reason: CLIENT_CLOSE } }] },
+    // Closing with an explicit 1000 also makes it the last close state$ shows (see `end`).
+    CLOSE: { target: '.closed', actions: { type: 'end', params: { reason: CLIENT_CLOSE, closeWith: CLOSE_CODES.Normal } } },
     // The server chose a subprotocol the client did not offer: no codec can be trusted, so stop.
     'SOCKET.FAILED': { target: '.closed', actions: endWithError },
     SEND: { actions: 'refuseSend' },

@@ -66,7 +66,8 @@ export const sessionSetup = setup({
     /**
      * Ends the session: `closed` reports `reason`, and the socket (if any) closes as it stops with
      * `closeWith`: 1000 by default, 1002 when the session ends over the server's protocol violation.
-     * A `closeWith` on an open socket is also the last close `state$` shows, not an older one.
+     * A `closeWith` given (the user's `close()`, a protocol violation) on an open socket is also the
+     * last close `state$` shows, not an older one; without an open socket the last close stays.
      */
     end: assign(({ context }, params: { reason: ClosedReason; closeWith?: number }) => ({
       closedReason: params.reason,
@@ -206,11 +207,6 @@ export const sessionSetup = setup({
       enqueue.assign({ lastFailure: error });
       enqueue.emit({ type: 'error', error });
     }),
-    /**
-     * The user's `close()` while a socket is open: the client's own 1000 becomes `lastClose`, so
-     * `state$` does not keep showing an older close. Without an open socket the last close stays.
-     */
-    recordClientClose: assign(({ context }) => (context.directSend === undefined ? {} : { lastClose: { code: CLIENT_CLOSE.code, reason: CLIENT_CLOSE.reason, wasClean: true } })),
     emitClosed: emit(({ context }) => ({ type: 'closed' as const, reason: context.closedReason ?? CLIENT_CLOSE })),
   },
 });

@@ -57,14 +57,20 @@ export function fatalErrorFor(context: SessionContext, close: { code: number; re
 }
 
 /**
- * Why the session ended when `reconnect.maxAttempts` ran out outside the socket phase (a provider,
- * the balancer, a provider timeout): the same ConnectionClosedError as when a close uses up the
- * attempts, with the last failure as its `cause`. The code is the last close seen, 1006 when none.
+ * Why the session ended when `reconnect.maxAttempts` ran out, whatever the phase: a
+ * ConnectionClosedError "gave up after N reconnect attempts" with the last failure as its `cause`.
+ * The code is `close`'s, by default the last close seen (1006 when none); the reason is `reason`, by
+ * default the error's message (a close that used up the attempts passes its own reason).
  */
-export function gaveUp(context: SessionContext, lastFailure: WirestateError): ClosedReason {
-  const close = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: '' };
-  const error = new ConnectionClosedError(close.code, close.reason, gaveUpMessage(context.attempt, context.input.backoff.maxAttempts), { cause: lastFailure });
-  return { code: close.code, reason: error.message, clientRequested: false, error };
+export function gaveUp(
+  context: SessionContext,
+  lastFailure: WirestateError | undefined,
+  close: { readonly code: number; readonly reason: string } = context.lastClose ?? { code: CLOSE_CODES.Abnormal, reason: '' },
+  reason?: string,
+): ClosedReason {
+  const message = gaveUpMessage(context.attempt, context.input.backoff.maxAttempts);
+  const error = new ConnectionClosedError(close.code, close.reason, message, lastFailure === undefined ? undefined : { cause: lastFailure });
+  return failedWith(context, error, reason ?? message, close.code);
 }
 
 /** Whether a decision waits out a backoff before the next attempt (and with which delay), or goes on at once. */
@@ -103,8 +109,7 @@ export function fatalClose(context: SessionContext): ClosedReason {
   if (decision?.kind === 'fatal' && decision.gaveUp === true) {
     // Used-up attempts end alike whatever the last close was (a 4001 included): its failure is the cause.
     const closeError = fatalErrorFor(context, close, `close code ${close.code}`);
-    const cause = context.lastFailure ?? (closeError instanceof ConnectionClosedError ? undefined : closeError);
-    return failedWith(context, new ConnectionClosedError(close.code, close.reason, why, cause === undefined ? undefined : { cause }), close.reason, close.code);
+    return gaveUp(context, context.lastFailure ?? (closeError instanceof ConnectionClosedError ? undefined : closeError), close, close.reason);
   }
   return failedWith(context, fatalErrorFor(context, close, why), close.reason, close.code);
 }

@@ -32,6 +32,21 @@ export function isSubprotocolToken(value: string): boolean {
   return SUBPROTOCOL_TOKEN.test(value);
 }
 
+/**
+ * The `bearer.<token>` subprotocol entry that carries `token`, or undefined when the token cannot
+ * travel that way (it makes no subprotocol token: a base64 token with `/` or `=`, a space).
+ *
+ * @example
+ * ```ts
+ * bearerSubprotocol('eyJhbGciOi.x.y'); // 'bearer.eyJhbGciOi.x.y'
+ * bearerSubprotocol('a/b=');           // undefined
+ * ```
+ */
+export function bearerSubprotocol(token: string): string | undefined {
+  const entry = BEARER_SUBPROTOCOL_PREFIX + token;
+  return isSubprotocolToken(entry) ? entry : undefined;
+}
+
 /** The subprotocol name of a codec, from `names` or else the default. */
 export function subprotocolNameOf(codec: CodecName, names?: SubprotocolNames): string {
   return names?.[codec] ?? DEFAULT_SUBPROTOCOL_NAMES[codec];

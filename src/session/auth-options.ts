@@ -1,5 +1,4 @@
-import { isSubprotocolToken } from '../codecs/negotiation.js';
-import { BEARER_SUBPROTOCOL_PREFIX } from '../constants.js';
+import { bearerSubprotocol } from '../codecs/negotiation.js';
 import { OptionsError } from '../errors.js';
 import type { ResolvedAuth, ValueOrProvider } from '../machine/types.js';
 import { Secret } from '../secret.js';
@@ -35,7 +34,7 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
       throw new OptionsError('auth.token must be a non-empty string or a provider');
     }
     // A provider's token is checked when it is given (the connection-params actor builds the handshake with it).
-    if (transport === 'subprotocol' && typeof value.token === 'string' && !isSubprotocolToken(BEARER_SUBPROTOCOL_PREFIX + value.token)) {
+    if (transport === 'subprotocol' && typeof value.token === 'string' && bearerSubprotocol(value.token) === undefined) {
       throw new OptionsError("auth.token must be a subprotocol token unless auth.transport is 'query' or 'packet'");
     }
     return { kind: 'token', token: new Secret(value.token as ValueOrProvider<string>), transport };

@@ -1,5 +1,6 @@
 import { OptionsError } from '../../errors.js';
-import { BEARER_SUBPROTOCOL_PREFIX, REFERENCE_PROTOCOL_VERSION, SUBPROTOCOL_TOKEN } from '../../constants.js';
+import { bearerSubprotocol } from '../../codecs/negotiation.js';
+import { REFERENCE_PROTOCOL_VERSION } from '../../constants.js';
 import type { Handshake, HandshakeContext } from '../types.js';
 
 
@@ -27,8 +28,8 @@ export function referenceHandshake(context: HandshakeContext, version: string = 
 
   const protocols = context.codecs.map((codec) => context.subprotocolNames[codec]);
   if (context.token !== undefined && transport === 'subprotocol') {
-    const entry = BEARER_SUBPROTOCOL_PREFIX + context.token;
-    if (!SUBPROTOCOL_TOKEN.test(entry)) {
+    const entry = bearerSubprotocol(context.token);
+    if (entry === undefined) {
       throw new OptionsError(
         "auth token must be a subprotocol token unless auth.transport is 'query' or 'packet'",
       );

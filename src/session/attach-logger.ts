@@ -1,5 +1,5 @@
 import type { LogLines } from './log-lines.js';
-import type { LoggedSession, SessionLogger } from './logger.js';
+import { writeLine, type LoggedSession, type SessionLogger } from './logger.js';
 import { onDemand } from '../on-demand.js';
 
 /** What a log line is made from, with the session's clock read when it happened. */
@@ -27,13 +27,6 @@ export function attachLogger(session: LoggedSession, logger: SessionLogger, now:
   const held: Held[] = [];
   let dropped = 0;
   let loading = false;
-  const write = (level: 'warn' | 'error', message: string, details: Record<string, unknown>) => {
-    try {
-      logger[level]?.call(logger, message, details);
-    } catch {
-      // A broken logger must not break the session.
-    }
-  };
   const loadLines = () => {
     loading = true;
     logLinesCode.load().then(
@@ -44,12 +37,12 @@ export function attachLogger(session: LoggedSession, logger: SessionLogger, now:
         for (let index = 0; index < held.length; index++) held[index]?.(ready);
         held.length = 0;
         lines = ready;
-        if (dropped > 0) write('warn', 'wirestate: log lines dropped while the logger code loaded', { dropped });
+        if (dropped > 0) writeLine(logger, 'warn', 'wirestate: log lines dropped while the logger code loaded', { dropped });
         dropped = 0;
       },
       (error: unknown) => {
         loading = false;
-        write('error', 'wirestate: logger code failed to load', { error, held: held.length + dropped });
+        writeLine(logger, 'error', 'wirestate: logger code failed to load', { error, held: held.length + dropped });
       },
     );
   };

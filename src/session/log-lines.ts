@@ -1,6 +1,6 @@
 import type { WirestateError } from '../errors.js';
 import { redactUrl } from '../transport/redact-url.js';
-import type { LEVELS, LogDetails, SessionLogger } from './logger.js';
+import { writeLine, type LEVELS, type LogDetails, type SessionLogger } from './logger.js';
 import type { SessionSnapshot } from './snapshot.js';
 
 /** Writes a session's log lines, one call per snapshot of `state$` and per error of `errors$`. */
@@ -11,18 +11,11 @@ export interface LogLines {
 }
 
 /**
- * The lines a session's logger gets (loaded on demand by `attachLogger`). Methods are called with
- * the logger as `this`, so `console` and class-based loggers work; a logger that throws is not the
- * session's problem, so its errors are swallowed.
+ * The lines a session's logger gets (loaded on demand by `attachLogger`), each written by
+ * {@link writeLine} (a logger that throws does not break the session).
  */
 export function logLines(logger: SessionLogger): LogLines {
-  const log = (level: (typeof LEVELS)[number], message: string, details: LogDetails) => {
-    try {
-      logger[level]?.call(logger, `wirestate: ${message}`, details);
-    } catch {
-      // A broken logger must not break the session.
-    }
-  };
+  const log = (level: (typeof LEVELS)[number], message: string, details: LogDetails) => writeLine(logger, level, `wirestate: ${message}`, details);
   let previous: SessionSnapshot | undefined;
   // An attempt is logged once its endpoint is known: a fixed endpoint's provider answers after `connecting` began.
   let attemptLogged = false;

@@ -42,6 +42,19 @@ export interface SessionLogger {
 /** The log levels, lowest first. */
 export const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+/**
+ * Writes one line to `logger` at `level`, if it has that level. The method is called with the
+ * logger as `this`, so `console` and class-based loggers work; a logger that throws is not the
+ * session's problem, so its error is swallowed.
+ */
+export function writeLine(logger: SessionLogger, level: (typeof LEVELS)[number], message: string, details: LogDetails): void {
+  try {
+    logger[level]?.call(logger, message, details);
+  } catch {
+    // A broken logger must not break the session.
+  }
+}
+
 /** Validates the `logger` option: an object whose levels, where present, are functions. */
 export function validateLogger(logger: unknown): SessionLogger | undefined {
   if (logger === undefined) return undefined;

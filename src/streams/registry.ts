@@ -317,12 +317,11 @@ export class StreamRegistry {
     }
     this.#dirty.clear();
     this.#send('unsubscribe', toUnsubscribe);
-    if (this.#splitTo.size === 0) this.#send('subscribe', toSubscribe);
-    else this.#sendSplit(toSubscribe);
+    this.#sendSubscribes(toSubscribe);
   }
 
-  /** Sends the subscribes of streams a refusal split (see `#splitTo`) in batches of their split alone, the rest as usual. */
-  #sendSplit(entries: StreamEntry[]): void {
+  /** Sends subscribes in batches of `maxStreamsPerPacket`, but the streams of each refusal split (see `#splitTo`) in batches of their own, of the split's size. */
+  #sendSubscribes(entries: StreamEntry[]): void {
     const bySplit = new Map<RefusalSplit | undefined, StreamEntry[]>();
     for (const entry of entries) {
       const split = this.#splitTo.get(entry);
@@ -353,7 +352,7 @@ export class StreamRegistry {
   #confirmed(kind: BatchKind, batch: StreamEntry[]): void {
     if (this.#closed !== undefined) return;
     settleConfirmed(kind, batch);
-    if (this.#splitTo.size > 0) for (const entry of batch) this.#splitTo.delete(entry);
+    for (const entry of batch) this.#splitTo.delete(entry);
     for (const entry of batch) this.#dirty.add(entry);
     // Observers may have come or gone while the request was on its way.
     this.#scheduleFlush();

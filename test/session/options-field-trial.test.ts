@@ -5,22 +5,12 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BalancerError, OptionsError, OversizeMessageError, createSession, type SessionOptions } from '../../src/node.js';
+import { BalancerError, OptionsError, OversizeMessageError, createSession } from '../../src/node.js';
 import { json } from '../../src/codecs/json.js';
 import { eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
+import { refusal, UNUSED_ENDPOINT } from '../helpers/option-refusal.js';
 
-const ENDPOINT = 'ws://127.0.0.1:1/ws';
-
-/** The OptionsError that `createSession` throws for these options (they never connect). */
-function refusal(options: Record<string, unknown>): OptionsError {
-  try {
-    void createSession({ endpoint: ENDPOINT, ...options } as SessionOptions).close();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error(`accepted ${inspect(options)}`);
-}
+const ENDPOINT = UNUSED_ENDPOINT;
 
 /** The rejection of `promise`, which must reject. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {

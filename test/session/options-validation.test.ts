@@ -1,24 +1,13 @@
-import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF } from '../../src/machine/backoff.js';
 import { MIN_HEARTBEAT_MS } from '../../src/machine/types.js';
 import { referenceProtocol } from '../../src/protocol/reference/index.js';
-import { OptionsError, createSession, type SessionOptions } from '../../src/node.js';
+import { OptionsError, createSession } from '../../src/node.js';
 import { resolveOptions } from '../../src/session/options.js';
 import { msgpack } from '../../src/msgpack.js';
+import { refusal, UNUSED_ENDPOINT } from '../helpers/option-refusal.js';
 
-const ENDPOINT = 'ws://127.0.0.1:1/ws';
-
-/** The OptionsError that `createSession` throws for these options (they never connect). */
-function refusal(options: Record<string, unknown>): OptionsError {
-  try {
-    createSession({ endpoint: ENDPOINT, ...options } as SessionOptions).close();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error(`accepted ${inspect(options)}`);
-}
+const ENDPOINT = UNUSED_ENDPOINT;
 
 describe('nested options reject unknown keys like the top level', () => {
   it.each([

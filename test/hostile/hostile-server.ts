@@ -88,6 +88,9 @@ export function answerInitialize(socket: WebSocket, then: () => void = () => {},
   });
 }
 
+/** A `random` option that draws every jitter at its ceiling: the backoff schedule is then exact, so gaps can be checked against it. */
+export const atCeiling = (): number => 0.999_999;
+
 /** The gaps between consecutive handshakes, in ms. */
 export function gapsBetween(handshakes: readonly { readonly at: number }[]): number[] {
   return handshakes.slice(1).map((handshake, index) => handshake.at - (handshakes[index]?.at ?? handshake.at));

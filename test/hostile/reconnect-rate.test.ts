@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, DEFAULT_BACKOFF } from '../../src/node.js';
 import { eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
-import { answerInitialize, gapsBetween, startHostileServer } from './hostile-server.js';
+import { answerInitialize, atCeiling, gapsBetween, startHostileServer } from './hostile-server.js';
 
 /**
  * Servers that accept, answer the handshake and drop again must meet a growing backoff: before the
@@ -9,8 +9,6 @@ import { answerInitialize, gapsBetween, startHostileServer } from './hostile-ser
  * (hundreds of handshakes a second against close 1001).
  */
 const reconnect = { initialDelayMs: 100, maxDelayMs: 400 };
-// Every draw at the ceiling: the backoff schedule is exact, so the gaps can be checked against it.
-const atCeiling = () => 0.999_999;
 const WATCH_MS = 1_300;
 
 /** The gaps the backoff allows after a run of connections that all died young: one immediate retry at most. */

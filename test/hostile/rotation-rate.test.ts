@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, createSession, DEFAULT_BACKOFF, OptionsError } from '../../src/node.js';
 import { openSession, startServer } from '../helpers/session-harness.js';
-import { gapsBetween } from './hostile-server.js';
+import { atCeiling, gapsBetween } from './hostile-server.js';
 
 /**
  * Rotation opens connections too, so the attempt-rate rule holds for it (docs/lifecycle.md,
@@ -11,7 +11,6 @@ import { gapsBetween } from './hostile-server.js';
  * marginMs: 45 }` every 5 ms (352 handshakes in 2 s).
  */
 const reconnect = { initialDelayMs: 100, maxDelayMs: 400 };
-const atCeiling = () => 0.999_999;
 const WATCH_MS = 1_300;
 
 describe('rotation against a short connection lifetime', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { backoffCeiling, ConnectionClosedError, ConnectionLostError, DEFAULT_BACKOFF, PhaseTimeoutError, ServerError, type WirestateError } from '../../src/node.js';
 import { eventually, openSession, startServer, waitForState } from '../helpers/session-harness.js';
-import { answerInitialize, gapsBetween, startHostileServer } from './hostile-server.js';
+import { answerInitialize, atCeiling, gapsBetween, startHostileServer } from './hostile-server.js';
 
 /**
  * How a session ends, and what it says on the way (issue 11, field trial): a refused INITIALIZE is
@@ -10,7 +10,6 @@ import { answerInitialize, gapsBetween, startHostileServer } from './hostile-ser
  * invents no close code; a protocol violation is closed with 1002; and every ending or dead
  * connection reaches `errors$`.
  */
-const atCeiling = () => 0.999_999;
 
 /** Answers INITIALIZE with `error` on the handshakes `refuse` picks, like a healthy server otherwise. */
 function refuseInitialize(refuse: (index: number) => boolean, error = { code: 500, message: 'db down' }) {

@@ -52,33 +52,23 @@ class HalfOpen extends MachineCommand {
   }
 }
 
-class Refuse extends MachineCommand {
-  constructor(readonly times: number) {
+/** The fake network's fault counters: each counts the next connections or requests it spoils. */
+type NetworkFault = 'refusals' | 'stalls' | 'rejectedResumes' | 'unansweredInitializes' | 'refusedInitializes' | 'unansweredAuthorizes' | 'rejectedAuthorizes';
+
+/** Arms one of the fake network's faults for the next `times` connections or requests. */
+class ArmFault extends MachineCommand {
+  constructor(
+    readonly fault: NetworkFault,
+    readonly times: number,
+    readonly description: string,
+  ) {
     super();
   }
   act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.refusals += this.times;
+    harness.network[this.fault] += this.times;
   }
   toString(): string {
-    return `refuse the next ${this.times} connection(s)`;
-  }
-}
-
-class StallConnect extends MachineCommand {
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.stalls++;
-  }
-  toString(): string {
-    return 'leave the next connection hanging';
-  }
-}
-
-class RejectNextResume extends MachineCommand {
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.rejectedResumes++;
-  }
-  toString(): string {
-    return 'reject the next resume';
+    return this.description;
   }
 }
 
@@ -91,48 +81,6 @@ class BalancerFault extends MachineCommand {
   }
   toString(): string {
     return this.answer === 'hang' ? 'balancer hangs next' : this.answer === 'malformed' ? 'balancer answers 200 with a broken body next' : `balancer answers ${this.answer} next`;
-  }
-}
-
-class DelayInitialize extends MachineCommand {
-  constructor(readonly times: number) {
-    super();
-  }
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.unansweredInitializes += this.times;
-  }
-  toString(): string {
-    return this.times === 1 ? 'leave the next INITIALIZE unanswered' : `leave the next ${this.times} INITIALIZEs unanswered`;
-  }
-}
-
-class RefuseInitialize extends MachineCommand {
-  constructor(readonly times: number) {
-    super();
-  }
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.refusedInitializes += this.times;
-  }
-  toString(): string {
-    return `refuse the next ${this.times} INITIALIZE with error 500`;
-  }
-}
-
-class DelayAuthorize extends MachineCommand {
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.unansweredAuthorizes++;
-  }
-  toString(): string {
-    return 'leave the next AUTHORIZE unanswered';
-  }
-}
-
-class RejectAuthorize extends MachineCommand {
-  act(_model: MachineModel, harness: MachineHarness): void {
-    harness.network.rejectedAuthorizes++;
-  }
-  toString(): string {
-    return 'reject the next AUTHORIZE (401, then close 4001)';
   }
 }
 
@@ -268,16 +216,16 @@ export const machineCommands: fc.Arbitrary<Iterable<fc.AsyncCommand<MachineModel
     closeCode.map((code) => new ServerClose(code)),
     fc.constant(new ServerClose(1006)),
     fc.constant(new HalfOpen()),
-    fc.integer({ min: 1, max: 4 }).map((times) => new Refuse(times)),
-    fc.constant(new StallConnect()),
-    fc.constant(new RejectNextResume()),
+    fc.integer({ min: 1, max: 4 }).map((times) => new ArmFault('refusals', times, `refuse the next ${times} connection(s)`)),
+    fc.constant(new ArmFault('stalls', 1, 'leave the next connection hanging')),
+    fc.constant(new ArmFault('rejectedResumes', 1, 'reject the next resume')),
     fc.constantFrom<BalancerAnswer>(500, 503, 429, 'hang', 500, 503, 429, 'hang', 404, 403, 'malformed').map((answer) => new BalancerFault(answer)),
     // Several in a row keep the session from becoming ready, so that faults pile up within one reconnect streak.
-    fc.integer({ min: 1, max: 3 }).map((times) => new DelayInitialize(times)),
+    fc.integer({ min: 1, max: 3 }).map((times) => new ArmFault('unansweredInitializes', times, times === 1 ? 'leave the next INITIALIZE unanswered' : `leave the next ${times} INITIALIZEs unanswered`)),
     // A server error answering INITIALIZE: retried like a drop, under the backoff and maxAttempts.
-    fc.integer({ min: 1, max: 3 }).map((times) => new RefuseInitialize(times)),
-    fc.constant(new DelayAuthorize()),
-    fc.constant(new RejectAuthorize()),
+    fc.integer({ min: 1, max: 3 }).map((times) => new ArmFault('refusedInitializes', times, `refuse the next ${times} INITIALIZE with error 500`)),
+    fc.constant(new ArmFault('unansweredAuthorizes', 1, 'leave the next AUTHORIZE unanswered')),
+    fc.constant(new ArmFault('rejectedAuthorizes', 1, 'reject the next AUTHORIZE (401, then close 4001)')),
     // close() ends a run, so it shares its slot with waiting: about one run in three closes early.
     fc.oneof({ weight: 1, arbitrary: fc.constant(new UserClose()) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((ms) => new Advance(ms)) }),
     // fc.commands picks each entry alike: the everyday commands come twice so that faults do not end most runs early.

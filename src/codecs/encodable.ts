@@ -122,6 +122,39 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /**
+ * How deep the quick pass ({@link plainData}) follows a packet before it leaves it to the full
+ * walk. A cycle goes past it, so the quick pass needs no record of the objects it is inside.
+ */
+const QUICK_PASS_DEPTH = 16;
+
+/**
+ * True when `value` holds nothing but what every codec carries as it is (strings, numbers,
+ * booleans, `null`, `undefined`, arrays and plain objects, with keys the codec takes), no deeper
+ * than {@link QUICK_PASS_DEPTH}. Nearly every packet is such data, and this pass allocates nothing
+ * (no key arrays, no ancestor list): the full walk's allocations were most of a small request's
+ * check, a cost paid on the round trip of every request. False only means "ask the full walk",
+ * which decides and names the path; anything this accepts, the full walk accepts too.
+ */
+function plainData(value: unknown, rules: EncodableValues, depth: number): boolean {
+  if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === undefined;
+  if (value === null) return true;
+  if (depth > QUICK_PASS_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (!plainData(value[index], rules, depth + 1)) return false;
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  // for-in rather than Object.keys, which allocates; an enumerable key some library added to
+  // Object.prototype is only checked too (at worst, the full walk runs).
+  for (const key in value) {
+    if ((!rules.protoKey && key === '__proto__') || (!rules.nulInKeys && key.includes('\u0000'))) return false;
+    if (!plainData((value as Record<string, unknown>)[key], rules, depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
  * Why `codec` cannot carry `packet`, as an {@link EncodeError} naming the value's path, or
  * undefined when it can. Never throws, whatever `packet` holds.
  *
@@ -132,7 +165,9 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
  * ```
  */
 export function findUnencodable(codec: Codec, packet: unknown): EncodeError | undefined {
-  const refusal = check(packet, codec.carries ?? ANY_CODEC, 1, []);
+  const rules = codec.carries ?? ANY_CODEC;
+  if (plainData(packet, rules, 1)) return undefined;
+  const refusal = check(packet, rules, 1, []);
   if (refusal === undefined) return undefined;
   return new EncodeError(codec.name, formatPath(refusal.reversedPath.reverse()), refusal.problem);
 }

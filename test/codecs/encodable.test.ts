@@ -75,6 +75,22 @@ describe('findUnencodable', () => {
       expect(findUnencodable(codec, { params: nested(limit) })?.problem).toMatch(/deeper than/);
     });
 
+    it('names a refused value deeper than the quick pass for plain data goes (16 levels)', () => {
+      let params: unknown = { bad: REFUSED[name][0]?.[1]() };
+      for (let level = 0; level < 20; level++) params = { inner: params };
+      const error = findUnencodable(codec, { params });
+      expect(error?.path).toBe(formatPath(['params', ...Array.from({ length: 20 }, () => 'inner'), 'bad']));
+    });
+
+    it('ignores an enumerable key added to Object.prototype, as the encoders do', () => {
+      Object.defineProperty(Object.prototype, 'addedByALibrary', { value: () => 1, enumerable: true, configurable: true, writable: true });
+      try {
+        expect(findUnencodable(codec, { id: 1, method: 'ECHO', params: { a: 1 } })).toBeUndefined();
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)['addedByALibrary'];
+      }
+    });
+
     it('accepts a value shared twice without a cycle', () => {
       const shared = { x: 1 };
       expect(findUnencodable(codec, { params: [shared, shared, { shared }] })).toBeUndefined();

@@ -101,8 +101,9 @@ export function openSession(options: SessionOptions, resumeFrom?: ResumePoint, p
   }
   const correlator = new RequestCorrelator({
     nextId,
-    // The actor is created below; the correlator only sends once the machine says the session is ready.
-    send: (id, request, onSendError) => sendToSocket(id, request, onSendError),
+    // Handed over as it is, not wrapped: one layer less on every request. It reads the actor
+    // (created below) only when called, and the correlator sends once the machine says ready.
+    send: sendToSocket,
     defaultTimeoutMs: resolved.requestTimeoutMs,
     maxQueued: resolved.maxQueuedRequests,
     // The session's one clock (the machine's too), so an injected clock and fake timers agree.

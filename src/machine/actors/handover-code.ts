@@ -14,7 +14,8 @@ export const handoverCode = onDemand(() => import('./handover.js'));
 /** What the socket actor does with no rotation under way and none ever started: nothing to hold, every stream message delivered. */
 export const NO_HANDOVER: Handovers = {
   rotate() {},
-  hold: () => false,
+  holdsSends: () => false,
+  hold() {},
   servingClosed: () => false,
   retiredClosed: () => false,
   answered: () => false,

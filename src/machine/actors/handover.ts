@@ -71,8 +71,10 @@ interface Handover {
 export interface Handovers {
   /** Starts a rotation, unless one is under way or the serving socket is not open. */
   rotate(command: RotateCommand, servingOpen: boolean): void;
-  /** Holds `send` back while a handover drains or resumes; false when it may go out now. */
-  hold(send: () => void): boolean;
+  /** Whether a send must wait now: a handover drains or resumes (or opens with the serving socket gone). */
+  holdsSends(): boolean;
+  /** Holds `send` back until the handover ends; only while {@link Handovers.holdsSends}. */
+  hold(send: () => void): void;
   /** The serving socket closed: true when the handover carries on as the resume (the server's takeover). */
   servingClosed(link: Link, close: SocketCloseInfo): boolean;
   /** A socket closed: true when it was the one a rotation replaced (expected). */
@@ -265,10 +267,9 @@ export function createHandover(host: HandoverHost): Handovers {
 
   return {
     rotate,
+    holdsSends: () => handover !== undefined && (handover.phase !== 'opening' || host.serving().gone),
     hold(send) {
-      if (handover === undefined || (handover.phase === 'opening' && !host.serving().gone)) return false;
-      handover.held.push(send);
-      return true;
+      handover?.held.push(send);
     },
     servingClosed(link, close) {
       if (handover === undefined) return false;

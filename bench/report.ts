@@ -2,6 +2,7 @@
 import type { BenchCodec, ClientKind } from './clients.js';
 import type { Environment } from './environment.js';
 import type { LatencyResult } from './latency.js';
+import { mark, table } from './markdown.js';
 import { FIXES } from './report-changes.js';
 import type { TailLatencyLoad, TailLatencyResult } from './tail-latency.js';
 import type { GrowthResult, IdleMemoryResult } from './memory.js';
@@ -34,14 +35,6 @@ const TARGET_BASELINE_RATIO = 0.8;
 const TARGET_MULTIPLEX_RATIO: Readonly<Record<number, number>> = { 100: 2.5, 10_000: 50 };
 const TARGET_IDLE_BYTES = 300;
 const TARGET_RESUBSCRIBE_PACKETS = 10;
-
-function mark(ok: boolean): string {
-  return ok ? 'met' : '**missed**';
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
 
 function rate(result: ThroughputResult, kind: ClientKind): number {
   return result.rates[kind] ?? Number.NaN;

@@ -5,6 +5,14 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/**
+ * The run-by-run ratios `a[i] / b[i]` (as many as the shorter side): runs i of both ran back to
+ * back, so each ratio compares them under the same conditions, and a disturbed moment shifts both.
+ */
+export function runByRunRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.slice(0, b.length).map((value, index) => value / (b[index] as number));
+}
+
 /** The `p`-th percentile (nearest rank, 0 < p <= 100); NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;

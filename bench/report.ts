@@ -1,8 +1,10 @@
 /** Writes the benchmark results as Markdown (docs/benchmarks.md). */
+import type { BrowserResult } from './browser.js';
 import type { BenchCodec, ClientKind } from './clients.js';
 import type { Environment } from './environment.js';
 import type { LatencyResult } from './latency.js';
 import { mark, table } from './markdown.js';
+import { browserSection } from './report-browser.js';
 import { FIXES } from './report-changes.js';
 import type { TailLatencyLoad, TailLatencyResult } from './tail-latency.js';
 import type { GrowthResult, IdleMemoryResult } from './memory.js';
@@ -29,6 +31,7 @@ export interface BenchReport {
   readonly idleMemory?: readonly IdleMemoryResult[];
   readonly growth?: GrowthResult;
   readonly reconnect?: { readonly results: readonly ReconnectResult[]; readonly ratePerSecond: number };
+  readonly browser?: BrowserResult;
 }
 
 const TARGET_BASELINE_RATIO = 0.8;
@@ -331,6 +334,7 @@ export function renderReport(report: BenchReport): string {
   const targets: string[] = [];
   const body = [
     ...throughputSections(report, targets),
+    ...browserSection(report.browser, report.messageSizes.small.json, targets),
     ...latencySection(report, targets),
     ...tailLatencySection(report, targets),
     ...memorySection(report, targets),

@@ -20,6 +20,7 @@ import { within } from './stats.js';
 
 /** The two clients of the page. */
 export const BROWSER_CLIENTS = ['raw', 'wirestate'] as const;
+/** `raw` (WebSocket + JSON.parse + Map) or `wirestate` (a session). */
 export type BrowserClient = (typeof BROWSER_CLIENTS)[number];
 
 /** What one section run measures. */

@@ -2,7 +2,7 @@
  * `npm run bench`: throughput, request latency, end-to-end latency, memory and reconnect benchmarks of wirestate against a raw
  * `ws` baseline and RxJS `webSocket().multiplex()`, and throughput in Chromium against a raw WebSocket, written to docs/benchmarks.md.
  *
- *   npm run bench                       full run (about 5 minutes), writes docs/benchmarks.md
+ *   npm run bench                       full run (about 6 minutes), writes docs/benchmarks.md
  *   npm run bench -- --quick            smaller bursts and fewer runs (about a minute), prints only
  *   npm run bench -- --only throughput,memory --out /tmp/bench.md
  */

@@ -5,13 +5,17 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/** The rank (1-based, in ascending order) of the `p`-th percentile of `count` values, by nearest rank. */
+export function nearestRank(p: number, count: number): number {
+  return Math.min(count, Math.max(1, Math.ceil((p / 100) * count)));
+}
+
 /** The `p`-th percentile (nearest rank, 0 < p <= 100); NaN when empty. */
-export function percentile(values: readonly number[], p: number): number {
+export function percentile(values: ArrayLike<number>, p: number): number {
   if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   if (p === 50 && sorted.length % 2 === 0) return ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
+  return sorted[nearestRank(p, sorted.length) - 1] as number;
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

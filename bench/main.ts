@@ -16,7 +16,7 @@ import { runGrowth, runIdleMemory } from './memory.js';
 import { runReconnect } from './reconnect.js';
 import { renderReport, type BenchReport } from './report.js';
 import { BenchServer } from './server-control.js';
-import { runTailLatency } from './tail-latency.js';
+import { injectedStall, runTailLatency } from './tail-latency.js';
 import { runThroughput, type ThroughputCase } from './throughput.js';
 
 const SECTIONS = ['throughput', 'latency', 'tail', 'memory', 'reconnect'] as const;
@@ -113,8 +113,9 @@ async function main(): Promise<void> {
   try {
     const throughput = run('throughput') ? await runThroughput(server, throughputCases(options.quick), runs, log) : undefined;
     const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, options.quick ? 3 : 9, log) : undefined;
-    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 4_000 };
-    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 8, log) : undefined;
+    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 12_000 : 32_000, warmUpMs: 2_000, blockMs: 1_000, processesPerKind: 1 };
+    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, log) : undefined;
+    const stall = injectedStall();
     const reconnectRate = 200_000;
     const reconnect = run('reconnect') ? await runReconnect(server, 10_000, reconnectRate, options.quick ? 1 : 3, log) : undefined;
     const idleMemory = run('memory')
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
       niceness,
       ...(throughput === undefined ? {} : { throughput }),
       ...(latency === undefined ? {} : { latency }),
-      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad } }),
+      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad, ...(stall === undefined ? {} : { injectedStall: stall }) } }),
       ...(idleMemory === undefined ? {} : { idleMemory }),
       ...(growth === undefined ? {} : { growth }),
       ...(reconnect === undefined ? {} : { reconnect: { results: reconnect, ratePerSecond: reconnectRate } }),

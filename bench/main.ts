@@ -17,7 +17,7 @@ import { runGrowth, runIdleMemory } from './memory.js';
 import { runReconnect } from './reconnect.js';
 import { renderReport, type BenchReport } from './report.js';
 import { BenchServer } from './server-control.js';
-import { runTailLatency } from './tail-latency.js';
+import { injectedStall, runTailLatency } from './tail-latency.js';
 import { runThroughput, type ThroughputCase } from './throughput.js';
 
 const SECTIONS = ['throughput', 'browser', 'latency', 'tail', 'memory', 'reconnect'] as const;
@@ -116,8 +116,9 @@ async function main(): Promise<void> {
     const browserOptions = { streams: 100, count: options.quick ? 20_000 : 50_000, runs };
     const browser = run('browser') ? await runBrowser(server, browserOptions, log) : undefined;
     const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, options.quick ? 3 : 9, log) : undefined;
-    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 4_000 };
-    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 8, log) : undefined;
+    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 12_000 : 32_000, warmUpMs: 2_000, blockMs: 1_000, processesPerKind: 1 };
+    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, log) : undefined;
+    const stall = injectedStall();
     const reconnectRate = 200_000;
     const reconnect = run('reconnect') ? await runReconnect(server, 10_000, reconnectRate, options.quick ? 1 : 3, log) : undefined;
     const idleMemory = run('memory')
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       ...(throughput === undefined ? {} : { throughput }),
       ...(browser === undefined ? {} : { browser }),
       ...(latency === undefined ? {} : { latency }),
-      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad } }),
+      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad, ...(stall === undefined ? {} : { injectedStall: stall }) } }),
       ...(idleMemory === undefined ? {} : { idleMemory }),
       ...(growth === undefined ? {} : { growth }),
       ...(reconnect === undefined ? {} : { reconnect: { results: reconnect, ratePerSecond: reconnectRate } }),

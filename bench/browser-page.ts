@@ -1,36 +1,52 @@
 /**
- * The page of bench/browser.ts, bundled by esbuild: a raw `WebSocket` + `JSON.parse` + `Map`
- * client and a wirestate session (JSON codec), each subscribing to the same streams and timing the
- * first to the last message of a burst. The page calls `window.bench`.
+ * The page of the Chromium throughput bench (bench/browser.ts), bundled by esbuild: a raw
+ * `WebSocket` + `JSON.parse` + `Map` client and a wirestate session (JSON codec), each subscribing
+ * to the same streams, and one measurement both go through. The bench drives it through
+ * `window.bench`.
+ *
+ * A native WebSocket cannot be paused, so the page holds its own main thread instead: a synchronous
+ * request to the bench's `/hold` route, which the bench answers only once the server has written
+ * the whole burst. Until then no message task can run, the frames queue in the browser, the kernel
+ * and the server's output, and the clock starts when the hold ends.
  */
 import { createSession, json } from '../src/index.js';
 
-/** First and last message arrival (performance.now()) of a burst of `count`. */
-export interface BurstTiming {
-  readonly firstAt: number;
-  readonly lastAt: number;
+/** What the bench's `/hold` route answers: the server's reply to its `burst` command. */
+export interface BurstReply {
+  /** Stream messages the server queued (one per message for one subscribed session). */
+  readonly deliveries: number;
+  /** How long the server took to encode and queue the burst. */
+  readonly publishMs: number;
+}
+
+/** One burst as the page saw it. */
+export interface PageMeasurement {
+  /** How long the main thread was held while the server wrote the burst. */
+  readonly holdMs: number;
+  /** From the end of the hold to the delivery of the burst's last message to its observer. */
+  readonly drainMs: number;
+  /** From the end of the hold to the first delivery: near zero when the frames were waiting. */
+  readonly firstDeliveryMs: number;
+  /** Messages delivered before the hold ended: must be zero, or the clock missed some. */
+  readonly deliveredDuringHold: number;
+  readonly burst: BurstReply;
 }
 
 /** An open client. */
-export interface PageClient {
+interface PageClient {
   readonly close: () => Promise<void>;
 }
 
-let received = 0;
+let delivered = 0;
 let target = 0;
 let firstAt = 0;
-let reached: ((timing: BurstTiming) => void) | undefined;
+let reached: ((lastAt: number) => void) | undefined;
+
+/** Every stream's observer, in both clients: counts deliveries and notes the first and the last. */
 const onData = (): void => {
-  if (received === 0) firstAt = performance.now();
-  if (++received === target) reached?.({ firstAt, lastAt: performance.now() });
+  if (++delivered === 1) firstAt = performance.now();
+  if (delivered === target) reached?.(performance.now());
 };
-let arrived: Promise<BurstTiming> | undefined;
-/** Expects a burst of `count`; armed before the server publishes, so no message is missed. */
-function arm(count: number): void {
-  received = 0;
-  target = count;
-  arrived = new Promise((resolve) => (reached = resolve));
-}
 
 async function openRaw(endpoint: string, streams: readonly string[]): Promise<PageClient> {
   const handlers = new Map<string, (data: unknown) => void>();
@@ -61,6 +77,7 @@ async function openRaw(endpoint: string, streams: readonly string[]): Promise<Pa
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        if (socket.readyState === WebSocket.CLOSED) return resolve();
         socket.onclose = () => resolve();
         socket.close(1000);
       }),
@@ -79,17 +96,46 @@ async function openWirestate(endpoint: string, streams: readonly string[]): Prom
   };
 }
 
+/**
+ * Holds the main thread until the bench has had the server write a burst of `count`: a synchronous
+ * request blocks this thread without spinning, so the server and the browser's network code keep
+ * both cores, and the burst cannot start before the hold nor end after it.
+ */
+function holdWhileTheServerWrites(count: number): BurstReply {
+  const request = new XMLHttpRequest();
+  request.open('GET', `/hold?count=${count}`, false);
+  request.send();
+  if (request.status !== 200) throw new Error(`the hold failed: ${request.status} ${request.responseText}`);
+  return JSON.parse(request.responseText) as BurstReply;
+}
+
+/** Times the consumption of one burst of `count` messages (see the file's comment). */
+async function measure(count: number): Promise<PageMeasurement> {
+  delivered = 0;
+  target = count;
+  const lastDelivery = new Promise<number>((resolve) => (reached = resolve));
+  const holdStarted = performance.now();
+  const burst = holdWhileTheServerWrites(count);
+  const holdEnded = performance.now();
+  const deliveredDuringHold = delivered;
+  const lastAt = await lastDelivery;
+  return { holdMs: holdEnded - holdStarted, drainMs: lastAt - holdEnded, firstDeliveryMs: firstAt - holdEnded, deliveredDuringHold, burst };
+}
+
 let client: PageClient | undefined;
+
 const bench = {
   async open(kind: 'raw' | 'wirestate', endpoint: string, streams: readonly string[]): Promise<void> {
     client = kind === 'raw' ? await openRaw(endpoint, streams) : await openWirestate(endpoint, streams);
   },
-  arm,
-  /** Resolves once the armed burst has arrived. */
-  arrived: () => arrived as Promise<BurstTiming>,
+  measure,
   async close(): Promise<void> {
     await client?.close();
     client = undefined;
   },
 };
-(globalThis as { bench?: typeof bench }).bench = bench;
+
+/** What the page offers the bench, as `window.bench`. */
+export type BenchPage = typeof bench;
+
+(globalThis as { bench?: BenchPage }).bench = bench;

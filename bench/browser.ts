@@ -1,135 +1,142 @@
 /**
- * Throughput in Chromium (native WebSocket): a raw `WebSocket` + `JSON.parse` + `Map` client
- * against a wirestate session, 100 streams, the reference server in this Node process. Same
- * method as the Node bench: alternating runs, each a burst of trades spread over the streams, timed
- * in the page from the first to the last message; the median of the runs per client, the ratio
- * taken against the raw client of the same run.
+ * Throughput in Chromium (native WebSocket): a raw `WebSocket` + `JSON.parse` + `Map` client against
+ * a wirestate session, JSON trades over 100 streams, the bench server in a process of its own.
  *
- *   node --import tsx bench/browser.ts [runs] [burst]      prints messages per second and the ratio
+ * Each measurement: the page's client subscribes, the page holds its main thread (a synchronous
+ * request to the page server, see bench/browser-page.ts), the bench has the server publish a burst
+ * while the hold lasts and ends the hold once the server has written all of it, and the clock runs
+ * in the page from the end of the hold to the delivery of the burst's last message. As in the Node
+ * bench (bench/throughput.ts), the server did its work before the clock started, so the figure is
+ * what the client can consume. The page's main-thread busy time (CDP TaskDuration) over the burst,
+ * without the hold, is kept beside it. The page is driven over the bare DevTools protocol
+ * (bench/chromium-page.ts), not Playwright, whose Network domain would report every frame.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
-import { createTestServer, type TestServer } from '../src/testing/index.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium.js';
-import type { BurstTiming } from './browser-page.js';
-import { payloadPool } from './payloads.js';
-import { median } from './stats.js';
+import { startPageHost } from './browser-host.js';
+import type { PageMeasurement } from './browser-page.js';
+import { openChromiumPage, type ChromiumPage } from './chromium-page.js';
+import { benchStreamNames } from './payloads.js';
+import type { BenchServer } from './server-control.js';
+import { within } from './stats.js';
 
-const STREAMS = Array.from({ length: 100 }, (_, index) => `bench.${index}`);
-const HTML = '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/page.js"></script>';
-type Kind = 'raw' | 'wirestate';
+/** The two clients of the page. */
+export const BROWSER_CLIENTS = ['raw', 'wirestate'] as const;
+/** `raw` (WebSocket + JSON.parse + Map) or `wirestate` (a session). */
+export type BrowserClient = (typeof BROWSER_CLIENTS)[number];
 
-async function servePage(): Promise<Server> {
-  const bundled = await build({
-    entryPoints: [fileURLToPath(new URL('browser-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = bundled.outputFiles[0]?.text ?? '';
-  const http = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': request.url === '/page.js' ? 'text/javascript' : 'text/html' });
-    response.end(request.url === '/page.js' ? script : HTML);
-  });
-  return new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(http)));
+/** What one section run measures. */
+export interface BrowserOptions {
+  readonly streams: number;
+  /** Messages per burst. */
+  readonly count: number;
+  /** Measured runs per client, after one warm-up run each. */
+  readonly runs: number;
 }
 
-/** Publishes `count` trades round-robin over the streams, in chunks so the socket drains between them. */
-function publish(server: TestServer, count: number): Promise<void> {
-  const pool = payloadPool('small');
-  return new Promise((resolve) => {
-    let sent = 0;
-    const chunk = () => {
-      for (let index = 0; index < 1_000 && sent < count; index++, sent++) server.publish(STREAMS[sent % STREAMS.length] as string, pool[sent % pool.length]);
-      if (sent < count) setImmediate(chunk);
-      else resolve();
-    };
-    chunk();
-  });
+/** One measured burst of one client. */
+export interface BrowserRun {
+  /** Messages per second from the end of the hold to the last delivery. */
+  readonly rate: number;
+  /** Main-thread busy time per message, in microseconds, the hold left out. */
+  readonly busyUs: number;
+  readonly holdMs: number;
+  /** How long the server took to encode and queue the burst. */
+  readonly publishMs: number;
+  /** From the end of the hold to the first delivery. */
+  readonly firstDeliveryMs: number;
 }
+
+/** Every measured run per client: run i of both clients ran back to back. */
+export interface BrowserResult {
+  readonly options: BrowserOptions;
+  /** Chromium's version, e.g. `156.0.8078.114`. */
+  readonly chromium: string;
+  readonly runs: Readonly<Record<BrowserClient, readonly BrowserRun[]>>;
+}
+
+/** Bounds of the page's steps; a burst of 100,000 drains in about 6 s on the 2-core machine here. */
+const OPEN_LIMIT_MS = 30_000;
+const MEASURE_LIMIT_MS = 120_000;
+const COMMAND_LIMIT_MS = 30_000;
+
+/** Resolves once the page's module has run and set `window.bench` (the page may still be loading). */
+const PAGE_READY = `new Promise((resolve) => {
+  const check = () => (globalThis.bench === undefined ? setTimeout(check, 20) : resolve(true));
+  check();
+})`;
 
 /** The page's main-thread busy time so far, in seconds (CDP TaskDuration). */
-async function busySeconds(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
-  return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
+async function busySeconds(page: ChromiumPage): Promise<number> {
+  const { metrics } = await page.send<{ metrics: Array<{ name: string; value: number }> }>('Performance.getMetrics');
+  const busy = metrics.find((metric) => metric.name === 'TaskDuration')?.value;
+  if (busy === undefined) throw new Error('Chromium reported no TaskDuration metric');
+  return busy;
 }
 
-interface RunResult {
-  /** Messages per second from the first to the last message. */
-  readonly rate: number;
-  /** Main-thread busy time per message, in microseconds: the client's own cost. */
-  readonly busyUs: number;
-}
-
-async function oneRun(page: Page, cdp: CDPSession, server: TestServer, kind: Kind, count: number): Promise<RunResult> {
-  await page.evaluate(([k, endpoint, streams]) => (globalThis as unknown as { bench: { open: (...a: unknown[]) => Promise<void> } }).bench.open(k, endpoint, streams), [kind, server.endpointUrl, STREAMS] as const);
-  const deadline = Date.now() + 10_000;
-  while (!STREAMS.every((name) => server.hasSubscribers(name))) {
-    if (Date.now() > deadline) throw new Error(`${kind}: the streams were not subscribed`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/** Fails the run when the backlog did not build as the method needs. */
+function checkBacklog(client: BrowserClient, measurement: PageMeasurement, count: number): void {
+  if (measurement.deliveredDuringHold !== 0) {
+    throw new Error(`${client}: ${measurement.deliveredDuringHold} messages were delivered during the hold, before the clock started`);
   }
-  await page.evaluate((n) => (globalThis as unknown as { bench: { arm: (n: number) => void } }).bench.arm(n), count);
-  const timing = page.evaluate(() => (globalThis as unknown as { bench: { arrived: () => Promise<BurstTiming> } }).bench.arrived());
-  const busyBefore = await busySeconds(cdp);
-  await publish(server, count);
-  const { firstAt, lastAt } = await timing;
-  const busyAfter = await busySeconds(cdp);
-  await page.evaluate(() => (globalThis as unknown as { bench: { close: () => Promise<void> } }).bench.close());
-  return { rate: ((count - 1) / (lastAt - firstAt)) * 1_000, busyUs: ((busyAfter - busyBefore) / count) * 1e6 };
+  if (measurement.burst.deliveries !== count) {
+    throw new Error(`${client}: the server queued ${measurement.burst.deliveries} deliveries for a burst of ${count}; one subscribed session was expected`);
+  }
 }
 
-async function main(): Promise<void> {
-  const runs = Number(process.argv[2] ?? 5);
-  const count = Number(process.argv[3] ?? 50_000);
-  const http = await servePage();
-  const server = await createTestServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+async function measureOnce(page: ChromiumPage, server: BenchServer, client: BrowserClient, options: BrowserOptions): Promise<BrowserRun> {
+  await within(server.command('reset'), COMMAND_LIMIT_MS, 'the server reset');
+  const streams = benchStreamNames(options.streams);
+  await page.evaluate(`bench.open(${JSON.stringify(client)}, ${JSON.stringify(server.endpointUrl)}, ${JSON.stringify(streams)})`, OPEN_LIMIT_MS);
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (globalThis as { bench?: unknown }).bench !== undefined);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    // A warm-up run of each, not counted.
-    for (const kind of ['raw', 'wirestate'] as const) await oneRun(page, cdp, server, kind, Math.ceil(count / 5));
-    const results: Record<Kind, RunResult[]> = { raw: [], wirestate: [] };
-    const rateRatios: number[] = [];
-    const costRatios: number[] = [];
-    for (let run = 0; run < runs; run++) {
-      const raw = await oneRun(page, cdp, server, 'raw', count);
-      const ours = await oneRun(page, cdp, server, 'wirestate', count);
-      results.raw.push(raw);
-      results.wirestate.push(ours);
-      rateRatios.push(ours.rate / raw.rate);
-      costRatios.push(raw.busyUs / ours.busyUs);
-      console.log(
-        `run ${run + 1}: raw ${Math.round(raw.rate)} msgs/s ${raw.busyUs.toFixed(2)} µs/msg, wirestate ${Math.round(ours.rate)} msgs/s ${ours.busyUs.toFixed(2)} µs/msg`,
-      );
-    }
-    const range = (values: number[]) => `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
-    console.log(
-      `Chromium, JSON trades, 100 streams, ${count} messages a run, median of ${runs}: ` +
-        `rate raw ${Math.round(median(results.raw.map((r) => r.rate)))} msgs/s, wirestate ${Math.round(median(results.wirestate.map((r) => r.rate)))} msgs/s, ` +
-        `ratio ${median(rateRatios).toFixed(2)}x (${range(rateRatios)}); main-thread cost raw ${median(results.raw.map((r) => r.busyUs)).toFixed(2)} µs/msg, ` +
-        `wirestate ${median(results.wirestate.map((r) => r.busyUs)).toFixed(2)} µs/msg, throughput-equivalent ratio ${median(costRatios).toFixed(2)}x (${range(costRatios)})`,
-    );
-    await cdp.detach();
+    await within(server.command('waitSubscribed', { count: options.streams, timeoutMs: COMMAND_LIMIT_MS }), COMMAND_LIMIT_MS + 1_000, `${client} subscribing`);
+    // A full collection first, as in the Node bench: the previous client's garbage is not collected on this one's clock.
+    await page.send('HeapProfiler.collectGarbage');
+    const busyBefore = await busySeconds(page);
+    const measurement = await page.evaluate<PageMeasurement>(`bench.measure(${options.count})`, MEASURE_LIMIT_MS);
+    const busyAfter = await busySeconds(page);
+    checkBacklog(client, measurement, options.count);
+    // The hold is one task of its own, as long as the hold: it is the bench's wait, not the client's work.
+    const busySecondsOfBurst = busyAfter - busyBefore - measurement.holdMs / 1_000;
+    return {
+      rate: (options.count * 1_000) / measurement.drainMs,
+      busyUs: (busySecondsOfBurst / options.count) * 1e6,
+      holdMs: measurement.holdMs,
+      publishMs: measurement.burst.publishMs,
+      firstDeliveryMs: measurement.firstDeliveryMs,
+    };
   } finally {
-    await browser.close();
-    await server.close();
-    http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
+    await page.evaluate('bench.close()', OPEN_LIMIT_MS);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+function describe(run: BrowserRun): string {
+  return `${Math.round(run.rate).toLocaleString('en-US')}/s, ${run.busyUs.toFixed(2)} µs/msg busy`;
+}
+
+/**
+ * Runs raw and wirestate alternately in one Chromium page: a warm-up run of each, then
+ * `options.runs` measured runs of each, so that a noisy moment on the machine hurts both alike.
+ */
+export async function runBrowser(server: BenchServer, options: BrowserOptions, log: (line: string) => void): Promise<BrowserResult> {
+  const host = await startPageHost((count) => server.command('burst', { streams: options.streams, count, size: 'small' }));
+  let page: ChromiumPage | undefined;
+  try {
+    page = await openChromiumPage(host.url);
+    await page.evaluate(PAGE_READY, OPEN_LIMIT_MS);
+    await page.send('Performance.enable');
+    const runs: Record<BrowserClient, BrowserRun[]> = { raw: [], wirestate: [] };
+    for (let run = 0; run <= options.runs; run++) {
+      const outcomes = [];
+      for (const client of BROWSER_CLIENTS) {
+        const outcome = await measureOnce(page, server, client, options);
+        outcomes.push(`${client} ${describe(outcome)}`);
+        // Run 0 warms the JIT and the sockets up; it does not count.
+        if (run > 0) runs[client].push(outcome);
+      }
+      log(`browser ${run === 0 ? 'warm-up' : `run ${run}`}: ${outcomes.join('; ')}`);
+    }
+    return { options, chromium: page.version, runs };
+  } finally {
+    await page?.close();
+    await host.close();
+  }
+}

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: throughput, request latency, end-to-end latency, memory and reconnect benchmarks of wirestate against a raw
- * `ws` baseline and RxJS `webSocket().multiplex()`, written to docs/benchmarks.md.
+ * `ws` baseline and RxJS `webSocket().multiplex()`, and throughput in Chromium against a raw WebSocket, written to docs/benchmarks.md.
  *
- *   npm run bench                       full run (about 5 minutes), writes docs/benchmarks.md
+ *   npm run bench                       full run (about 6 minutes), writes docs/benchmarks.md
  *   npm run bench -- --quick            smaller bursts and fewer runs (about a minute), prints only
  *   npm run bench -- --only throughput,memory --out /tmp/bench.md
  */
@@ -10,16 +10,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchCodec } from './clients.js';
+import { runBrowser } from './browser.js';
 import { messageSizes, readEnvironment } from './environment.js';
 import { runLatency } from './latency.js';
 import { runGrowth, runIdleMemory } from './memory.js';
 import { runReconnect } from './reconnect.js';
 import { renderReport, type BenchReport } from './report.js';
 import { BenchServer } from './server-control.js';
-import { runTailLatency } from './tail-latency.js';
+import { injectedStall, runTailLatency } from './tail-latency.js';
 import { runThroughput, type ThroughputCase } from './throughput.js';
 
-const SECTIONS = ['throughput', 'latency', 'tail', 'memory', 'reconnect'] as const;
+const SECTIONS = ['throughput', 'browser', 'latency', 'tail', 'memory', 'reconnect'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out <file>]
@@ -112,9 +113,12 @@ async function main(): Promise<void> {
   let report: BenchReport;
   try {
     const throughput = run('throughput') ? await runThroughput(server, throughputCases(options.quick), runs, log) : undefined;
+    const browserOptions = { streams: 100, count: options.quick ? 20_000 : 50_000, runs };
+    const browser = run('browser') ? await runBrowser(server, browserOptions, log) : undefined;
     const latency = run('latency') ? await runLatency(server, ['json', 'msgpack'], options.quick ? 500 : 2_000, options.quick ? 3 : 9, log) : undefined;
-    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 2_000 : 4_000 };
-    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, options.quick ? 3 : 8, log) : undefined;
+    const tailLoad = { streams: 100, ratePerSecond: 5_000, durationMs: options.quick ? 12_000 : 32_000, warmUpMs: 2_000, blockMs: 1_000, processesPerKind: 1 };
+    const tailLatency = run('tail') ? await runTailLatency(server, ['json', 'msgpack'], tailLoad, log) : undefined;
+    const stall = injectedStall();
     const reconnectRate = 200_000;
     const reconnect = run('reconnect') ? await runReconnect(server, 10_000, reconnectRate, options.quick ? 1 : 3, log) : undefined;
     const idleMemory = run('memory')
@@ -135,8 +139,9 @@ async function main(): Promise<void> {
       runs,
       niceness,
       ...(throughput === undefined ? {} : { throughput }),
+      ...(browser === undefined ? {} : { browser }),
       ...(latency === undefined ? {} : { latency }),
-      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad } }),
+      ...(tailLatency === undefined ? {} : { tailLatency: { results: tailLatency, load: tailLoad, ...(stall === undefined ? {} : { injectedStall: stall }) } }),
       ...(idleMemory === undefined ? {} : { idleMemory }),
       ...(growth === undefined ? {} : { growth }),
       ...(reconnect === undefined ? {} : { reconnect: { results: reconnect, ratePerSecond: reconnectRate } }),

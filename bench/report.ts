@@ -1,9 +1,13 @@
 /** Writes the benchmark results as Markdown (docs/benchmarks.md). */
+import type { BrowserResult } from './browser.js';
 import type { BenchCodec, ClientKind } from './clients.js';
 import type { Environment } from './environment.js';
 import type { LatencyResult } from './latency.js';
+import { mark, table } from './markdown.js';
+import { browserSection } from './report-browser.js';
 import { FIXES } from './report-changes.js';
-import type { TailLatencyLoad, TailLatencyResult } from './tail-latency.js';
+import type { RatioInterval } from './block-bootstrap.js';
+import { LATE_MS, type InjectedStall, type TailLatencyLoad, type TailLatencyResult } from './tail-latency.js';
 import type { GrowthResult, IdleMemoryResult } from './memory.js';
 import type { PayloadSize } from './payloads.js';
 import type { ReconnectResult } from './reconnect.js';
@@ -24,24 +28,17 @@ export interface BenchReport {
   readonly niceness: number | undefined;
   readonly throughput?: { readonly results: readonly ThroughputResult[]; readonly subscribePackets: ReadonlyMap<unknown, SubscribePackets> };
   readonly latency?: readonly LatencyResult[];
-  readonly tailLatency?: { readonly results: readonly TailLatencyResult[]; readonly load: TailLatencyLoad };
+  readonly tailLatency?: { readonly results: readonly TailLatencyResult[]; readonly load: TailLatencyLoad; readonly injectedStall?: InjectedStall };
   readonly idleMemory?: readonly IdleMemoryResult[];
   readonly growth?: GrowthResult;
   readonly reconnect?: { readonly results: readonly ReconnectResult[]; readonly ratePerSecond: number };
+  readonly browser?: BrowserResult;
 }
 
 const TARGET_BASELINE_RATIO = 0.8;
 const TARGET_MULTIPLEX_RATIO: Readonly<Record<number, number>> = { 100: 2.5, 10_000: 50 };
 const TARGET_IDLE_BYTES = 300;
 const TARGET_RESUBSCRIBE_PACKETS = 10;
-
-function mark(ok: boolean): string {
-  return ok ? 'met' : '**missed**';
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
 
 function rate(result: ThroughputResult, kind: ClientKind): number {
   return result.rates[kind] ?? Number.NaN;
@@ -275,57 +272,82 @@ function reconnectSection(report: BenchReport, targets: string[]): string[] {
 
 const TARGET_TAIL_RATIO = 1.2;
 
+/** The tail target's verdict from the whole interval: a point estimate alone moves too much from run to run. */
+function tailVerdict(interval: RatioInterval): string {
+  if (interval.high <= TARGET_TAIL_RATIO) return 'met';
+  if (interval.low > TARGET_TAIL_RATIO) return '**missed**';
+  return `not settled (the interval holds ${TARGET_TAIL_RATIO}x)`;
+}
+
 function tailLatencySection(report: BenchReport, targets: string[]): string[] {
   const section = report.tailLatency;
   if (section === undefined) return [];
-  const { results, load } = section;
-  const codecs = [...new Set(results.map((result) => result.codec))];
-  const micro = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(0)} µs`);
-  const rows = codecs.map((codec) => {
-    const baseline = results.find((result) => result.codec === codec && result.kind === 'baseline');
-    const wirestate = results.find((result) => result.codec === codec && result.kind === 'wirestate');
-    const ratioOf = (key: 'p50' | 'p99' | 'pooledP999') => (wirestate?.[key] ?? Number.NaN) / (baseline?.[key] ?? Number.NaN);
-    const interval = wirestate?.p999Ratio;
-    const p999Ratio = interval?.ratio ?? Number.NaN;
-    const intervalText = interval === undefined ? '' : ` (95% ${formatRatio(interval.low)}-${formatRatio(interval.high)})`;
-    targets.push(`end-to-end p99.9 ≤ ${TARGET_TAIL_RATIO}x raw \`ws\` (${codec}): ${formatRatio(p999Ratio)}${intervalText}, ${mark(p999Ratio <= TARGET_TAIL_RATIO)}`);
+  const { results, load, injectedStall } = section;
+  const micro = (value: number) => `${value.toFixed(0)} µs`;
+  const rows = results.map((result) => {
+    const { baseline, wirestate, p999Ratio } = result;
+    const interval = `${formatRatio(p999Ratio.ratio)} (95% ${formatRatio(p999Ratio.low)}-${formatRatio(p999Ratio.high)})`;
+    targets.push(`end-to-end p99.9 ≤ ${TARGET_TAIL_RATIO}x raw \`ws\` (${result.codec}): ${interval}, ${tailVerdict(p999Ratio)}`);
     return [
-      codec,
-      `${micro(baseline?.p50)} / ${micro(wirestate?.p50)}`,
-      formatRatio(ratioOf('p50')),
-      `${micro(baseline?.p99)} / ${micro(wirestate?.p99)}`,
-      formatRatio(ratioOf('p99')),
-      `${micro(baseline?.p999)} / ${micro(wirestate?.p999)}`,
-      `${formatRatio(p999Ratio)}${intervalText}`,
-      micro((wirestate?.p999 ?? Number.NaN) - (baseline?.p999 ?? Number.NaN)),
-      `${micro(baseline?.pooledP999)} / ${micro(wirestate?.pooledP999)} (${formatRatio(ratioOf('pooledP999'))})`,
+      result.codec,
+      `${micro(baseline.p50)} / ${micro(wirestate.p50)}`,
+      `${micro(baseline.p99)} / ${micro(wirestate.p99)}`,
+      `${micro(baseline.p999)} / ${micro(wirestate.p999)}`,
+      interval,
+      micro(wirestate.p999 - baseline.p999),
+      `${formatInteger(baseline.late)} / ${formatInteger(wirestate.late)} / ${formatInteger(result.lateInAll)}`,
     ];
   });
   const first = results[0];
-  const rounds = first?.rounds ?? 0;
-  const pooled = (first?.samplesPerRound ?? 0) * rounds;
+  const processes = load.processesPerKind;
+  const seconds = (ms: number) => `${(ms / 1_000).toFixed(0)} s`;
   return [
     '## End-to-end latency: server stamp to observer',
     '',
-    `The server stamps each trade with its wall clock just before publishing it, ${formatInteger(load.ratePerSecond)} messages a second`,
-    `round robin over ${formatInteger(load.streams)} streams for ${(load.durationMs / 1_000).toFixed(0)} s; each client records the time from the stamp to its`,
-    `observer. Baseline and wirestate alternate, ${rounds} rounds each; the first fifth of each round is warm-up.`,
+    `The server stamps each trade with the machine's monotonic clock just before publishing it, ${formatInteger(load.ratePerSecond)}`,
+    `messages a second round robin over ${formatInteger(load.streams)} streams, to every client; each client records the time from`,
+    `the stamp to its observer. Baseline and wirestate run at the same time, ${processes === 1 ? 'each in a process' : `${processes} processes of each, every one`}`,
+    `with its own connection and its own ${formatInteger(load.streams)} streams, for ${seconds(load.durationMs)} per codec; the first ${seconds(load.warmUpMs)} are warm-up.`,
+    ...(injectedStall === undefined
+      ? []
+      : ['', `**Not a measurement: a check.** Every ${injectedStall.kind} process busy-waited ${injectedStall.ms} ms after every ${formatInteger(injectedStall.every)}th message.`]),
     '',
-    `The p50 and p99 are taken over every round's samples pooled per client (${formatInteger(pooled)} samples). A tail on a`,
-    'shared machine is made of stalls (the process not scheduled, a collection) that hit many consecutive',
-    "messages at once, so one round's p99.9 (about 20 samples) rests on a handful of stalls and moves by a",
-    "factor of two with one stall more or less, and one long stall of another process (tens of",
-    'milliseconds, seen several times a day here) sets the p99.9 of all samples pooled. The p99.9 that the',
-    "target is read on is therefore the geometric mean of the rounds' p99.9 without the highest and the",
-    "lowest round, robust to one stalled round each way; its interval is a 95% bootstrap over the rounds",
-    "(rounds drawn with replacement, 2,000 times, the same rounds for both clients since round i of each ran",
-    'back to back and a noisy moment hit both). An interval that holds 1.0 says the two',
-    'tails cannot be told apart in this run. The pooled p99.9 is in the last column. Both processes read',
-    'the same clock, so an offset between them would add the same to both clients: the difference of the',
-    'p99.9s is free of it.',
+    'Why at the same time: a tail on a shared machine is made of stalls (a process not scheduled, a',
+    'collection, a burst of another process) that delay many consecutive messages at once. Measured one',
+    'client after the other, as this section did before, each client met stalls of its own, a handful',
+    "per round, and the p99.9 ratio's 95% interval spanned 0.8x to 2.8x (JSON) and 0.4x to 3.2x",
+    '(MessagePack) in its last full run. Now the server writes each message to every connection in the',
+    'same loop iteration (who is written first rotates message by message), so a stall of the server or',
+    'of the whole machine delays the same messages for both kinds, and both kinds are measured in the',
+    "same moments. Each client has a process of its own, so one client's collections stall no other.",
+    'What stays unshared is one process waiting for a CPU: this machine is a virtual machine whose idle',
+    'CPUs the host has to wake (`node --import tsx bench/wake-probe.ts`: two processes passing a datagram',
+    'back and forth every millisecond see a round trip p99.9 of several milliseconds), and that wait',
+    'hits one process and not another.',
+    ...(processes === 1
+      ? [
+          'Running two processes per kind (`processesPerKind` in bench/main.ts) gives each kind twice the draws',
+          'of that wait and narrows the interval, but measures a busier machine: the server writes twice the',
+          'frames and five processes share two CPUs; in trials taking turns with this setup the p50 rose by a',
+          'third to nearly double and twice as many messages were late, for both kinds alike, which drowns a',
+          'tail of either client of its own.',
+        ]
+      : [`${processes} processes per kind give each kind ${processes} times the draws of it in the same time.`]),
+    `The last column counts the messages more than ${LATE_MS} ms late per kind, and those late for every`,
+    `process at once (${processes === 1 ? 'both clients' : `all ${processes * 2}`}): the stalls the comparison no longer depends on.`,
+    '',
+    `The percentiles are over every message of a kind's processes after the warm-up (${formatInteger((first?.samplesPerProcess ?? 0) * processes)} per kind). The`,
+    `interval is a paired block bootstrap: the run is cut into blocks of ${seconds(load.blockMs)} (${formatInteger((load.blockMs * load.ratePerSecond) / 1_000)} messages, long enough to`,
+    `hold whole stalls, which last up to tens of milliseconds); 2,000 times, ${first?.blocks ?? 0} blocks are drawn with`,
+    "replacement, the same blocks for both kinds, and the ratio of the drawn blocks' p99.9 taken; the",
+    'interval holds the middle 95% of these ratios. It says how far the ratio could move had the run met',
+    `another draw of the same machine's stalls. The target counts as met when the whole interval is at or`,
+    `below ${TARGET_TAIL_RATIO}x, missed when the whole interval is above it, and not settled when it holds ${TARGET_TAIL_RATIO}x. The p50`,
+    `includes waiting for the other client${processes === 1 ? '' : 's'}: the clients and the server share two CPUs and wake at once`,
+    'for each message.',
     '',
     ...table(
-      ['codec', 'p50 baseline / wirestate', 'ratio', 'p99 baseline / wirestate', 'ratio', 'p99.9 baseline / wirestate', 'ratio (95% interval)', 'p99.9 difference', 'pooled p99.9 (ratio)'],
+      ['codec', 'p50 baseline / wirestate', 'p99 baseline / wirestate', 'p99.9 baseline / wirestate', 'p99.9 ratio (95% interval)', 'p99.9 difference', `late > ${LATE_MS} ms: baseline / wirestate / all`],
       rows,
     ),
     '',
@@ -338,6 +360,7 @@ export function renderReport(report: BenchReport): string {
   const targets: string[] = [];
   const body = [
     ...throughputSections(report, targets),
+    ...browserSection(report.browser, report.messageSizes.small.json, targets),
     ...latencySection(report, targets),
     ...tailLatencySection(report, targets),
     ...memorySection(report, targets),

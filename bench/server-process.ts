@@ -9,6 +9,7 @@
  */
 import { createTestServer, startMarketSimulator, type MarketSimulator } from '../src/testing/index.js';
 import { serveOverStdio, type StdioCommand } from '../src/testing/stdio-commands.js';
+import { monotonicMs } from './monotonic-clock.js';
 import { benchStreamNames, payloadPool, POOL_SIZE, type PayloadSize } from './payloads.js';
 
 const pools: Record<PayloadSize, unknown[]> = { small: payloadPool('small'), large: payloadPool('large') };
@@ -41,14 +42,16 @@ async function main(): Promise<void> {
       }
       return { deliveries, publishMs: performance.now() - started };
     },
-    /** Resolves once a connected session holds at least `count` subscriptions. */
+    /** Resolves once `sessions` connected sessions (default 1) hold at least `count` subscriptions each. */
     async waitSubscribed(command) {
       const count = command['count'] as number;
+      const wanted = (command['sessions'] as number | undefined) ?? 1;
       const deadline = Date.now() + ((command['timeoutMs'] as number | undefined) ?? 30_000);
       for (;;) {
-        const session = server.sessions().find((info) => info.connected && info.subscriptions.length >= count);
-        if (session !== undefined) return { sessionId: session.sessionId, at: performance.timeOrigin + performance.now() };
-        if (Date.now() > deadline) throw new Error(`no session reached ${count} subscriptions`);
+        const ready = server.sessions().filter((info) => info.connected && info.subscriptions.length >= count);
+        const session = ready[0];
+        if (session !== undefined && ready.length >= wanted) return { sessionId: session.sessionId, at: performance.timeOrigin + performance.now() };
+        if (Date.now() > deadline) throw new Error(`fewer than ${wanted} sessions reached ${count} subscriptions`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
@@ -72,26 +75,32 @@ async function main(): Promise<void> {
       return {};
     },
     /**
-     * Publishes small payloads stamped with the wall clock in milliseconds (`t`, from
-     * `performance.timeOrigin + performance.now()`) at `ratePerSecond`, round robin over `streams`
-     * names, for `durationMs`; resolves when done. Each message is stamped just before it is
-     * published, so the stamp-to-observer time covers encoding, the socket and the whole client.
+     * Publishes small trades at `ratePerSecond` for `durationMs`, round robin over `streams` stream
+     * numbers, each message once under every prefix of `prefixes` (`<prefix>.<number>`) in the same
+     * loop iteration; resolves when done. Each copy carries the message's number `n` and is stamped
+     * (`t`, {@link monotonicMs}) just before it is published, so the stamp-to-observer time covers
+     * encoding, the socket and the whole client. The prefixes take turns at going first (message
+     * `n` starts at prefix `n mod prefixes`), so no client is systematically written to later.
      */
-    async stampedFlow(command) {
-      const names = benchStreamNames(command['streams'] as number, (command['prefix'] as string | undefined) ?? 'bench');
+    async pairedStampedFlow(command) {
+      const streams = command['streams'] as number;
+      const prefixes = command['prefixes'] as string[];
+      const names = prefixes.map((prefix) => benchStreamNames(streams, prefix));
+      const orders = prefixes.map((_, first) => prefixes.map((__, offset) => (first + offset) % prefixes.length));
       const ratePerSecond = command['ratePerSecond'] as number;
-      const durationMs = command['durationMs'] as number;
+      const total = Math.floor(((command['durationMs'] as number) * ratePerSecond) / 1_000);
       const pool = pools.small;
       const started = performance.now();
       let published = 0;
       for (;;) {
-        const elapsed = performance.now() - started;
-        const due = Math.min(Math.floor((elapsed * ratePerSecond) / 1_000), Math.floor((durationMs * ratePerSecond) / 1_000));
+        const due = Math.min(Math.floor(((performance.now() - started) * ratePerSecond) / 1_000), total);
         for (; published < due; published++) {
-          const payload = { ...(pool[published % POOL_SIZE] as object), t: performance.timeOrigin + performance.now() };
-          server.publish(names[published % names.length] as string, payload);
+          for (const index of orders[published % orders.length] as number[]) {
+            const payload = { ...(pool[published % POOL_SIZE] as object), n: published, t: monotonicMs() };
+            server.publish((names[index] as string[])[published % streams] as string, payload);
+          }
         }
-        if (elapsed >= durationMs) return { published };
+        if (published >= total) return { published };
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     },

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { openClient, type BenchCodec, type ClientKind } from './clients.js';
 import { benchStreamNames, type PayloadSize } from './payloads.js';
 import type { BenchServer } from './server-control.js';
-import { median, within } from './stats.js';
+import { median, runByRunRatios, within } from './stats.js';
 
 // A full collection before each measurement, so that one client's garbage (10,000 multiplex
 // subscriptions, say) is not collected on the next client's clock. Exposed at run time because
@@ -48,13 +48,10 @@ export interface ThroughputResult {
   readonly cpuRuns: Partial<Record<ClientKind, number[]>>;
 }
 
-/**
- * The median of the run-by-run ratios `a[i] / b[i]`: runs i of both clients ran back to back, so
- * each ratio compares them under the same conditions, and a disturbed moment shifts both.
- */
+/** The median of the run-by-run ratios `a[i] / b[i]` ({@link runByRunRatios}); NaN when a side is missing. */
 export function pairedRatio(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
   if (a === undefined || b === undefined) return Number.NaN;
-  return median(a.slice(0, b.length).map((value, index) => value / (b[index] as number)));
+  return median(runByRunRatios(a, b));
 }
 
 /** SUBSCRIBE packets a client sent to subscribe a case's streams (counted by the server). */

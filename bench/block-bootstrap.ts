@@ -66,3 +66,28 @@ export function pairedBlockPercentileRatio(
     high: ratios[nearestRank(97.5, iterations) - 1] as number,
   };
 }
+
+/**
+ * Both sides without the block that holds either side's single longest delay (one or two blocks,
+ * the same ones left out of both, so the pairing stays). One stall of tens of milliseconds in one
+ * process can set that side's p99.9 alone, whatever the rest of the run shows; a verdict that holds
+ * only with that block is a verdict on that stall.
+ */
+export function withoutWorstBlocks<T extends ArrayLike<number>>(numerator: readonly T[], denominator: readonly T[]): { numerator: T[]; denominator: T[] } {
+  const worst = (blocks: readonly T[]) => {
+    let worstBlock = 0;
+    let longest = -Infinity;
+    for (const [index, block] of blocks.entries()) {
+      for (let at = 0; at < block.length; at++) {
+        if ((block[at] as number) > longest) {
+          longest = block[at] as number;
+          worstBlock = index;
+        }
+      }
+    }
+    return worstBlock;
+  };
+  const left = new Set([worst(numerator), worst(denominator)]);
+  const keep = (_: T, index: number) => !left.has(index);
+  return { numerator: numerator.filter(keep), denominator: denominator.filter(keep) };
+}

@@ -272,10 +272,15 @@ function reconnectSection(report: BenchReport, targets: string[]): string[] {
 
 const TARGET_TAIL_RATIO = 1.2;
 
-/** The tail target's verdict from the whole interval: a point estimate alone moves too much from run to run. */
-function tailVerdict(interval: RatioInterval): string {
-  if (interval.high <= TARGET_TAIL_RATIO) return 'met';
-  if (interval.low > TARGET_TAIL_RATIO) return '**missed**';
+/**
+ * The tail target's verdict from the whole interval (a point estimate alone moves too much from run
+ * to run), checked against the ratio without the block of either kind's longest delay: one stall of
+ * one process must not decide it.
+ */
+function tailVerdict(interval: RatioInterval, withoutWorst: RatioInterval): string {
+  if (interval.high <= TARGET_TAIL_RATIO && withoutWorst.ratio <= TARGET_TAIL_RATIO) return 'met';
+  if (interval.low > TARGET_TAIL_RATIO && withoutWorst.ratio > TARGET_TAIL_RATIO) return '**missed**';
+  if (interval.high <= TARGET_TAIL_RATIO || interval.low > TARGET_TAIL_RATIO) return 'not settled (one stall decides it: see the table)';
   return `not settled (the interval holds ${TARGET_TAIL_RATIO}x)`;
 }
 
@@ -285,15 +290,16 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
   const { results, load, injectedStall } = section;
   const micro = (value: number) => `${value.toFixed(0)} µs`;
   const rows = results.map((result) => {
-    const { baseline, wirestate, p999Ratio } = result;
+    const { baseline, wirestate, p999Ratio, p999RatioWithoutWorst } = result;
     const interval = `${formatRatio(p999Ratio.ratio)} (95% ${formatRatio(p999Ratio.low)}-${formatRatio(p999Ratio.high)})`;
-    targets.push(`end-to-end p99.9 ≤ ${TARGET_TAIL_RATIO}x raw \`ws\` (${result.codec}): ${interval}, ${tailVerdict(p999Ratio)}`);
+    targets.push(`end-to-end p99.9 ≤ ${TARGET_TAIL_RATIO}x raw \`ws\` (${result.codec}): ${interval}, ${tailVerdict(p999Ratio, p999RatioWithoutWorst)}`);
     return [
       result.codec,
       `${micro(baseline.p50)} / ${micro(wirestate.p50)}`,
       `${micro(baseline.p99)} / ${micro(wirestate.p99)}`,
       `${micro(baseline.p999)} / ${micro(wirestate.p999)}`,
       interval,
+      formatRatio(p999RatioWithoutWorst.ratio),
       micro(wirestate.p999 - baseline.p999),
       `${formatInteger(baseline.late)} / ${formatInteger(wirestate.late)} / ${formatInteger(result.lateInAll)}`,
     ];
@@ -341,13 +347,16 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
     `hold whole stalls, which last up to tens of milliseconds); 2,000 times, ${first?.blocks ?? 0} blocks are drawn with`,
     "replacement, the same blocks for both kinds, and the ratio of the drawn blocks' p99.9 taken; the",
     'interval holds the middle 95% of these ratios. It says how far the ratio could move had the run met',
-    `another draw of the same machine's stalls. The target counts as met when the whole interval is at or`,
-    `below ${TARGET_TAIL_RATIO}x, missed when the whole interval is above it, and not settled when it holds ${TARGET_TAIL_RATIO}x. The p50`,
+    `another draw of the same machine's stalls. One stall of tens of milliseconds in one process can set`,
+    "that kind's p99.9 by itself, so the ratio is also taken without the block that holds either kind's",
+    'longest delay (the same blocks left out for both). The target counts as met when the whole interval',
+    `is at or below ${TARGET_TAIL_RATIO}x and so is the ratio without the worst block, missed when both are above it, and`,
+    `not settled otherwise. The p50`,
     `includes waiting for the other client${processes === 1 ? '' : 's'}: the clients and the server share two CPUs and wake at once`,
     'for each message.',
     '',
     ...table(
-      ['codec', 'p50 baseline / wirestate', 'p99 baseline / wirestate', 'p99.9 baseline / wirestate', 'p99.9 ratio (95% interval)', 'p99.9 difference', `late > ${LATE_MS} ms: baseline / wirestate / all`],
+      ['codec', 'p50 baseline / wirestate', 'p99 baseline / wirestate', 'p99.9 baseline / wirestate', 'p99.9 ratio (95% interval)', 'without the worst block', 'p99.9 difference', `late > ${LATE_MS} ms: baseline / wirestate / all`],
       rows,
     ),
     '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedBlockPercentileRatio } from '../../bench/block-bootstrap.js';
+import { pairedBlockPercentileRatio, withoutWorstBlocks } from '../../bench/block-bootstrap.js';
 import { percentile } from '../../bench/stats.js';
 import { seededRandom } from '../../src/testing/market-data.js';
 
@@ -48,5 +48,31 @@ describe('pairedBlockPercentileRatio', () => {
   it('refuses blocks of different sizes or counts', () => {
     expect(() => pairedBlockPercentileRatio([new Float64Array(3)], [new Float64Array(4)], 99)).toThrow(/one size/);
     expect(() => pairedBlockPercentileRatio([new Float64Array(3)], [], 99)).toThrow(/same number of blocks/);
+  });
+});
+
+describe('withoutWorstBlocks', () => {
+  it("leaves out the block of each side's longest delay from both sides, keeping the pairing", () => {
+    const numerator = [Float64Array.of(1, 2), Float64Array.of(90, 1), Float64Array.of(3, 4), Float64Array.of(5, 6)];
+    const denominator = [Float64Array.of(1, 2), Float64Array.of(3, 4), Float64Array.of(5, 6), Float64Array.of(7, 800)];
+    const { numerator: keptNumerator, denominator: keptDenominator } = withoutWorstBlocks(numerator, denominator);
+    expect(keptNumerator).toEqual([numerator[0], numerator[2]]);
+    expect(keptDenominator).toEqual([denominator[0], denominator[2]]);
+  });
+
+  it('leaves out one block when both sides have their longest delay in it', () => {
+    const numerator = [Float64Array.of(1), Float64Array.of(50), Float64Array.of(2)];
+    const denominator = [Float64Array.of(3), Float64Array.of(70), Float64Array.of(4)];
+    expect(withoutWorstBlocks(numerator, denominator).numerator).toEqual([numerator[0], numerator[2]]);
+  });
+
+  it('takes a one-stall ratio back to the rest of the run', () => {
+    const denominator = stallyBlocks(4, 10, 400);
+    const numerator = denominator.map((block) => block.map((value) => value * 1.1));
+    // One long stall of the denominator's process: alone, it sets the denominator's p99.9.
+    (denominator[3] as Float64Array).fill(80_000, 0, 100);
+    expect(pairedBlockPercentileRatio(numerator, denominator, 99.9).ratio).toBeLessThan(0.2);
+    const trimmed = withoutWorstBlocks(numerator, denominator);
+    expect(pairedBlockPercentileRatio(trimmed.numerator, trimmed.denominator, 99.9).ratio).toBeCloseTo(1.1, 6);
   });
 });

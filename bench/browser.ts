@@ -13,7 +13,7 @@
  */
 import { startPageHost } from './browser-host.js';
 import type { PageMeasurement } from './browser-page.js';
-import { openChromiumPage, type ChromiumPage } from './chromium-page.js';
+import { launchChromium, type Chromium, type ChromiumPage } from './chromium-page.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
 import { within } from './stats.js';
@@ -118,9 +118,10 @@ function describe(run: BrowserRun): string {
  */
 export async function runBrowser(server: BenchServer, options: BrowserOptions, log: (line: string) => void): Promise<BrowserResult> {
   const host = await startPageHost((count) => server.command('burst', { streams: options.streams, count, size: 'small' }));
-  let page: ChromiumPage | undefined;
+  let browser: Chromium | undefined;
   try {
-    page = await openChromiumPage(host.url);
+    browser = await launchChromium();
+    const page = await browser.openPage(host.url);
     await page.evaluate(PAGE_READY, OPEN_LIMIT_MS);
     await page.send('Performance.enable');
     const runs: Record<BrowserClient, BrowserRun[]> = { raw: [], wirestate: [] };
@@ -134,9 +135,9 @@ export async function runBrowser(server: BenchServer, options: BrowserOptions, l
       }
       log(`browser ${run === 0 ? 'warm-up' : `run ${run}`}: ${outcomes.join('; ')}`);
     }
-    return { options, chromium: page.version, runs };
+    return { options, chromium: browser.version, runs };
   } finally {
-    await page?.close();
+    await browser?.close();
     await host.close();
   }
 }

@@ -13,7 +13,7 @@
  */
 import { startPageHost } from './browser-host.js';
 import type { PageMeasurement } from './browser-page.js';
-import { launchChromium, type Chromium, type ChromiumPage } from './chromium-page.js';
+import { launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
 import { within } from './stats.js';
@@ -58,11 +58,6 @@ const OPEN_LIMIT_MS = 30_000;
 const MEASURE_LIMIT_MS = 120_000;
 const COMMAND_LIMIT_MS = 30_000;
 
-/** Resolves once the page's module has run and set `window.bench` (the page may still be loading). */
-const PAGE_READY = `new Promise((resolve) => {
-  const check = () => (globalThis.bench === undefined ? setTimeout(check, 20) : resolve(true));
-  check();
-})`;
 
 /** The page's main-thread busy time so far, in seconds (CDP TaskDuration). */
 async function busySeconds(page: ChromiumPage): Promise<number> {
@@ -122,7 +117,7 @@ export async function runBrowser(server: BenchServer, options: BrowserOptions, l
   try {
     browser = await launchChromium();
     const page = await browser.openPage(host.url);
-    await page.evaluate(PAGE_READY, OPEN_LIMIT_MS);
+    await page.evaluate(whenGlobalSet('bench'), OPEN_LIMIT_MS);
     await page.send('Performance.enable');
     const runs: Record<BrowserClient, BrowserRun[]> = { raw: [], wirestate: [] };
     for (let run = 0; run <= options.runs; run++) {

@@ -139,3 +139,14 @@ export async function launchChromium(): Promise<Chromium> {
     throw error;
   }
 }
+
+/**
+ * An expression for {@link ChromiumPage.evaluate} that resolves once the page's module has run and
+ * set `globalThis[name]` (the page may still be loading when a bench first asks).
+ */
+export function whenGlobalSet(name: string): string {
+  return `new Promise((resolve) => {
+  const check = () => (globalThis[${JSON.stringify(name)}] === undefined ? setTimeout(check, 20) : resolve(true));
+  check();
+})`;
+}

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTestServer, type TestServer } from '../src/testing/index.js';
 import { serveTabPage } from '../test/shared-session/tab-page.js';
-import { launchChromium, type Chromium, type ChromiumPage } from './chromium-page.js';
+import { launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
 
 const BURST = 20_000;
 const RUNS = 3;
@@ -27,11 +27,6 @@ const END_MARK = '<!-- shared-tabs:end -->';
 const STEP_LIMIT_MS = 30_000;
 const BURST_LIMIT_MS = 120_000;
 
-/** Resolves once the page's module has run and set `window.tab` (the page may still be loading). */
-const TAB_READY = `new Promise((resolve) => {
-  const check = () => (globalThis.tab === undefined ? setTimeout(check, 20) : resolve(true));
-  check();
-})`;
 
 interface Run {
   /** Messages per second, per tab: the leader (or the unshared tab) first. */
@@ -51,7 +46,7 @@ async function taskSeconds(page: ChromiumPage): Promise<number> {
 /** Opens a tab of the page, with `window.tab` (test/shared-session/page-entry.ts) ready. */
 async function openTab(browser: Chromium, origin: string): Promise<ChromiumPage> {
   const page = await browser.openPage(origin);
-  await page.evaluate(TAB_READY, STEP_LIMIT_MS);
+  await page.evaluate(whenGlobalSet('tab'), STEP_LIMIT_MS);
   return page;
 }
 

@@ -148,8 +148,7 @@ function plainData(value: unknown, rules: EncodableValues, depth: number): boole
   // for-in rather than Object.keys, which allocates; an enumerable key some library added to
   // Object.prototype is only checked too (at worst, the full walk runs).
   for (const key in value) {
-    if ((!rules.protoKey && key === '__proto__') || (!rules.nulInKeys && key.includes('\u0000'))) return false;
-    if (!plainData((value as Record<string, unknown>)[key], rules, depth + 1)) return false;
+    if (checkKey(key, rules) !== undefined || !plainData((value as Record<string, unknown>)[key], rules, depth + 1)) return false;
   }
   return true;
 }

@@ -13,7 +13,7 @@
  */
 import { startPageHost } from './browser-host.js';
 import type { PageMeasurement } from './browser-page.js';
-import { launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
+import { busySeconds, launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
 import { benchStreamNames } from './payloads.js';
 import type { BenchServer } from './server-control.js';
 import { within } from './stats.js';
@@ -59,13 +59,6 @@ const MEASURE_LIMIT_MS = 120_000;
 const COMMAND_LIMIT_MS = 30_000;
 
 
-/** The page's main-thread busy time so far, in seconds (CDP TaskDuration). */
-async function busySeconds(page: ChromiumPage): Promise<number> {
-  const { metrics } = await page.send<{ metrics: Array<{ name: string; value: number }> }>('Performance.getMetrics');
-  const busy = metrics.find((metric) => metric.name === 'TaskDuration')?.value;
-  if (busy === undefined) throw new Error('Chromium reported no TaskDuration metric');
-  return busy;
-}
 
 /** Fails the run when the backlog did not build as the method needs. */
 function checkBacklog(client: BrowserClient, measurement: PageMeasurement, count: number): void {

@@ -150,3 +150,11 @@ export function whenGlobalSet(name: string): string {
   check();
 })`;
 }
+
+/** The page's main-thread busy time so far, in seconds (CDP TaskDuration; the Performance domain must be on). */
+export async function busySeconds(page: ChromiumPage): Promise<number> {
+  const { metrics } = await page.send<{ metrics: Array<{ name: string; value: number }> }>('Performance.getMetrics');
+  const busy = metrics.find((metric) => metric.name === 'TaskDuration')?.value;
+  if (busy === undefined) throw new Error('Chromium reported no TaskDuration metric');
+  return busy;
+}

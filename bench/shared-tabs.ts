@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTestServer, type TestServer } from '../src/testing/index.js';
 import { serveTabPage } from '../test/shared-session/tab-page.js';
-import { launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
+import { busySeconds, launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
 
 const BURST = 20_000;
 const RUNS = 3;
@@ -35,13 +35,6 @@ interface Run {
   readonly leaderTaskUs: number;
 }
 
-/** The tab's main-thread busy time so far, in seconds (CDP TaskDuration). */
-async function taskSeconds(page: ChromiumPage): Promise<number> {
-  const { metrics } = await page.send<{ metrics: Array<{ name: string; value: number }> }>('Performance.getMetrics');
-  const busy = metrics.find((metric) => metric.name === 'TaskDuration')?.value;
-  if (busy === undefined) throw new Error('Chromium reported no TaskDuration metric');
-  return busy;
-}
 
 /** Opens a tab of the page, with `window.tab` (test/shared-session/page-entry.ts) ready. */
 async function openTab(browser: Chromium, origin: string): Promise<ChromiumPage> {
@@ -92,10 +85,10 @@ async function runScenario(browser: Chromium, origin: string, server: TestServer
     await new Promise((resolve) => setTimeout(resolve, 300));
     const leader = pages[0]!;
     await leader.send('Performance.enable');
-    const before = await taskSeconds(leader);
+    const before = await busySeconds(leader);
     await publishBurst(server);
     const results = await Promise.all(timings);
-    const after = await taskSeconds(leader);
+    const after = await busySeconds(leader);
     return {
       rates: results.map(({ firstAt, lastAt }) => ((BURST - 1) / (lastAt - firstAt)) * 1_000),
       leaderTaskUs: ((after - before) / BURST) * 1e6,

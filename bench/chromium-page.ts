@@ -61,17 +61,23 @@ function devtoolsAddress(child: ChildProcess): Promise<string> {
       if (match?.[1] !== undefined) resolve(match[1]);
     });
     child.once('exit', (code) => reject(new Error(`Chromium exited (${String(code)}) before listening for DevTools`)));
+    // Without this listener a missing binary (ENOENT) is an unhandled 'error' event that kills the bench.
+    child.once('error', (error) => reject(new Error(`Chromium could not start (${error.message}): run \`bash scripts/ensure-chromium.sh\` or install Debian's chromium`)));
   });
 }
 
 /** The browser's first tab, which may appear a little after the DevTools endpoint does. */
-async function firstTab(devtools: DevtoolsConnection): Promise<string> {
-  for (;;) {
+async function firstTab(devtools: DevtoolsConnection, limitMs: number): Promise<string> {
+  // Polls until its own deadline rather than racing a timer: a race would leave this loop asking a
+  // browser that is being stopped.
+  const deadline = Date.now() + limitMs;
+  do {
     const { targetInfos } = await devtools.send<{ targetInfos: TargetInfo[] }>('Target.getTargets');
     const blank = targetInfos.find((target) => target.type === 'page' && target.url === 'about:blank');
     if (blank !== undefined) return blank.targetId;
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  } while (Date.now() < deadline);
+  throw new Error(`the first tab appearing did not finish within ${limitMs} ms`);
 }
 
 async function stopBrowser(child: ChildProcess, profile: string): Promise<void> {
@@ -120,7 +126,7 @@ export async function launchChromium(): Promise<Chromium> {
     // `HeadlessChrome/156.0.8078.114`: the product name is Chrome's even in a Chromium build.
     const { product } = await connected.send<{ product: string }>('Browser.getVersion');
     // A one-tab bench runs in the browser's own first tab, so that no idle tab sits beside it.
-    let spareTab: string | undefined = await within(firstTab(connected), START_LIMIT_MS, 'the first tab appearing');
+    let spareTab: string | undefined = await firstTab(connected, START_LIMIT_MS);
     return {
       version: product.slice(product.indexOf('/') + 1),
       async openPage(url) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs Debian's chromium for the browser tests when it is missing (test/chromium.ts runs
-# /usr/bin/chromium; see TOOLCHAIN.md). Run by `npm test` (its pretest) and by .ci/run, so that
+# Installs Debian's chromium for the browser tests and benchmarks when it is missing (test/chromium.ts runs
+# /usr/bin/chromium; see TOOLCHAIN.md). Run by `npm test` and `npm run bench` (their pre-scripts) and by .ci/run, so that
 # both work on a fresh machine. Needs apt-get and root (or sudo without a password); otherwise it
 # says what to install.
 set -euo pipefail

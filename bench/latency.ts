@@ -2,13 +2,19 @@
  * Request/response latency: round trips of `ECHO` over loopback, one at a time, wirestate's
  * `session.request()` against the baseline's hand-written correlation over raw `ws`.
  *
- * Both clients are connected at once and take turns of 100 round trips (baseline, wirestate,
- * wirestate, baseline, ...: who goes first alternates), so both meet the same moments of a shared
- * machine within a fraction of a second; each round is a fresh pair of connections. The p50 ratio is
- * taken per round and the median over the rounds reported, with their range: a round whose
- * machine was busier is busier for both clients.
+ * Each client runs in a process of its own (bench/latency-child.ts), as a bot runs one client:
+ * sharing a process, each client's turns evicted the other's code and data from the caches and
+ * left its garbage in a common heap, which cost the client with more code more (1.08x-1.09x in a
+ * full run, where the same clients measured 1.05x-1.06x run alone) and made the figure depend on
+ * what the bench ran before. Both are connected at once and take turns of 100 round trips
+ * (baseline, wirestate, wirestate, baseline, ...: who goes first alternates), so both meet the
+ * same moments of a shared machine within a fraction of a second; each round is a fresh pair of
+ * connections. The p50 ratio is taken per round and the median over the rounds reported, with
+ * their range: a round whose machine was busier is busier for both clients.
  */
-import { openClient, type BenchClient, type BenchCodec, type ClientKind } from './clients.js';
+import { BenchChild } from './child-process.js';
+import type { BenchCodec, ClientKind } from './clients.js';
+import type { LatencyChildConfig } from './latency-child.js';
 import type { BenchServer } from './server-control.js';
 import { median, percentile } from './stats.js';
 
@@ -26,19 +32,14 @@ export interface LatencyResult {
   readonly p50Ratio?: { readonly median: number; readonly low: number; readonly high: number; readonly rounds: number };
 }
 
-const PARAMS = { symbol: 'BTCUSDT', side: 'buy', quantity: '0.01000000', price: '43000.12' };
-
-async function timedRoundTrip(client: BenchClient): Promise<number> {
-  const started = performance.now();
-  await client.request('ECHO', PARAMS);
-  return (performance.now() - started) * 1_000;
-}
-
+const CHILD_SCRIPT = new URL('./latency-child.ts', import.meta.url);
 /** Round trips a client makes in a row before the other takes its turn. */
 const TURN = 100;
+/** A turn of 100 round trips takes about 10 ms; opening or closing a client, a few. */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 /** `count` round trips per client, taking turns of {@link TURN}; returns each client's times. */
-async function takingTurns(clients: readonly BenchClient[], count: number, firstTurn: number): Promise<number[][]> {
+async function takingTurns(clients: readonly BenchChild[], count: number, firstTurn: number): Promise<number[][]> {
   const times: number[][] = clients.map(() => []);
   for (let done = 0, turn = 0; done < count; done += TURN, turn++) {
     // ABBA: each client goes first as often as second. Turns of many round trips, not one, keep each
@@ -46,11 +47,25 @@ async function takingTurns(clients: readonly BenchClient[], count: number, first
     // caches, which cost the client with more code on its path more (1.10x where turns gave 1.04x).
     const first = (turn + firstTurn) % 2;
     for (const index of [first, 1 - first]) {
-      const client = clients[index] as BenchClient;
-      for (let made = 0; made < Math.min(TURN, count - done); made++) times[index]?.push(await timedRoundTrip(client));
+      const reply = (await (clients[index] as BenchChild).ask(`turn ${Math.min(TURN, count - done)}`, ANSWER_TIMEOUT_MS, 'turn')) as { times: number[] };
+      times[index]?.push(...reply.times);
     }
   }
   return times;
+}
+
+/** Starts one client process per kind; stops the ones that started if any failed. */
+async function startClients(kinds: readonly ClientKind[], codec: BenchCodec, endpointUrl: string): Promise<BenchChild[]> {
+  const started = await Promise.allSettled(
+    kinds.map(async (kind) => (await BenchChild.start(CHILD_SCRIPT, { kind, codec, endpointUrl } satisfies LatencyChildConfig, `${kind} latency client process`)).child),
+  );
+  const clients = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(clients.map((client) => client.stop()));
+    throw failed.reason;
+  }
+  return clients;
 }
 
 /**
@@ -70,22 +85,23 @@ export async function runLatency(
   for (const codec of codecs) {
     const perRound = kinds.map(() => ({ p50: [] as number[], p99: [] as number[], p999: [] as number[] }));
     const ratios: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      await server.command('reset');
-      const clients: BenchClient[] = [];
-      try {
-        for (const kind of kinds) clients.push(await openClient(kind, { endpointUrl: server.endpointUrl, codec, streams: [], onData: () => {} }));
+    const clients = await startClients(kinds, codec, server.endpointUrl);
+    try {
+      for (let round = 0; round < rounds; round++) {
+        await server.command('reset');
+        for (const client of clients) await client.ask('open', ANSWER_TIMEOUT_MS, 'open');
         await takingTurns(clients, Math.ceil(count / 10), round);
         const times = await takingTurns(clients, count, round);
+        for (const client of clients) await client.ask('close', ANSWER_TIMEOUT_MS, 'close');
         for (const [index, samples] of times.entries()) {
           perRound[index]?.p50.push(percentile(samples, 50));
           perRound[index]?.p99.push(percentile(samples, 99));
           perRound[index]?.p999.push(percentile(samples, 99.9));
         }
         ratios.push(percentile(times[1] ?? [], 50) / percentile(times[0] ?? [], 50));
-      } finally {
-        for (const client of clients) await client.close();
       }
+    } finally {
+      await Promise.all(clients.map((client) => client.stop()));
     }
     const sortedRatios = [...ratios].sort((a, b) => a - b);
     const p50Ratio = { median: median(ratios), low: sortedRatios[0] ?? Number.NaN, high: sortedRatios.at(-1) ?? Number.NaN, rounds };

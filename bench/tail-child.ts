@@ -10,6 +10,7 @@
  * in flight, prints `{"received": …, "delays": <base64 of a Float64Array, µs>}` and closes.
  */
 import { createInterface } from 'node:readline';
+import { writeLine } from './child-process.js';
 import { openClient, type BenchCodec, type ClientKind } from './clients.js';
 import { monotonicMs } from './monotonic-clock.js';
 import { benchStreamNames } from './payloads.js';
@@ -37,10 +38,6 @@ const IN_FLIGHT_WAIT_MS = 2_000;
 function busyWait(ms: number): void {
   const until = performance.now() + ms;
   while (performance.now() < until);
-}
-
-function writeLine(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
 async function main(): Promise<void> {

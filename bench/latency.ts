@@ -4,9 +4,9 @@
  *
  * Each client runs in a process of its own (bench/latency-child.ts), as a bot runs one client:
  * sharing a process, each client's turns evicted the other's code and data from the caches and
- * left its garbage in a common heap, which cost the client with more code more (1.08x-1.09x in a
- * full run, where the same clients measured 1.05x-1.06x run alone) and made the figure depend on
- * what the bench ran before. Both are connected at once and take turns of 100 round trips
+ * left its garbage in a common heap, which cost the client with more code more (JSON: 1.11x, against 1.05x in
+ * processes of their own, medians of 8 alternating runs) and made the figure depend on what the
+ * bench ran before. Both are connected at once and take turns of 100 round trips
  * (baseline, wirestate, wirestate, baseline, ...: who goes first alternates), so both meet the
  * same moments of a shared machine within a fraction of a second; each round is a fresh pair of
  * connections. The p50 ratio is taken per round and the median over the rounds reported, with

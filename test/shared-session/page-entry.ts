@@ -28,6 +28,17 @@ const tab = {
   errors: [] as string[],
   events: [] as string[],
   closedWith: undefined as { code: number; clientRequested: boolean } | undefined,
+  /** The stream of every stream message the leader posted on the share's channel, once {@link tab.spyOnChannel} runs. */
+  posted: [] as string[],
+  spy: undefined as BroadcastChannel | undefined,
+
+  /** Listens on the share's BroadcastChannel as another tab would, recording the streams of the stream messages posted there. */
+  spyOnChannel(channelName: string): void {
+    tab.spy = new BroadcastChannel(channelName);
+    tab.spy.onmessage = (event: MessageEvent<{ t?: string; items?: Array<[string, unknown, number?]> }>) => {
+      if (event.data.t === 'msgs') for (const [stream] of event.data.items ?? []) tab.posted.push(stream);
+    };
+  },
 
   open(options: SessionOptions): void {
     const session = createSession(options);

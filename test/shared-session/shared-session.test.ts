@@ -7,6 +7,8 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedPacket, TestServer } from '../../src/testing/index.js';
 import { createTestServer } from '../../src/testing/index.js';
+import { shareChannelName } from '../../src/session/shared/shared-session.js';
+import { PING_INTERVAL_MS } from '../../src/session/shared/timing.js';
 import { eventually } from '../helpers/eventually.js';
 import { inTab, startTabs, type Tabs } from './tabs.js';
 
@@ -34,8 +36,7 @@ afterAll(async () => {
 });
 
 /** Opens `count` tabs, each with a shared session of a name no other test uses; the first one opened leads. */
-async function openTabs(count: number, target: TestServer = server): Promise<Page[]> {
-  const share = `feed-${++shareCount}`;
+async function openTabs(count: number, target: TestServer = server, share = `feed-${++shareCount}`): Promise<Page[]> {
   const opened: Page[] = [];
   for (let index = 0; index < count; index++) {
     const page = await tabs.open();
@@ -183,6 +184,48 @@ describe('a shared session across tabs', () => {
     }
     expect(server.sessions().filter((session) => session.connected)).toHaveLength(1);
     console.log(`shared session: a new leader took over ${tookOverMs} ms after the leader tab closed`);
+  });
+
+  it("keeps a stream only the leader observes in the leader's tab, and a takeover still resumes past its messages", async () => {
+    // 50 messages of replay: a successor resuming from before the 200 below could not resume.
+    const small = await createTestServer({ replayBufferSize: 50 });
+    try {
+      const share = `feed-${++shareCount}`;
+      const opened = await openTabs(2, small, share);
+      const leader = (await leaderAmong(opened))!;
+      const follower = opened.find((page) => page !== leader)!;
+      await inTab(follower, (tab, name) => tab.spyOnChannel(name), shareChannelName(share));
+      await inTab(leader, (tab) => tab.observe('solo@trade'));
+      await inTab(leader, (tab) => tab.observe('both@trade'));
+      await inTab(follower, (tab) => tab.observe('both@trade'));
+      await waitFor(() => small.hasSubscribers('solo@trade') && small.hasSubscribers('both@trade'), 'the subscriptions');
+      const warmUp = setInterval(() => small.publish('both@trade', { n: 0 }), 10);
+      try {
+        await waitFor(async () => (await received(follower, 'both@trade')).length > 0, "the follower's claim");
+      } finally {
+        clearInterval(warmUp);
+      }
+      small.publish('both@trade', { n: 1 });
+      for (let n = 1; n <= 200; n++) small.publish('solo@trade', { n });
+      await waitFor(async () => (await received(leader, 'solo@trade')).length === 200 && (await counted(follower, 'both@trade')).length === 1, 'every message');
+      const posted = await inTab(follower, (tab) => tab.posted);
+      expect(posted).toContain('both@trade');
+      expect(posted).not.toContain('solo@trade');
+
+      // A ping carries the leader's lastSeq to the follower (once a ping interval).
+      await new Promise((resolve) => setTimeout(resolve, 2 * PING_INTERVAL_MS));
+      const sessionId = await inTab(leader, (tab) => tab.snapshot?.sessionId);
+      await leader.close();
+      await waitFor(async () => (await leaderAmong([follower])) !== undefined, 'the follower to lead', 5_000);
+      await waitFor(() => small.session(sessionId!)?.connected === true && small.session(sessionId!)!.resumeCount > 0, 'the resume', 5_000);
+      small.publish('both@trade', { n: 2 });
+      await waitFor(async () => (await counted(follower, 'both@trade')).length === 2, 'a message after the takeover');
+      expect(await counted(follower, 'both@trade')).toEqual([1, 2]);
+      expect(await inTab(follower, (tab) => tab.gaps)).toEqual([]);
+      expect(await inTab(follower, (tab) => tab.snapshot?.sessionId)).toBe(sessionId);
+    } finally {
+      await small.close();
+    }
   });
 
   it('hands over on close() in the leader: the connection stays until the successor resumes it, then close() resolves', async () => {

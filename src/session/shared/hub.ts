@@ -28,6 +28,10 @@ export interface HubOptions {
   readonly hubId: string;
   /** Sends a message to every tab, this one included. */
   readonly post: (message: HubMessage) => void;
+  /** Hands a message to this tab alone: stream messages of streams no other tab holds. */
+  readonly deliverHere: (message: HubMessage) => void;
+  /** The leader tab's own id, as its claims name it. */
+  readonly ownTab: string;
   /** Opens the real session (the leader's options), continuing `resumeFrom` when given. */
   readonly open: (resumeFrom?: ResumePoint) => OpenedSession;
   /** The replicated state of the previous leader, when this hub takes over from one. */
@@ -51,8 +55,11 @@ function resumePointOf(takeover: HubOptions['takeover']): ResumePoint | undefine
 /**
  * The leader's side of a shared session: runs the one real session of the share name and serves
  * every tab over the channel. Each stream is observed on the session once, for as long as any tab
- * claims it; every stream message goes out once, to all tabs, with its `seq` so that tabs can drop
- * duplicates across a change of leader. Tabs prove they are alive by answering pings from their
+ * claims it; a stream message goes out once, to all tabs, with its `seq` so that tabs can drop
+ * duplicates across a change of leader, unless the leader's own tab alone holds the stream: then it
+ * stays in this tab, as the channel's copy and hop cost more than the message (about half again as
+ * much as the socket for small ones). Pings carry the last `seq`, so the other tabs' `lastSeq`
+ * stays current for a takeover's resume even when every message lately was of such a stream. Tabs prove they are alive by answering pings from their
  * message handler (not a timer, which a background tab throttles); one that misses
  * {@link MISSED_PINGS_ALLOWED} pings in a row (closed, crashed or frozen) loses its claims.
  */
@@ -60,6 +67,10 @@ export class SharedSessionHub {
   readonly session: OpenedSession;
   private readonly hubId: string;
   private readonly post: (message: HubMessage) => void;
+  private readonly deliverHere: (message: HubMessage) => void;
+  private readonly ownTab: string;
+  /** The `seq` of the last stream message handled (delivered here or posted); forgotten with a fresh session. */
+  private lastSeq: number | undefined;
   private readonly tabs = new Map<string, TabRecord>();
   /** Tabs that expired, so that they learn it if they come back (bounded by the pings' cadence of tab churn). */
   private readonly expired = new Set<string>();
@@ -81,6 +92,8 @@ export class SharedSessionHub {
   constructor(options: HubOptions) {
     this.hubId = options.hubId;
     this.post = options.post;
+    this.deliverHere = options.deliverHere;
+    this.ownTab = options.ownTab;
     const resumeFrom = resumePointOf(options.takeover);
     this.session = options.open(resumeFrom);
     const session = this.session;
@@ -97,7 +110,10 @@ export class SharedSessionHub {
       if (resumed) return;
       // A fresh server session: seq starts over. The session's own gaps$ covers a replacement it
       // made itself; one that replaces the previous leader's session is announced here.
-      if (readyCount > 1 || takeoverWasReady) this.send({ t: 'fresh', hub: this.hubId });
+      if (readyCount > 1 || takeoverWasReady) {
+        this.lastSeq = undefined;
+        this.send({ t: 'fresh', hub: this.hubId });
+      }
       if (readyCount === 1 && takeoverWasReady && this.claims.size > 0) this.send({ t: 'gaps', hub: this.hubId, streams: [...this.claims.keys()] });
     });
     void session.closed.then((reason) => {
@@ -248,8 +264,14 @@ export class SharedSessionHub {
     this.claims.set(stream, claim);
     this.claimsChanged = true;
     (claim as { subscription: Subscription }).subscription = session.stream(stream).subscribe({
-      // The stream layer records a message's seq before delivering it.
-      next: (data) => this.post({ t: 'msgs', hub: this.hubId, items: [[stream, data, session.lastSeq()]] }),
+      next: (data) => {
+        // The stream layer records a message's seq before delivering it.
+        const seq = session.lastSeq();
+        if (seq !== undefined) this.lastSeq = seq;
+        const message: HubMessage = { t: 'msgs', hub: this.hubId, items: [[stream, data, seq]] };
+        if (holders.size === 1 && holders.has(this.ownTab)) this.deliverHere(message);
+        else this.post(message);
+      },
       error: (error: unknown) => {
         this.dropClaim(stream, claim);
         this.send({ t: 'stream-error', hub: this.hubId, stream, error: toWireError(error) });
@@ -308,7 +330,8 @@ export class SharedSessionHub {
         this.expired.add(tabId);
       }
     }
-    this.send({ t: 'ping', hub: this.hubId });
+    // After every stream message posted so far (a post flushes the batch first), so no tab skips one it holds.
+    this.send({ t: 'ping', hub: this.hubId, ...definedOnly({ lastSeq: this.lastSeq }) });
     const changed: Array<readonly [string, StreamState]> = [];
     const states = new Map<string, StreamState>();
     for (const stream of this.claims.keys()) {

@@ -22,6 +22,11 @@ export type OpenSession = (options: SessionOptions, resumeFrom?: ResumePoint) =>
 
 const CLIENT_CLOSE: ClosedReason = { code: CLOSE_CODES.Normal, reason: 'client closed', clientRequested: true };
 
+/** The name of a share's Web Lock and of its BroadcastChannel. */
+export function shareChannelName(share: string): string {
+  return `wirestate:${share}`;
+}
+
 function newTabId(): string {
   // Not crypto.randomUUID: it needs what Web Locks need anyway, but ids only have to differ between the tabs of one browser.
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -75,8 +80,8 @@ class SharedSessionTab {
     private readonly open: OpenSession,
   ) {
     const resolved = resolveOptions(ownOptions);
-    this.lockName = `wirestate:${share}`;
-    this.channel = new platform.Channel(`wirestate:${share}`);
+    this.lockName = shareChannelName(share);
+    this.channel = new platform.Channel(this.lockName);
     this.channel.onmessage = (event: MessageEvent<SharedMessage>) => this.onMessage(event.data);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.state$ = new BehaviorSubject<SessionSnapshot>({ value: 'idle', attempt: 0, resumed: false });
@@ -192,6 +197,8 @@ class SharedSessionTab {
         this.hub = new SharedSessionHub({
           hubId: `${this.tabId}/${++this.leaderships}`,
           post: (message) => this.broadcast(message),
+          deliverHere: (message) => this.onHubMessage(message),
+          ownTab: this.tabId,
           open: (resumeFrom) => this.open(this.ownOptions, resumeFrom),
           ...definedOnly({ takeover }),
         });
@@ -247,6 +254,10 @@ class SharedSessionTab {
         if (message.to === this.tabId) this.requests.answer(message.hub, message.id, message.outcome);
         return;
       case 'ping':
+        // Messages of streams only the leader holds never come here: the ping says how far the session got.
+        if (message.lastSeq !== undefined && (this.onlyFrom === undefined || message.hub === this.onlyFrom) && (this.lastSeq === undefined || message.lastSeq > this.lastSeq)) {
+          this.lastSeq = message.lastSeq;
+        }
         this.send({ t: 'pong', from: this.tabId, version: this.version });
         return;
       case 'resync':

@@ -355,6 +355,9 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
     `and the ratio without the worst block are at or below ${TARGET_TAIL_RATIO}x, missed when the whole interval and that`,
     `ratio are above it, and not settled otherwise. The p50 includes waiting for the other client${processes === 1 ? '' : 's'}: the`,
     'clients and the server share two CPUs and wake at once for each message.',
+    'The interval covers the stalls within one run, not what changes between runs (which CPU each process',
+    'waits for): over five runs on 2026-12-04 the p99.9 ratio was 0.82x-1.12x for JSON and 0.60x-1.60x for',
+    'MessagePack, one of those runs "missed" with an interval of 1.10x-2.43x. Read one run\'s verdict with that.',
     '',
     ...table(
       ['codec', 'p50 baseline / wirestate', 'p99 baseline / wirestate', 'p99.9 baseline / wirestate', 'p99.9 ratio (95% interval)', 'without the worst block', 'p99.9 difference', `late > ${LATE_MS} ms: baseline / wirestate / all`],

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedPacket, TestServer } from '../../src/testing/index.js';
 import { createTestServer } from '../../src/testing/index.js';
 import { shareChannelName } from '../../src/session/shared/shared-session.js';
-import { PING_INTERVAL_MS } from '../../src/session/shared/timing.js';
+import { SEQ_NOTICE_EVERY } from '../../src/session/shared/hub.js';
 import { eventually } from '../helpers/eventually.js';
 import { inTab, startTabs, type Tabs } from './tabs.js';
 
@@ -86,7 +86,8 @@ describe('a shared session across tabs', () => {
     for (const page of opened) await inTab(page, (tab, name) => tab.observe(name), stream);
     await waitFor(() => server.hasSubscribers(stream), 'the subscription');
     // A follower's observe() returns before the leader has its claim (it crosses a
-    // BroadcastChannel): warm-up messages ({n: 0}) until every tab gets one show every claim is in.
+    // BroadcastChannel), and until the leader has a follower's claim it keeps the stream to itself:
+    // warm-up messages ({n: 0}) until every tab gets one, and from then on every tab gets every one.
     const warmUp = setInterval(() => server.publish(stream, { n: 0 }), 10);
     try {
       for (const page of opened) await waitFor(async () => (await received(page, stream)).length > 0, 'a warm-up message in every tab');
@@ -186,47 +187,61 @@ describe('a shared session across tabs', () => {
     console.log(`shared session: a new leader took over ${tookOverMs} ms after the leader tab closed`);
   });
 
-  it("keeps a stream only the leader observes in the leader's tab, and a takeover still resumes past its messages", async () => {
-    // 50 messages of replay: a successor resuming from before the 200 below could not resume.
-    const small = await createTestServer({ replayBufferSize: 50 });
-    try {
-      const share = `feed-${++shareCount}`;
-      const opened = await openTabs(2, small, share);
-      const leader = (await leaderAmong(opened))!;
-      const follower = opened.find((page) => page !== leader)!;
-      await inTab(follower, (tab, name) => tab.spyOnChannel(name), shareChannelName(share));
-      await inTab(leader, (tab) => tab.observe('solo@trade'));
-      await inTab(leader, (tab) => tab.observe('both@trade'));
-      await inTab(follower, (tab) => tab.observe('both@trade'));
-      await waitFor(() => small.hasSubscribers('solo@trade') && small.hasSubscribers('both@trade'), 'the subscriptions');
-      const warmUp = setInterval(() => small.publish('both@trade', { n: 0 }), 10);
+  /** How the leader goes, and how many messages only it observes come just before: past every notice the count brings. */
+  const leaderExits = [
+    { how: 'crashes', soloMessages: 2 * SEQ_NOTICE_EVERY + 30 },
+    { how: 'closes its page', soloMessages: SEQ_NOTICE_EVERY - 10 },
+    { how: 'calls close()', soloMessages: SEQ_NOTICE_EVERY - 10 },
+  ] as const;
+  for (const { how, soloMessages } of leaderExits) {
+    it(`keeps a stream only the leader observes in the leader's tab, and when the leader ${how} the takeover resumes past its messages`, async () => {
+      // 50 messages of replay: a successor resuming from before the messages below could not resume.
+      const small = await createTestServer({ replayBufferSize: 50 });
       try {
-        await waitFor(async () => (await received(follower, 'both@trade')).length > 0, "the follower's claim");
-      } finally {
-        clearInterval(warmUp);
-      }
-      small.publish('both@trade', { n: 1 });
-      for (let n = 1; n <= 200; n++) small.publish('solo@trade', { n });
-      await waitFor(async () => (await received(leader, 'solo@trade')).length === 200 && (await counted(follower, 'both@trade')).length === 1, 'every message');
-      const posted = await inTab(follower, (tab) => tab.posted);
-      expect(posted).toContain('both@trade');
-      expect(posted).not.toContain('solo@trade');
+        const share = `feed-${++shareCount}`;
+        const opened = await openTabs(2, small, share);
+        const leader = (await leaderAmong(opened))!;
+        const follower = opened.find((page) => page !== leader)!;
+        await inTab(follower, (tab, name) => tab.spyOnChannel(name), shareChannelName(share));
+        await inTab(leader, (tab) => tab.observe('solo@trade'));
+        await inTab(leader, (tab) => tab.observe('both@trade'));
+        await inTab(follower, (tab) => tab.observe('both@trade'));
+        await waitFor(() => small.hasSubscribers('solo@trade') && small.hasSubscribers('both@trade'), 'the subscriptions');
+        const warmUp = setInterval(() => small.publish('both@trade', { n: 0 }), 10);
+        try {
+          await waitFor(async () => (await received(follower, 'both@trade')).length > 0, "the follower's claim");
+        } finally {
+          clearInterval(warmUp);
+        }
+        small.publish('both@trade', { n: 1 });
+        for (let n = 1; n <= soloMessages; n++) small.publish('solo@trade', { n });
+        await waitFor(async () => (await received(leader, 'solo@trade')).length === soloMessages && (await counted(follower, 'both@trade')).length === 1, 'every message');
+        const posted = await inTab(follower, (tab) => tab.posted);
+        expect(posted).toContain('both@trade');
+        expect(posted).not.toContain('solo@trade');
 
-      // A ping carries the leader's lastSeq to the follower (once a ping interval).
-      await new Promise((resolve) => setTimeout(resolve, 2 * PING_INTERVAL_MS));
-      const sessionId = await inTab(leader, (tab) => tab.snapshot?.sessionId);
-      await leader.close();
-      await waitFor(async () => (await leaderAmong([follower])) !== undefined, 'the follower to lead', 5_000);
-      await waitFor(() => small.session(sessionId!)?.connected === true && small.session(sessionId!)!.resumeCount > 0, 'the resume', 5_000);
-      small.publish('both@trade', { n: 2 });
-      await waitFor(async () => (await counted(follower, 'both@trade')).length === 2, 'a message after the takeover');
-      expect(await counted(follower, 'both@trade')).toEqual([1, 2]);
-      expect(await inTab(follower, (tab) => tab.gaps)).toEqual([]);
-      expect(await inTab(follower, (tab) => tab.snapshot?.sessionId)).toBe(sessionId);
-    } finally {
-      await small.close();
-    }
-  });
+        // At once, so that (most likely) no ping's notice came since the burst: the notice of the count or of the exit carries the follower.
+        const sessionId = await inTab(leader, (tab) => tab.snapshot?.sessionId);
+        if (how === 'crashes') {
+          const crash = await tabs.context.newCDPSession(leader);
+          void crash.send('Page.crash').catch(() => undefined);
+        } else if (how === 'closes its page') {
+          await leader.close();
+        } else {
+          await inTab(leader, (tab) => tab.close());
+        }
+        await waitFor(async () => (await leaderAmong([follower])) !== undefined, 'the follower to lead', 5_000);
+        await waitFor(() => small.session(sessionId!)?.connected === true && small.session(sessionId!)!.resumeCount > 0, 'the resume', 5_000);
+        small.publish('both@trade', { n: 2 });
+        await waitFor(async () => (await counted(follower, 'both@trade')).length === 2, 'a message after the takeover');
+        expect(await counted(follower, 'both@trade')).toEqual([1, 2]);
+        expect(await inTab(follower, (tab) => tab.gaps)).toEqual([]);
+        expect(await inTab(follower, (tab) => tab.snapshot?.sessionId)).toBe(sessionId);
+      } finally {
+        await small.close();
+      }
+    });
+  }
 
   it('hands over on close() in the leader: the connection stays until the successor resumes it, then close() resolves', async () => {
     const stream = 'handover@trade';

@@ -38,6 +38,13 @@ export interface HubOptions {
   readonly takeover?: { readonly handover: Handover; readonly lastSeq: number | undefined };
 }
 
+/**
+ * Stream messages kept in the leader's tab before the other tabs get a `seq` notice. A takeover
+ * after a crash resumes at most this many messages (plus a ping interval's) before where the
+ * session was, which the server replays if its buffer holds them; a notice costs one small post.
+ */
+export const SEQ_NOTICE_EVERY = 100;
+
 /** Holder standing for "the previous leader held it": keeps a stream until the tabs have claimed theirs again. */
 const TAKEOVER_HOLDER = '#takeover';
 
@@ -58,8 +65,10 @@ function resumePointOf(takeover: HubOptions['takeover']): ResumePoint | undefine
  * claims it; a stream message goes out once, to all tabs, with its `seq` so that tabs can drop
  * duplicates across a change of leader, unless the leader's own tab alone holds the stream: then it
  * stays in this tab, as the channel's copy and hop cost more than the message (about half again as
- * much as the socket for small ones). Pings carry the last `seq`, so the other tabs' `lastSeq`
- * stays current for a takeover's resume even when every message lately was of such a stream. Tabs prove they are alive by answering pings from their
+ * much as the socket for small ones). The other tabs still learn how far the session got (a `seq`
+ * notice at least every {@link SEQ_NOTICE_EVERY} such messages, once a ping interval, and when this
+ * tab goes), so that a takeover resumes from close to where the session was, not from the last
+ * message they saw. Tabs prove they are alive by answering pings from their
  * message handler (not a timer, which a background tab throttles); one that misses
  * {@link MISSED_PINGS_ALLOWED} pings in a row (closed, crashed or frozen) loses its claims.
  */
@@ -71,6 +80,8 @@ export class SharedSessionHub {
   private readonly ownTab: string;
   /** The `seq` of the last stream message handled (delivered here or posted); forgotten with a fresh session. */
   private lastSeq: number | undefined;
+  /** Messages kept in this tab since the other tabs last learned a `seq` (from a posted message or a notice). */
+  private unannounced = 0;
   private readonly tabs = new Map<string, TabRecord>();
   /** Tabs that expired, so that they learn it if they come back (bounded by the pings' cadence of tab churn). */
   private readonly expired = new Set<string>();
@@ -112,6 +123,7 @@ export class SharedSessionHub {
       // made itself; one that replaces the previous leader's session is announced here.
       if (readyCount > 1 || takeoverWasReady) {
         this.lastSeq = undefined;
+        this.unannounced = 0;
         this.send({ t: 'fresh', hub: this.hubId });
       }
       if (readyCount === 1 && takeoverWasReady && this.claims.size > 0) this.send({ t: 'gaps', hub: this.hubId, streams: [...this.claims.keys()] });
@@ -184,6 +196,8 @@ export class SharedSessionHub {
         this.requests.get(`${message.from}:${message.id}`)?.abort();
         return;
       case 'bye':
+        // This tab going: the others learn the last seq before the lock passes to one of them.
+        if (message.from === this.ownTab) this.announceSeq();
         this.forget(message.from);
         return;
     }
@@ -197,6 +211,7 @@ export class SharedSessionHub {
    */
   async retire(successor: boolean, graceMs: number): Promise<void> {
     if (this.retiring) return this.session.closed.then(() => undefined);
+    this.announceSeq();
     this.retiring = true;
     this.stopTimers();
     if (successor) {
@@ -213,8 +228,19 @@ export class SharedSessionHub {
   private send(message: HubMessage): void {
     // A retiring hub still forwards stream messages (deduplicated by seq) but nothing else:
     // the successor speaks for the session now.
-    if (this.retiring && message.t !== 'msgs') return;
+    if (this.retiring && message.t !== 'msgs' && message.t !== 'seq') return;
     this.post(message);
+  }
+
+  /**
+   * Tells the other tabs the last seq, if messages kept in this tab came after the last they
+   * learned. Posted after every stream message posted so far (a post flushes the batch first), so
+   * no tab passes over a message of a stream it holds.
+   */
+  private announceSeq(): void {
+    if (this.unannounced === 0 || this.lastSeq === undefined) return;
+    this.unannounced = 0;
+    this.send({ t: 'seq', hub: this.hubId, lastSeq: this.lastSeq });
   }
 
   private currentSnapshot() {
@@ -269,8 +295,13 @@ export class SharedSessionHub {
         const seq = session.lastSeq();
         if (seq !== undefined) this.lastSeq = seq;
         const message: HubMessage = { t: 'msgs', hub: this.hubId, items: [[stream, data, seq]] };
-        if (holders.size === 1 && holders.has(this.ownTab)) this.deliverHere(message);
-        else this.post(message);
+        if (holders.size === 1 && holders.has(this.ownTab)) {
+          this.deliverHere(message);
+          if (++this.unannounced >= SEQ_NOTICE_EVERY) this.announceSeq();
+        } else {
+          this.post(message);
+          this.unannounced = 0;
+        }
       },
       error: (error: unknown) => {
         this.dropClaim(stream, claim);
@@ -330,8 +361,8 @@ export class SharedSessionHub {
         this.expired.add(tabId);
       }
     }
-    // After every stream message posted so far (a post flushes the batch first), so no tab skips one it holds.
-    this.send({ t: 'ping', hub: this.hubId, ...definedOnly({ lastSeq: this.lastSeq }) });
+    this.send({ t: 'ping', hub: this.hubId });
+    this.announceSeq();
     const changed: Array<readonly [string, StreamState]> = [];
     const states = new Map<string, StreamState>();
     for (const stream of this.claims.keys()) {

@@ -253,11 +253,13 @@ class SharedSessionTab {
       case 'response':
         if (message.to === this.tabId) this.requests.answer(message.hub, message.id, message.outcome);
         return;
-      case 'ping':
-        // Messages of streams only the leader holds never come here: the ping says how far the session got.
-        if (message.lastSeq !== undefined && (this.onlyFrom === undefined || message.hub === this.onlyFrom) && (this.lastSeq === undefined || message.lastSeq > this.lastSeq)) {
+      case 'seq':
+        // Messages of streams only the leader's tab holds never come here: the notice says how far the session got.
+        if ((this.onlyFrom === undefined || message.hub === this.onlyFrom) && (this.lastSeq === undefined || message.lastSeq > this.lastSeq)) {
           this.lastSeq = message.lastSeq;
         }
+        return;
+      case 'ping':
         this.send({ t: 'pong', from: this.tabId, version: this.version });
         return;
       case 'resync':

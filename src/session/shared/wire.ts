@@ -71,8 +71,9 @@ export type HubMessage =
   | { readonly t: 'stream-error'; readonly hub: string; readonly stream: string; readonly error: WireError }
   | { readonly t: 'stream-states'; readonly hub: string; readonly states: ReadonlyArray<readonly [string, StreamState]> }
   | { readonly t: 'response'; readonly hub: string; readonly to: string; readonly id: number; readonly outcome: WireOutcome }
-  /** `lastSeq`: the last stream message's seq, which every message of a stream the tab holds comes before. */
-  | { readonly t: 'ping'; readonly hub: string; readonly lastSeq?: number }
+  | { readonly t: 'ping'; readonly hub: string }
+  /** How far the session got: every message of a stream the tab holds up to `lastSeq` came before this. */
+  | { readonly t: 'seq'; readonly hub: string; readonly lastSeq: number }
   /** The hub does not know the tab's claims (it expired, or a change was lost): the tab sends them all. */
   | { readonly t: 'resync'; readonly hub: string; readonly to: string; readonly expired: boolean }
   | { readonly t: 'closed'; readonly hub: string; readonly reason: WireClosedReason };

@@ -21,11 +21,23 @@ export class BenchChild {
   readonly name: string;
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #lines: AsyncIterableIterator<string>;
+  /** Settles once the process is gone: exited, or never started (a spawn 'error' comes without an 'exit'). */
+  readonly #gone: Promise<void>;
 
   private constructor(name: string, child: ChildProcessWithoutNullStreams) {
     this.name = name;
     this.#child = child;
     this.#lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    // Without listeners, a failed spawn or a write to a child that just died (EPIPE) would be an
+    // unhandled 'error' event that ends the bench instead of the "exited early" error below.
+    this.#gone = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', (error) => {
+        process.stderr.write(`${name}: ${error.message}\n`);
+        resolve();
+      });
+    });
+    child.stdin.on('error', () => {});
   }
 
   /** Starts `script` (a path under bench/) with `config` as its JSON argument; resolves with its first line once it printed one. */
@@ -51,11 +63,9 @@ export class BenchChild {
   /** Ends the process: its stdin closing lets it close its client; killed if it has not exited in time. */
   async stop(): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
     this.#child.stdin.end();
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
+    await within(this.#gone, 2 * EXIT_TIMEOUT_MS, `${this.name} exit`).finally(() => clearTimeout(timer));
   }
 
   async #nextLine(): Promise<unknown> {

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     'messages, below), not one per follower; each follower pays a deserialization and its own routing. Rates are bounded by how fast',
     'the reference server in the same Node process sends the burst, which the baseline row shows.',
     'Stream messages go over the channel in batches (those that arrive within one task share a post),',
-    "and only for streams another tab holds: with no follower the leader posts nothing, and costs",
+    "and only for streams another tab holds: with no follower the leader posts only a short seq notice every 100 messages, and costs",
     `${(soloTask / baselineTask).toFixed(2)}x the baseline per message. While it posted every message, wanted or not, that was`,
     '1.5x-1.6x; before batching, 1.7x, measured through',
     "Playwright, whose DevTools Network domain reported every WebSocket frame to the driver (some 80 µs of",

@@ -9,6 +9,7 @@ import type { ReceivedPacket, TestServer } from '../../src/testing/index.js';
 import { createTestServer } from '../../src/testing/index.js';
 import { shareChannelName } from '../../src/session/shared/shared-session.js';
 import { SEQ_NOTICE_EVERY } from '../../src/session/shared/hub.js';
+import { PING_INTERVAL_MS } from '../../src/session/shared/timing.js';
 import { eventually } from '../helpers/eventually.js';
 import { inTab, startTabs, type Tabs } from './tabs.js';
 
@@ -242,6 +243,35 @@ describe('a shared session across tabs', () => {
       }
     });
   }
+
+  it('gives a tab that joins in a quiet spell the last seq, so that it can resume after the leader crashes', async () => {
+    const small = await createTestServer({ replayBufferSize: 50 });
+    try {
+      const share = `feed-${++shareCount}`;
+      const [leader] = await openTabs(1, small, share);
+      await inTab(leader!, (tab) => tab.observe('solo@trade'));
+      await waitFor(() => small.hasSubscribers('solo@trade'), 'the subscription');
+      for (let n = 1; n <= 120; n++) small.publish('solo@trade', { n });
+      await waitFor(async () => (await received(leader!, 'solo@trade')).length === 120, 'every message');
+      // Past the next ping, whose notice covers the burst: after it, nothing is left to announce.
+      await new Promise((resolve) => setTimeout(resolve, 2 * PING_INTERVAL_MS));
+
+      const joiner = await tabs.open();
+      pages.push(joiner);
+      await inTab(joiner, (tab, options) => tab.open(options), { endpoint: small.endpointUrl, share, requestTimeoutMs: 5_000 });
+      await inTab(joiner, (tab) => tab.observe('quiet@trade'));
+      await waitFor(() => small.hasSubscribers('quiet@trade'), "the joiner's claim");
+      const sessionId = await inTab(leader!, (tab) => tab.snapshot?.sessionId);
+      const crash = await tabs.context.newCDPSession(leader!);
+      void crash.send('Page.crash').catch(() => undefined);
+      await waitFor(async () => (await leaderAmong([joiner])) !== undefined, 'the joiner to lead', 5_000);
+      await waitFor(() => small.session(sessionId!)?.connected === true && small.session(sessionId!)!.resumeCount > 0, 'the resume', 5_000);
+      expect(await inTab(joiner, (tab) => tab.gaps)).toEqual([]);
+      expect(await inTab(joiner, (tab) => tab.snapshot?.sessionId)).toBe(sessionId);
+    } finally {
+      await small.close();
+    }
+  });
 
   it('hands over on close() in the leader: the connection stays until the successor resumes it, then close() resolves', async () => {
     const stream = 'handover@trade';

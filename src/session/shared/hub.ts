@@ -40,8 +40,8 @@ export interface HubOptions {
 
 /**
  * Stream messages kept in the leader's tab before the other tabs get a `seq` notice. A takeover
- * after a crash resumes at most this many messages (plus a ping interval's) before where the
- * session was, which the server replays if its buffer holds them; a notice costs one small post.
+ * after a crash resumes from fewer than this many messages before where the session was (the
+ * server replays them if its buffer holds them); a notice costs one small post.
  */
 export const SEQ_NOTICE_EVERY = 100;
 
@@ -66,7 +66,7 @@ function resumePointOf(takeover: HubOptions['takeover']): ResumePoint | undefine
  * duplicates across a change of leader, unless the leader's own tab alone holds the stream: then it
  * stays in this tab, as the channel's copy and hop cost more than the message (about half again as
  * much as the socket for small ones). The other tabs still learn how far the session got (a `seq`
- * notice at least every {@link SEQ_NOTICE_EVERY} such messages, once a ping interval, and when this
+ * notice at least every {@link SEQ_NOTICE_EVERY} such messages, once a ping interval, to a tab that joins, and when this
  * tab goes), so that a takeover resumes from close to where the session was, not from the last
  * message they saw. Tabs prove they are alive by answering pings from their
  * message handler (not a timer, which a background tab throttles); one that misses
@@ -159,6 +159,8 @@ export class SharedSessionHub {
       case 'join':
         this.send({ t: 'hello', hub: this.hubId, snapshot: toWireSnapshot(this.currentSnapshot()) });
         if (this.handover !== undefined) this.send({ t: 'handover', hub: this.hubId, handover: this.handover });
+        // A tab that joins in a quiet spell would otherwise have no lastSeq to resume from until a message comes.
+        this.announceSeq(true);
         return;
       case 'claims':
         this.setClaims(message.from, message.version, message.streams);
@@ -211,7 +213,6 @@ export class SharedSessionHub {
    */
   async retire(successor: boolean, graceMs: number): Promise<void> {
     if (this.retiring) return this.session.closed.then(() => undefined);
-    this.announceSeq();
     this.retiring = true;
     this.stopTimers();
     if (successor) {
@@ -228,17 +229,17 @@ export class SharedSessionHub {
   private send(message: HubMessage): void {
     // A retiring hub still forwards stream messages (deduplicated by seq) but nothing else:
     // the successor speaks for the session now.
-    if (this.retiring && message.t !== 'msgs' && message.t !== 'seq') return;
+    if (this.retiring && message.t !== 'msgs') return;
     this.post(message);
   }
 
   /**
    * Tells the other tabs the last seq, if messages kept in this tab came after the last they
-   * learned. Posted after every stream message posted so far (a post flushes the batch first), so
-   * no tab passes over a message of a stream it holds.
+   * learned (or always, with `always`). Posted after every stream message posted so far (a post
+   * flushes the batch first), so no tab passes over a message of a stream it holds.
    */
-  private announceSeq(): void {
-    if (this.unannounced === 0 || this.lastSeq === undefined) return;
+  private announceSeq(always = false): void {
+    if ((this.unannounced === 0 && !always) || this.lastSeq === undefined) return;
     this.unannounced = 0;
     this.send({ t: 'seq', hub: this.hubId, lastSeq: this.lastSeq });
   }

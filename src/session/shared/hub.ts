@@ -296,7 +296,9 @@ export class SharedSessionHub {
         const seq = session.lastSeq();
         if (seq !== undefined) this.lastSeq = seq;
         const message: HubMessage = { t: 'msgs', hub: this.hubId, items: [[stream, data, seq]] };
-        if (holders.size === 1 && holders.has(this.ownTab)) {
+        // Not while taking over: the other tabs' claims may still be on their way, and the
+        // replay of the previous leader's session may hold messages of their streams.
+        if (this.takeoverTimer === undefined && holders.size === 1 && holders.has(this.ownTab)) {
           this.deliverHere(message);
           if (++this.unannounced >= SEQ_NOTICE_EVERY) this.announceSeq();
         } else {

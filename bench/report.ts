@@ -360,7 +360,7 @@ function tailLatencySection(report: BenchReport, targets: string[]): string[] {
     `ratio are above it, and not settled otherwise. The p50 includes waiting for the other client${processes === 1 ? '' : 's'}: the`,
     'clients and the server share two CPUs and wake at once for each message.',
     'The interval covers the stalls within one run, not what changes between runs (which CPU each process',
-    'waits for): over five runs on 2026-12-04 the p99.9 ratio was 0.82x-1.12x for JSON and 0.60x-1.60x for',
+    'waits for): over six runs on 2026-12-04 the p99.9 ratio was 0.82x-1.12x for JSON and 0.60x-1.60x for',
     'MessagePack, one of those runs "missed" with an interval of 1.10x-2.43x. Read one run\'s verdict with that.',
     '',
     ...table(

@@ -75,6 +75,21 @@ export class BenchChild {
   }
 }
 
+/**
+ * Waits for every start; if any failed, stops the ones that started and throws the first failure,
+ * so that no process is left behind.
+ */
+export async function startAll<T extends { stop(): Promise<void> }>(starts: ReadonlyArray<Promise<T>>): Promise<T[]> {
+  const started = await Promise.allSettled(starts);
+  const running = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(running.map((child) => child.stop()));
+    throw failed.reason;
+  }
+  return running;
+}
+
 /** Writes one JSON line to stdout: what a child answers with. */
 export function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);

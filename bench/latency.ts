@@ -12,7 +12,7 @@
  * connections. The p50 ratio is taken per round and the median over the rounds reported, with
  * their range: a round whose machine was busier is busier for both clients.
  */
-import { BenchChild } from './child-process.js';
+import { BenchChild, startAll } from './child-process.js';
 import type { BenchCodec, ClientKind } from './clients.js';
 import type { LatencyChildConfig } from './latency-child.js';
 import type { BenchServer } from './server-control.js';
@@ -68,18 +68,11 @@ async function takingTurns(clients: readonly BenchChild[], count: number, firstT
   return { all: times, firstOfTurn };
 }
 
-/** Starts one client process per kind; stops the ones that started if any failed. */
-async function startClients(kinds: readonly ClientKind[], codec: BenchCodec, endpointUrl: string): Promise<BenchChild[]> {
-  const started = await Promise.allSettled(
+/** Starts one client process per kind (none is left running if one fails). */
+function startClients(kinds: readonly ClientKind[], codec: BenchCodec, endpointUrl: string): Promise<BenchChild[]> {
+  return startAll(
     kinds.map(async (kind) => (await BenchChild.start(CHILD_SCRIPT, { kind, codec, endpointUrl } satisfies LatencyChildConfig, `${kind} latency client process`)).child),
   );
-  const clients = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const failed = started.find((outcome) => outcome.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.all(clients.map((client) => client.stop()));
-    throw failed.reason;
-  }
-  return clients;
 }
 
 /**

@@ -21,6 +21,7 @@
  * interval is a paired block bootstrap over time blocks (`bench/block-bootstrap.ts`).
  */
 import { pairedBlockPercentileRatio, withoutWorstBlocks, type RatioInterval } from './block-bootstrap.js';
+import { startAll } from './child-process.js';
 import type { BenchCodec, ClientKind } from './clients.js';
 import type { BenchServer } from './server-control.js';
 import { percentile } from './stats.js';
@@ -115,10 +116,8 @@ async function measureAtOnce(server: BenchServer, codec: BenchCodec, load: TailL
       ...(kind === stall?.kind ? { injectedStall: { ms: stall.ms, every: stall.every } } : {}),
     })),
   ).flat();
-  const started = await Promise.allSettled(configs.map((config) => TailClientProcess.start(config)));
-  const clients = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const clients = await startAll(configs.map((config) => TailClientProcess.start(config)));
   try {
-    for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
     await server.command('waitSubscribed', { count: load.streams, sessions: clients.length });
     await server.command('pairedStampedFlow', {
       streams: load.streams,

@@ -255,9 +255,7 @@ class SharedSessionTab {
         return;
       case 'seq':
         // Messages of streams only the leader's tab holds never come here: the notice says how far the session got.
-        if ((this.onlyFrom === undefined || message.hub === this.onlyFrom) && (this.lastSeq === undefined || message.lastSeq > this.lastSeq)) {
-          this.lastSeq = message.lastSeq;
-        }
+        if (this.counts(message.hub)) this.advanceSeq(message.lastSeq);
         return;
       case 'ping':
         this.send({ t: 'pong', from: this.tabId, version: this.version });
@@ -274,13 +272,22 @@ class SharedSessionTab {
   }
 
   private onStreamMessage(hub: string, [stream, data, seq]: StreamItem): void {
-    if (this.onlyFrom !== undefined && hub !== this.onlyFrom) return;
+    if (!this.counts(hub)) return;
     // Seq rises across all streams of the server session: at or below the last one, this tab had it (a new leader's replay).
-    if (seq !== undefined) {
-      if (this.lastSeq !== undefined && seq <= this.lastSeq) return;
-      this.lastSeq = seq;
-    }
+    if (seq !== undefined && !this.advanceSeq(seq)) return;
     this.streams.deliver(stream, data);
+  }
+
+  /** Whether a hub's stream messages and seqs count: after a fresh session, only those of the hub that started it. */
+  private counts(hub: string): boolean {
+    return this.onlyFrom === undefined || hub === this.onlyFrom;
+  }
+
+  /** Takes `seq` as the last one this tab has seen; false when it is not newer (this tab had it). */
+  private advanceSeq(seq: number): boolean {
+    if (this.lastSeq !== undefined && seq <= this.lastSeq) return false;
+    this.lastSeq = seq;
+    return true;
   }
 
   /** A new leader: it learns this tab's claims, gets the requests that wait, and starts if this tab asked. */

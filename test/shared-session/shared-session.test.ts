@@ -66,6 +66,26 @@ const sequence = (count: number, from = 1) => Array.from({ length: count }, (_, 
 const packetsOf = (method: string, stream: string) => (packet: ReceivedPacket) =>
   packet.method === method && JSON.stringify((packet.packet as { params?: unknown }).params).includes(`"${stream}"`);
 
+/**
+ * A follower's observe() returns before the leader has its claim (it crosses a BroadcastChannel),
+ * and until the leader has a follower's claim it keeps the stream to itself: publishes warm-up
+ * messages (`{n: 0}`) until each of `pages` got one; from then on every tab gets every message.
+ */
+async function warmUp(target: TestServer, stream: string, pages: readonly Page[]): Promise<void> {
+  const timer = setInterval(() => target.publish(stream, { n: 0 }), 10);
+  try {
+    for (const page of pages) await waitFor(async () => (await received(page, stream)).length > 0, `a warm-up message of ${stream} in every tab`);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Crashes a tab's renderer: none of its handlers runs. */
+async function crash(page: Page): Promise<void> {
+  const cdp = await tabs.context.newCDPSession(page);
+  void cdp.send('Page.crash').catch(() => undefined);
+}
+
 /** Publishes `{n}` to `stream` every few ms from n = 1 until stopped; `stop()` returns the last n. */
 function publishSteadily(stream: string): { stop(): number } {
   let n = 0;
@@ -86,15 +106,7 @@ describe('a shared session across tabs', () => {
     const opened = await openTabs(3);
     for (const page of opened) await inTab(page, (tab, name) => tab.observe(name), stream);
     await waitFor(() => server.hasSubscribers(stream), 'the subscription');
-    // A follower's observe() returns before the leader has its claim (it crosses a
-    // BroadcastChannel), and until the leader has a follower's claim it keeps the stream to itself:
-    // warm-up messages ({n: 0}) until every tab gets one, and from then on every tab gets every one.
-    const warmUp = setInterval(() => server.publish(stream, { n: 0 }), 10);
-    try {
-      for (const page of opened) await waitFor(async () => (await received(page, stream)).length > 0, 'a warm-up message in every tab');
-    } finally {
-      clearInterval(warmUp);
-    }
+    await warmUp(server, stream, opened);
 
     for (let n = 1; n <= 300; n++) server.publish(stream, { n });
     for (const page of opened) await waitFor(async () => (await counted(page, stream)).length >= 300, 'every message in every tab');
@@ -208,12 +220,7 @@ describe('a shared session across tabs', () => {
         await inTab(leader, (tab) => tab.observe('both@trade'));
         await inTab(follower, (tab) => tab.observe('both@trade'));
         await waitFor(() => small.hasSubscribers('solo@trade') && small.hasSubscribers('both@trade'), 'the subscriptions');
-        const warmUp = setInterval(() => small.publish('both@trade', { n: 0 }), 10);
-        try {
-          await waitFor(async () => (await received(follower, 'both@trade')).length > 0, "the follower's claim");
-        } finally {
-          clearInterval(warmUp);
-        }
+        await warmUp(small, 'both@trade', [follower]);
         small.publish('both@trade', { n: 1 });
         for (let n = 1; n <= soloMessages; n++) small.publish('solo@trade', { n });
         await waitFor(async () => (await received(leader, 'solo@trade')).length === soloMessages && (await counted(follower, 'both@trade')).length === 1, 'every message');
@@ -224,8 +231,7 @@ describe('a shared session across tabs', () => {
         // At once, so that (most likely) no ping's notice came since the burst: the notice of the count or of the exit carries the follower.
         const sessionId = await inTab(leader, (tab) => tab.snapshot?.sessionId);
         if (how === 'crashes') {
-          const crash = await tabs.context.newCDPSession(leader);
-          void crash.send('Page.crash').catch(() => undefined);
+          await crash(leader);
         } else if (how === 'closes its page') {
           await leader.close();
         } else {
@@ -262,8 +268,7 @@ describe('a shared session across tabs', () => {
       await inTab(joiner, (tab) => tab.observe('quiet@trade'));
       await waitFor(() => small.hasSubscribers('quiet@trade'), "the joiner's claim");
       const sessionId = await inTab(leader!, (tab) => tab.snapshot?.sessionId);
-      const crash = await tabs.context.newCDPSession(leader!);
-      void crash.send('Page.crash').catch(() => undefined);
+      await crash(leader!);
       await waitFor(async () => (await leaderAmong([joiner])) !== undefined, 'the joiner to lead', 5_000);
       await waitFor(() => small.session(sessionId!)?.connected === true && small.session(sessionId!)!.resumeCount > 0, 'the resume', 5_000);
       expect(await inTab(joiner, (tab) => tab.gaps)).toEqual([]);
@@ -304,9 +309,7 @@ describe('a shared session across tabs', () => {
     await inTab(stopping!, (tab) => tab.observe('stopped@trade'));
     await waitFor(() => ['kept@trade', 'crashed@trade', 'stopped@trade'].every((name) => server.hasSubscribers(name)), 'the subscriptions');
 
-    // A renderer crash runs no handler at all.
-    const crashCdp = await tabs.context.newCDPSession(crashing!);
-    void crashCdp.send('Page.crash').catch(() => undefined);
+    await crash(crashing!);
     // A tab whose script does not run (frozen by the browser, or stuck): stopped in the debugger, it
     // answers no ping. (CDP's Page.setWebLifecycleState 'frozen' has no effect on a visible headless page.)
     const stopCdp: CDPSession = await tabs.context.newCDPSession(stopping!);

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestServer, type TestServer } from '../src/testing/index.js';
 import { serveTabPage } from '../test/shared-session/tab-page.js';
 import { busySeconds, launchChromium, whenGlobalSet, type Chromium, type ChromiumPage } from './chromium-page.js';
+import { median } from './stats.js';
 
 const BURST = 20_000;
 const RUNS = 3;
@@ -99,7 +100,6 @@ async function runScenario(browser: Chromium, origin: string, server: TestServer
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')}`;
 
 async function main(): Promise<void> {

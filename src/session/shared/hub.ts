@@ -66,9 +66,9 @@ function resumePointOf(takeover: HubOptions['takeover']): ResumePoint | undefine
  * duplicates across a change of leader, unless the leader's own tab alone holds the stream: then it
  * stays in this tab, as the channel's copy and hop cost more than the message (about half again as
  * much as the socket for small ones). The other tabs still learn how far the session got (a `seq`
- * notice at least every {@link SEQ_NOTICE_EVERY} such messages, once a ping interval, to a tab that joins, and when this
- * tab goes), so that a takeover resumes from close to where the session was, not from the last
- * message they saw. Tabs prove they are alive by answering pings from their
+ * notice at least every {@link SEQ_NOTICE_EVERY} such messages, once a ping interval, to a tab that
+ * joins, and when this tab goes), so that a takeover resumes from close to where the session was,
+ * not from the last message they saw. Tabs prove they are alive by answering pings from their
  * message handler (not a timer, which a background tab throttles); one that misses
  * {@link MISSED_PINGS_ALLOWED} pings in a row (closed, crashed or frozen) loses its claims.
  */
